@@ -1,0 +1,88 @@
+"""What a metric returns, and the registries that metrics are found in by name.
+
+A metric is a small pure function.  Single-plan metrics look at one plan;
+portfolio metrics look at every plan in the run at once (cross-plan rules).
+Both are registered by the name a rule pack's ``metric:`` gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .plan import Loc, Plan
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measurement of one plan.
+
+    ``value`` is what the rule's bands are applied to, exactly; ``None``
+    means there was nothing to measure and the result is ``n/a``, with
+    ``message`` saying why.  ``per_year`` is for rules rated year by year
+    (the engine rates each year, the plan gets the worst, and the value
+    shown is the earliest year with that rating).
+    """
+
+    value: Decimal | None
+    message: str
+    evidence: tuple[str, ...] = ()
+    loc: Loc | None = None
+    per_year: tuple["Measurement", ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    """What a single-plan metric may look at besides the plan itself."""
+
+    plan: Plan
+    stage_factors: Mapping[str, Decimal]
+    as_of: dt.date  # the run's as-of date; the plan's delivery_as_of wins where a rule says so
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """A successfully loaded plan as a portfolio metric sees it."""
+
+    index: int  # position in the run, in path order
+    file: str
+    plan: Plan
+
+
+PlanMetric = Callable[[MetricContext], Measurement]
+PortfolioMetric = Callable[[Sequence[PlanRef], Mapping[str, Any]], dict[int, Measurement]]
+"""Returns a measurement for every plan index the rule applies to (by index)."""
+
+PLAN_METRICS: dict[str, PlanMetric] = {}
+PORTFOLIO_METRICS: dict[str, PortfolioMetric] = {}
+
+
+def plan_metric(name: str) -> Callable[[PlanMetric], PlanMetric]:
+    def register(function: PlanMetric) -> PlanMetric:
+        if name in PLAN_METRICS or name in PORTFOLIO_METRICS:
+            raise ValueError(f"metric {name!r} is registered twice")
+        PLAN_METRICS[name] = function
+        return function
+
+    return register
+
+
+def portfolio_metric(name: str) -> Callable[[PortfolioMetric], PortfolioMetric]:
+    def register(function: PortfolioMetric) -> PortfolioMetric:
+        if name in PLAN_METRICS or name in PORTFOLIO_METRICS:
+            raise ValueError(f"metric {name!r} is registered twice")
+        PORTFOLIO_METRICS[name] = function
+        return function
+
+    return register
+
+
+def all_metric_names() -> Sequence[str]:
+    """Every registered metric, importing the modules that register them."""
+    from . import metrics, portfolio  # noqa: F401  (import registers)
+
+    return sorted([*PLAN_METRICS, *PORTFOLIO_METRICS])

@@ -1,0 +1,265 @@
+"""The Assessment: the one structure every reporter reads.
+
+It is exactly what ``--format json`` writes, so any report can be rendered
+again from a saved JSON file.  Money and measurements are Decimals and are
+written to JSON as exact numbers (never through a binary float).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+JSON_FORMAT = 1
+PlanRating = Literal["green", "amber", "red", "error"]
+FindingRating = Literal["green", "amber", "red", "n/a", "waived"]
+RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
+TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date")
+Loc = tuple[str | int, ...]
+PerYear = dict[str, Decimal]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def format_path(loc: Loc) -> str:
+    """A plan path as users read it: ``schemes[2].savings.2014/15``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def round_value(value: Decimal | None) -> Decimal | None:
+    """Measurements are shown to 2 decimal places, half-even; banding used the exact value."""
+    return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+# ---------------------------------------------------------------- plans
+
+
+class Location(Record):
+    line: int
+    column: int
+    path: str
+
+
+class Problem(Record):
+    """An input error: in a plan, a rule pack, a waivers or a config file."""
+
+    message: str
+    line: int
+    column: int
+    path: str = ""
+    file: str | None = None  # set for problems outside plan files
+
+
+class WaiverApplied(Record):
+    reason: str
+    approved_by: str
+    expires: dt.date
+    rating: Literal["green", "amber", "red"]
+
+
+class Finding(Record):
+    rule: str
+    rating: FindingRating
+    value: Decimal | None  # the exact measurement; JSON shows it rounded
+    message: str
+    location: Location | None = None
+    evidence: list[str] = Field(default_factory=list)
+    waiver: WaiverApplied | None = None
+
+
+class OrganisationInfo(Record):
+    code: str | None = None
+    name: str | None = None
+    type: str | None = None
+    area_team: str | None = None
+    region: str | None = None
+
+
+class DeliveryFigures(Record):
+    as_of: dt.date
+    year: str
+    planned_to_date: Decimal
+    actual_to_date: Decimal
+    forecast_outturn: Decimal
+    target: Decimal
+
+
+class PlanFigures(Record):
+    """A plan's money by year (£000), for roll-ups and charts."""
+
+    years: list[str]
+    allocation: PerYear
+    target: PerYear
+    identified: PerYear
+    risk_adjusted: PerYear
+    delivery: DeliveryFigures | None = None
+
+
+class PlanResult(Record):
+    file: str
+    organisation: OrganisationInfo
+    rating: PlanRating
+    findings: list[Finding] = Field(default_factory=list)
+    errors: list[Problem] = Field(default_factory=list)
+    figures: PlanFigures | None = None
+
+
+# ---------------------------------------------------------------- rules and waivers
+
+
+class Band(Record):
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+    def holds(self, value: Decimal) -> bool:
+        """Bands include their edges."""
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class RuleInfo(Record):
+    id: str
+    title: str
+    criterion: str
+    measures: str
+    unit: str
+    critical: bool
+    applies_to: list[str]
+    green: Band
+    amber: Band | None = None
+    rationale: str
+    remediation: str
+    basis: str
+    pack: str
+
+
+class RulePackInfo(Record):
+    name: str
+    source: str
+    rules: int
+
+
+class WaiverRecord(Record):
+    rule: str
+    plan: str
+    reason: str
+    approved_by: str
+    expires: dt.date
+    status: Literal["applied", "expired", "unmatched"]
+    applied_to: list[str] = Field(default_factory=list)  # plan files it waived a finding in
+
+
+# ---------------------------------------------------------------- summary and portfolio
+
+
+class GroupSummary(Record):
+    key: str  # "national", a region, or an area team code
+    name: str | None = None
+    region: str | None = None
+    plans: int
+    ratings: dict[str, int]
+    totals: dict[str, PerYear]
+
+
+class Portfolio(Record):
+    by_region: list[GroupSummary] = Field(default_factory=list)
+    by_area_team: list[GroupSummary] = Field(default_factory=list)
+
+
+class ToolInfo(Record):
+    name: str = "qipp-rag"
+    version: str
+
+
+class Assessment(Record):
+    tool: ToolInfo
+    format: int = JSON_FORMAT
+    as_of: dt.date
+    rule_packs: list[RulePackInfo]
+    rules: list[RuleInfo]
+    waivers: list[WaiverRecord] = Field(default_factory=list)
+    plans: list[PlanResult]
+    portfolio: Portfolio
+    summary: GroupSummary
+    errors: list[Problem] = Field(default_factory=list)  # rule pack, waivers and config problems
+
+    def rule(self, rule_id: str) -> RuleInfo | None:
+        for info in self.rules:
+            if info.id == rule_id:
+                return info
+        return None
+
+
+# ---------------------------------------------------------------- exit codes
+
+
+def gate_fails(assessment: Assessment, fail_on: str) -> bool:
+    """Whether any plan is rated at or above ``fail_on`` (red, amber or never)."""
+    if fail_on == "never":
+        return False
+    failing = {"red"} if fail_on == "red" else {"red", "amber"}
+    return any(plan.rating in failing for plan in assessment.plans)
+
+
+def exit_code(assessment: Assessment, fail_on: str) -> int:
+    """2 for any input error (a plan rated error included), else 1 if the gate fails, else 0."""
+    if assessment.errors or any(plan.rating == "error" for plan in assessment.plans) or not assessment.plans:
+        return 2
+    return 1 if gate_fails(assessment, fail_on) else 0
+
+
+# ---------------------------------------------------------------- JSON
+
+# A Decimal is written as a marked string, then the mark is stripped so that
+# the number appears exactly as held.  NUL cannot occur in any text the tool
+# reads (plans, packs and waivers reject it), so the mark cannot be forged.
+_MARK = "\x00D"
+_MARKED = re.compile(r'"\\u0000D([-0-9.E+]+)"')
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _MARK + format(value, "f")
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def assessment_to_data(assessment: Assessment) -> dict[str, Any]:
+    """The JSON document as Python data (Decimals kept), with values rounded for display."""
+    data = assessment.model_dump()
+    for plan in data["plans"]:
+        for finding in plan["findings"]:
+            finding["value"] = round_value(finding["value"])
+    return data
+
+
+def to_json(assessment: Assessment) -> str:
+    """Deterministic JSON: the same assessment always gives the same text."""
+    text = json.dumps(_plain(assessment_to_data(assessment)), indent=2, ensure_ascii=False)
+    return _MARKED.sub(r"\1", text) + "\n"
+
+
+def from_json(text: str | bytes) -> Assessment:
+    """Read a saved assessment back; numbers come back as exact Decimals.
+
+    Raises ``ValueError`` (json or pydantic) on a document that is not one.
+    """
+    data = json.loads(text, parse_float=Decimal)
+    return Assessment.model_validate(data)
