@@ -1,0 +1,118 @@
+"""Rule packs: rules as data, validated by pydantic like any other input.
+
+A pack is a YAML file (or a folder of them) holding a list of rules, each of
+which names a registered metric, its parameters and its bands.  The shipped
+``green-criteria`` pack uses exactly these models; so do users' own packs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .results import Band
+
+Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
+Unit = Literal["percent", "ratio", "count", "check"]
+"""``check`` is a yes/no or frequency finding: banded on a score, shown with value null."""
+
+DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
+    "delivered": Decimal("1.0"),
+    "in_delivery": Decimal("0.9"),
+    "planned": Decimal("0.7"),
+    "identified": Decimal("0.4"),
+    "cancelled": Decimal("0"),
+}
+
+
+class PackModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BandSpec(PackModel):
+    """One band: ``{min: 90}``, ``{max: 7}``, ``{min: 1, max: 5}``; ``{}`` holds everything."""
+
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "BandSpec":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("a band's `min` must not be above its `max`")
+        return self
+
+    def band(self) -> Band:
+        return Band(min=self.min, max=self.max)
+
+    def contains(self, other: "BandSpec") -> bool:
+        lower_ok = self.min is None or (other.min is not None and other.min >= self.min)
+        upper_ok = self.max is None or (other.max is not None and other.max <= self.max)
+        return lower_ok and upper_ok
+
+
+class RuleSpec(PackModel):
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
+    title: str = Field(min_length=1, max_length=200)
+    criterion: Criterion
+    applies_to: list[Literal["ccg", "area_team"]] = Field(default_factory=lambda: ["ccg", "area_team"], min_length=1)
+    measures: str = Field(min_length=1, max_length=500)
+    unit: Unit
+    metric: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    green: BandSpec
+    amber: BandSpec | None = None  # None: anything outside green is red
+    critical: bool = False
+    rationale: str = Field(min_length=1, max_length=4000)
+    remediation: str = Field(min_length=1, max_length=4000)
+    basis: str = Field(default="", max_length=4000)
+
+    @model_validator(mode="after")
+    def _green_inside_amber(self) -> "RuleSpec":
+        if self.amber is not None and not self.amber.contains(self.green):
+            raise ValueError(f"rule {self.id}: the green band must lie inside the amber band")
+        return self
+
+    def rate(self, value: Decimal) -> Literal["green", "amber", "red"]:
+        """Bands include their edges, and the exact value is what is banded."""
+        green = self.green.band()
+        if green.holds(value):
+            return "green"
+        if self.amber is not None and self.amber.band().holds(value):
+            return "amber"
+        return "red"
+
+
+class RulePack(PackModel):
+    """One rule pack file."""
+
+    pack: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    version: int = 1
+    description: str = ""
+    extends: str | None = None  # "green-criteria": build on the shipped pack
+    stage_factors: dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], Decimal] | None = None
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_ids(cls, rules: list[RuleSpec]) -> list[RuleSpec]:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id} appears twice in the pack")
+            seen.add(rule.id)
+        return rules
+
+    @field_validator("stage_factors")
+    @classmethod
+    def _factors_in_range(cls, factors: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        for stage, factor in (factors or {}).items():
+            if not Decimal(0) <= factor <= Decimal(1):
+                raise ValueError(f"the stage factor for {stage} must lie between 0 and 1")
+        return factors
+
+
+# Loading packs from disk (files and folders, `extends`, overriding by id,
+# checking every metric name against the registries) is implemented below by
+# the rule engine and reports problems with file, line and column.
