@@ -32,6 +32,7 @@ class Measurement:
     evidence: tuple[str, ...] = ()
     loc: Loc | None = None
     per_year: tuple["Measurement", ...] = ()
+    display: Decimal | None = None  # shown instead of ``value`` where they differ (TR05 shows a count, bands a share)
 
 
 @dataclass(frozen=True)

@@ -121,12 +121,20 @@ class PlanResult(Record):
 
 
 class Band(Record):
+    """``min``/``max`` include their edge; ``above``/``below`` exclude it (GV07's "> 0")."""
+
     min: Decimal | None = None
     max: Decimal | None = None
+    above: Decimal | None = None
+    below: Decimal | None = None
 
     def holds(self, value: Decimal) -> bool:
-        """Bands include their edges."""
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+        return (
+            (self.min is None or value >= self.min)
+            and (self.max is None or value <= self.max)
+            and (self.above is None or value > self.above)
+            and (self.below is None or value < self.below)
+        )
 
 
 class RuleInfo(Record):

@@ -32,24 +32,50 @@ class PackModel(BaseModel):
 
 
 class BandSpec(PackModel):
-    """One band: ``{min: 90}``, ``{max: 7}``, ``{min: 1, max: 5}``; ``{}`` holds everything."""
+    """One band: ``{min: 90}``, ``{max: 7}``, ``{min: 1, max: 5}``, ``{above: 0}``; ``{}`` holds everything.
+
+    ``min`` and ``max`` include their edge (the catalogue's "≥" and "≤");
+    ``above`` and ``below`` exclude it (its ">" and "<").
+    """
 
     min: Decimal | None = None
     max: Decimal | None = None
+    above: Decimal | None = None
+    below: Decimal | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "BandSpec":
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("a band's `min` must not be above its `max`")
+    def _well_formed(self) -> "BandSpec":
+        if self.min is not None and self.above is not None:
+            raise ValueError("a band gives either `min` or `above`, not both")
+        if self.max is not None and self.below is not None:
+            raise ValueError("a band gives either `max` or `below`, not both")
+        low, high = self._low(), self._high()
+        if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
+            raise ValueError("a band's lower bound must lie below its upper bound")
         return self
 
+    def _low(self) -> tuple[Decimal, bool] | None:  # (bound, inclusive)
+        if self.min is not None:
+            return self.min, True
+        return (self.above, False) if self.above is not None else None
+
+    def _high(self) -> tuple[Decimal, bool] | None:
+        if self.max is not None:
+            return self.max, True
+        return (self.below, False) if self.below is not None else None
+
     def band(self) -> Band:
-        return Band(min=self.min, max=self.max)
+        return Band(min=self.min, max=self.max, above=self.above, below=self.below)
 
     def contains(self, other: "BandSpec") -> bool:
-        lower_ok = self.min is None or (other.min is not None and other.min >= self.min)
-        upper_ok = self.max is None or (other.max is not None and other.max <= self.max)
-        return lower_ok and upper_ok
+        """Whether every value ``other`` holds, this band holds too."""
+        mine, theirs = self._low(), other._low()
+        if mine is not None and (theirs is None or theirs[0] < mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])):
+            return False
+        mine, theirs = self._high(), other._high()
+        if mine is not None and (theirs is None or theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])):
+            return False
+        return True
 
 
 class RuleSpec(PackModel):

@@ -1,4 +1,4 @@
-"""Output formats, each a module with ``render(assessment) -> str``, found by name.
+"""Output formats, each a module with ``render(assessment, options) -> str``, found by name.
 
 Modules are imported only when their format is asked for, so that heavy
 libraries (jinja2, rich tables) cost nothing to a run that does not use them.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..results import Assessment
 
@@ -23,10 +24,25 @@ REPORTERS: dict[str, str] = {
     "html": "html",
 }
 
-Renderer = Callable[[Assessment], str]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a run asks of every format; a reporter uses what applies to it."""
+
+    color: bool = False  # ANSI colour (table only; NO_COLOR and --no-color turn it off)
+    group_by: str | None = None  # "region" or "area_team": roll-up section in table and markdown
+    fail_on: str = "red"  # JUnit counts amber as a failure under --fail-on amber
+    width: int | None = None  # terminal width for the table
+
+
+Renderer = Callable[[Assessment, RenderOptions], str]
 
 
 def renderer(name: str) -> Renderer:
-    """The render function of format ``name``; ``KeyError`` for an unknown one."""
+    """The render function of format ``name``; ``KeyError`` for an unknown one.
+
+    Every reporter module defines ``render(assessment, options=RenderOptions())``.
+    """
     module = importlib.import_module(f"{__name__}.{REPORTERS[name]}")
     return module.render
