@@ -1,0 +1,36 @@
+"""A plan's savings by year: the figures several rules and the reports share.
+
+Per the measurement details of the green criteria: only live schemes (every
+stage but ``cancelled``) count, and a scheme with no entry for a year saves 0
+that year.  Risk adjustment multiplies each live scheme's saving by the
+factor for its stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, localcontext
+
+from ..plan import Plan
+from ..rulebook import DEFAULT_STAGE_FACTORS
+
+ZERO = Decimal(0)
+EXACT_DIGITS = 60  # money < 10^9 with <= 5 places: sums and products of such numbers fit exactly
+
+
+def identified_by_year(plan: Plan) -> dict[str, Decimal]:
+    """identified(Y): the sum of live schemes' savings in Y, whatever their stage, for every plan year."""
+    return {year: sum((scheme.saving(year) for scheme in plan.live_schemes), ZERO) for year in plan.period}
+
+
+def stage_factor(stage: str, stage_factors: Mapping[str, Decimal]) -> Decimal:
+    """The pack's factor for ``stage``; a pack that leaves a stage out keeps the default for it."""
+    return Decimal(stage_factors.get(stage, DEFAULT_STAGE_FACTORS[stage]))
+
+
+def risk_adjusted_by_year(plan: Plan, stage_factors: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """risk_adjusted(Y): the sum of live schemes' savings in Y, each times its stage factor."""
+    weighted = [(scheme, stage_factor(scheme.stage.value, stage_factors)) for scheme in plan.live_schemes]
+    # A pack may give a factor with many places; 60 digits keeps every product and sum exact.
+    with localcontext(prec=EXACT_DIGITS):
+        return {year: sum((scheme.saving(year) * factor for scheme, factor in weighted), ZERO) for year in plan.period}
