@@ -7,16 +7,20 @@ which names a registered metric, its parameters and its bands.  The shipped
 
 from __future__ import annotations
 
+import contextvars
+import difflib
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .results import Band
 
 Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
 Unit = Literal["percent", "ratio", "count", "check"]
 """``check`` is a yes/no or frequency finding: banded on a score, shown with value null."""
+
+SHIPPED_PACK = "green-criteria"
 
 DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
     "delivered": Decimal("1.0"),
@@ -78,6 +82,17 @@ class BandSpec(PackModel):
         return True
 
 
+# The ids seen so far in the pack being validated, so that a repeated id is
+# reported at the repeat itself (its line and column), not at ``rules:``.
+_PACK_IDS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("_PACK_IDS", default=None)
+
+
+def _known_metrics() -> list[str]:
+    from .measure import all_metric_names
+
+    return list(all_metric_names())
+
+
 class RuleSpec(PackModel):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
     title: str = Field(min_length=1, max_length=200)
@@ -94,11 +109,33 @@ class RuleSpec(PackModel):
     remediation: str = Field(min_length=1, max_length=4000)
     basis: str = Field(default="", max_length=4000)
 
-    @model_validator(mode="after")
-    def _green_inside_amber(self) -> "RuleSpec":
-        if self.amber is not None and not self.amber.contains(self.green):
-            raise ValueError(f"rule {self.id}: the green band must lie inside the amber band")
-        return self
+    @field_validator("id")
+    @classmethod
+    def _id_once_per_pack(cls, value: str) -> str:
+        seen = _PACK_IDS.get()
+        if seen is not None:
+            if value in seen:
+                raise ValueError(f"rule id {value} appears twice in the pack; give each rule its own id")
+            seen.add(value)
+        return value
+
+    @field_validator("metric")
+    @classmethod
+    def _metric_registered(cls, value: str) -> str:
+        known = _known_metrics()
+        if value not in known:
+            near = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(near)}?" if near else f"; known metrics: {', '.join(known)}"
+            raise ValueError(f"unknown metric `{value}`{hint}")
+        return value
+
+    @field_validator("amber")
+    @classmethod
+    def _green_inside_amber(cls, amber: BandSpec | None, info: ValidationInfo) -> BandSpec | None:
+        green = info.data.get("green")
+        if amber is not None and green is not None and not amber.contains(green):
+            raise ValueError("the green band must lie inside the amber band (every green value must be at least amber)")
+        return amber
 
     def rate(self, value: Decimal) -> Literal["green", "amber", "red"]:
         """Bands include their edges, and the exact value is what is banded."""
@@ -116,13 +153,23 @@ class RulePack(PackModel):
     pack: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     version: int = 1
     description: str = ""
-    extends: str | None = None  # "green-criteria": build on the shipped pack
+    extends: Literal["green-criteria"] | None = None  # build on the shipped pack
     stage_factors: dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], Decimal] | None = None
     rules: list[RuleSpec] = Field(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _fresh_ids(cls, data: Any, handler: Any) -> "RulePack":
+        token = _PACK_IDS.set(set())
+        try:
+            return handler(data)
+        finally:
+            _PACK_IDS.reset(token)
 
     @field_validator("rules")
     @classmethod
     def _unique_ids(cls, rules: list[RuleSpec]) -> list[RuleSpec]:
+        # Rules built in code (not validated from a document) get the same check.
         seen: set[str] = set()
         for rule in rules:
             if rule.id in seen:
@@ -139,6 +186,7 @@ class RulePack(PackModel):
         return factors
 
 
-# Loading packs from disk (files and folders, `extends`, overriding by id,
-# checking every metric name against the registries) is implemented below by
-# the rule engine and reports problems with file, line and column.
+# Loading packs from disk (files and folders, `extends`, overriding by id) is
+# in :mod:`qipp_rag.packs`; the checks that need a line and column (unknown
+# metrics, repeated ids, a green band outside amber) are validators above, so
+# that the loader reports them where they are.
