@@ -1,0 +1,424 @@
+"""Across plans: the cross-plan rules (PF01-PF04) and the roll-ups of a run.
+
+The four portfolio metrics look at every plan loaded in the run at once and
+return a measurement for each plan a rule applies to, keyed by the plan's
+index in the run.  Names in messages are always in file order, so the same
+run gives the same words.
+
+The roll-ups count plans by rating and add up their money (£000, exact) for
+the nation, each region and each area team.  Every total is a plain sum of
+exact Decimals, so the groups always add up to the national figure.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from . import reference
+from .measure import Measurement, PlanRef, portfolio_metric
+from .plan import OrgType, Region, Scheme
+from .results import RATING_ORDER, TOTAL_KEYS, GroupSummary, OrganisationInfo, PerYear, PlanResult, Portfolio
+
+UNKNOWN = "unknown"
+NATIONAL = "national"
+REGION_NAMES: dict[str, str] = {
+    "north": "North",
+    "midlands_and_east": "Midlands and East",
+    "london": "London",
+    "south": "South",
+}
+MESSAGE_ITEMS = 10  # a message names this many items at most; the evidence lists them all
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _by_file(refs: Iterable[PlanRef]) -> list[PlanRef]:
+    return sorted(refs, key=lambda ref: (ref.file, ref.index))
+
+
+def _who(ref: PlanRef) -> str:
+    return f"{ref.plan.organisation.code} ({ref.file})"
+
+
+def _years(years: Iterable[str]) -> str:
+    return ", ".join(sorted(years))
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _capped(items: Sequence[str]) -> str:
+    if len(items) <= MESSAGE_ITEMS:
+        return "; ".join(items)
+    return "; ".join(items[:MESSAGE_ITEMS]) + f"; and {len(items) - MESSAGE_ITEMS} more (see the evidence)"
+
+
+def _overlap(a: PlanRef, b: PlanRef) -> set[str]:
+    return set(a.plan.period) & set(b.plan.period)
+
+
+def _is_ccg(ref: PlanRef) -> bool:
+    return ref.plan.organisation.type is OrgType.ccg
+
+
+def _is_area_team(ref: PlanRef) -> bool:
+    return ref.plan.organisation.type is OrgType.area_team
+
+
+def _team_label(code: str) -> str:
+    known = reference.area_team(code)
+    return f"{code} ({known.name})" if known is not None else code
+
+
+# ---------------------------------------------------------------- PF01
+
+
+@portfolio_metric("duplicate_plans")
+def duplicate_plans(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+    """PF01: other plan files for the same organisation whose period overlaps this one's."""
+    by_code: dict[str, list[PlanRef]] = defaultdict(list)
+    for ref in plans:
+        by_code[ref.plan.organisation.code].append(ref)
+
+    results: dict[int, Measurement] = {}
+    for ref in plans:
+        code = ref.plan.organisation.code
+        others = [other for other in _by_file(by_code[code]) if other.index != ref.index and _overlap(ref, other)]
+        if not others:
+            results[ref.index] = Measurement(
+                Decimal(0),
+                f"no other plan file in the run is for {code} in {_years(ref.plan.period)}",
+                loc=("organisation", "code"),
+            )
+            continue
+        named = [f"{other.file} ({_years(_overlap(ref, other))})" for other in others]
+        results[ref.index] = Measurement(
+            Decimal(len(others)),
+            f"{len(others)} other plan {_plural(len(others), 'file is', 'files are')} for {code} over the same years, "
+            f"so the assessment cannot tell which plan stands: {_capped(named)}",
+            evidence=tuple(f"{other.file}: also a plan for {code}, overlapping in {_years(_overlap(ref, other))}" for other in others),
+            loc=("organisation", "code"),
+        )
+    return results
+
+
+# ---------------------------------------------------------------- PF02
+
+
+@portfolio_metric("area_team_ccgs")
+def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+    """PF02: an area team plan's ``ccgs`` list against the CCG plans in the run that name the team."""
+    naming: dict[str, list[PlanRef]] = defaultdict(list)  # area team code -> CCG plans naming it
+    teams_named_by: dict[str, set[str]] = defaultdict(set)  # CCG code -> area teams its plans name
+    for ref in _by_file(plans):
+        org = ref.plan.organisation
+        if _is_ccg(ref) and org.area_team is not None:
+            naming[org.area_team].append(ref)
+            teams_named_by[org.code].add(org.area_team)
+
+    results: dict[int, Measurement] = {}
+    for ref in plans:
+        if not _is_area_team(ref):
+            continue
+        code = ref.plan.organisation.code
+        listed = ref.plan.organisation.ccgs
+        if listed is None:
+            results[ref.index] = Measurement(
+                None,
+                f"the plan gives no `organisation.ccgs` list, so the CCGs that area team {code} assures "
+                "cannot be compared with the CCG plans in the run",
+                loc=("organisation",),
+            )
+            continue
+        listed_codes = set(listed)
+        ccg_plans = naming.get(code, [])
+        named_codes = {other.plan.organisation.code for other in ccg_plans}
+
+        missing = sorted(listed_codes - named_codes)
+        unlisted = [other for other in ccg_plans if other.plan.organisation.code not in listed_codes]
+        unlisted_codes = sorted({other.plan.organisation.code for other in unlisted})
+
+        def why_missing(ccg: str) -> str:
+            elsewhere = sorted(teams_named_by.get(ccg, set()))
+            return f"{ccg} (its plan names area team {', '.join(elsewhere)})" if elsewhere else f"{ccg} (no plan in the run)"
+
+        evidence = [f"{why_missing(ccg)}: listed in `ccgs`, but no CCG plan in the run names area team {code}" for ccg in missing]
+        evidence += [f"{other.plan.organisation.code} ({other.file}): names area team {code}, but `ccgs` does not list it" for other in unlisted]
+
+        count = len(missing) + len(unlisted_codes)
+        if count == 0:
+            message = (
+                f"the `ccgs` list ({len(listed_codes)} {_plural(len(listed_codes), 'CCG', 'CCGs')}) matches the CCG plans "
+                f"in the run that name area team {code}"
+            )
+        else:
+            parts = []
+            if missing:
+                parts.append(f"listed in `ccgs` without a CCG plan in the run naming {code}: {_capped([why_missing(c) for c in missing])}")
+            if unlisted_codes:
+                parts.append(f"CCG plans in the run naming {code} but not listed in `ccgs`: {_capped(unlisted_codes)}")
+            message = f"the `ccgs` list differs from the CCG plans in the run that name area team {code}: " + "; and ".join(parts)
+        results[ref.index] = Measurement(Decimal(count), message, evidence=tuple(evidence), loc=("organisation", "ccgs"))
+    return results
+
+
+# ---------------------------------------------------------------- PF03
+
+SchemeKey = tuple[str, str, Decimal]
+
+
+def _normal(text: str) -> str:
+    """Provider and measure compare without case and with runs of whitespace as one space."""
+    return " ".join(text.split()).casefold()
+
+
+def double_count_key(scheme: Scheme) -> SchemeKey | None:
+    """(provider, baseline measure, baseline value) of a live scheme that gives all three, else None."""
+    if not scheme.live or scheme.provider is None or scheme.baseline is None:
+        return None
+    measure, value = scheme.baseline.measure, scheme.baseline.value
+    if measure is None or value is None:
+        return None
+    provider, measure = _normal(scheme.provider), _normal(measure)
+    if not provider or not measure:
+        return None
+    return provider, measure, value  # Decimal: 1200 and 1200.0 are the same value, and hash alike
+
+
+def _rivals(ref: PlanRef, other: PlanRef) -> bool:
+    """Plans whose savings could be counted twice: another organisation, over some of the same years.
+
+    Two files of the same organisation are PF01's concern, and plans for
+    different years cannot count one year's saving twice.
+    """
+    return other.index != ref.index and other.plan.organisation.code != ref.plan.organisation.code and bool(_overlap(ref, other))
+
+
+@portfolio_metric("shared_provider_baseline")
+def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+    """PF03: live schemes sharing provider and baseline measure and value with a scheme in another plan."""
+    index: dict[SchemeKey, list[tuple[PlanRef, int, Scheme]]] = defaultdict(list)
+    for ref in _by_file(plans):
+        for position, scheme in enumerate(ref.plan.schemes):
+            key = double_count_key(scheme)
+            if key is not None:
+                index[key].append((ref, position, scheme))
+
+    results: dict[int, Measurement] = {}
+    for ref in plans:
+        comparable = [(position, scheme, key) for position, scheme in enumerate(ref.plan.schemes) if (key := double_count_key(scheme)) is not None]
+        if not comparable:
+            results[ref.index] = Measurement(None, "no live scheme gives a provider with a baseline measure and value, so none can be compared with other plans")
+            continue
+        if not any(_rivals(ref, other) for other in plans):
+            results[ref.index] = Measurement(None, "the run holds no other organisation's plan covering the same years to compare schemes with")
+            continue
+
+        colliding: list[tuple[int, Scheme, list[tuple[PlanRef, int, Scheme]]]] = []
+        for position, scheme, key in comparable:
+            matches = [match for match in index[key] if _rivals(ref, match[0])]
+            if matches:
+                colliding.append((position, scheme, matches))
+
+        if not colliding:
+            results[ref.index] = Measurement(
+                Decimal(0),
+                f"none of the {len(comparable)} live {_plural(len(comparable), 'scheme', 'schemes')} with a provider and baseline "
+                "shares them with a scheme in another organisation's plan in the run",
+            )
+            continue
+        described = [
+            f"`{scheme.id}` with " + ", ".join(f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches)
+            for _, scheme, matches in colliding
+        ]
+        evidence = tuple(
+            f"schemes[{position}] `{scheme.id}` (provider {scheme.provider.strip()}, baseline {scheme.baseline.measure.strip()} = {scheme.baseline.value})"  # type: ignore[union-attr]
+            f" matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}"
+            for position, scheme, matches in colliding
+            for other, _, theirs in matches
+        )
+        results[ref.index] = Measurement(
+            Decimal(len(colliding)),
+            f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and baseline measure and value "
+            f"with a scheme in another organisation's plan, so the same saving may be counted twice: {_capped(described)}",
+            evidence=evidence,
+            loc=("schemes", colliding[0][0]),
+        )
+    return results
+
+
+# ---------------------------------------------------------------- PF04
+
+
+@portfolio_metric("unknown_area_team")
+def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+    """PF04: a CCG naming an area team that no area team plan in the run has, while some are present."""
+    teams: dict[str, list[PlanRef]] = defaultdict(list)
+    for ref in _by_file(plans):
+        if _is_area_team(ref):
+            teams[ref.plan.organisation.code].append(ref)
+
+    results: dict[int, Measurement] = {}
+    for ref in plans:
+        if not _is_ccg(ref):
+            continue
+        org = ref.plan.organisation
+        team = org.area_team
+        if team is None:
+            results[ref.index] = Measurement(None, "the plan names no area team", loc=("organisation",))
+        elif not teams:
+            results[ref.index] = Measurement(
+                None,
+                f"the run holds no area team plan, so area team {_team_label(team)} cannot be checked against one",
+                loc=("organisation", "area_team"),
+            )
+        elif team in teams:
+            results[ref.index] = Measurement(
+                Decimal(0),
+                f"area team {_team_label(team)} has a plan in the run: {', '.join(other.file for other in teams[team])}",
+                loc=("organisation", "area_team"),
+            )
+        else:
+            present = [_who(other) for other in _by_file(other for group in teams.values() for other in group)]
+            hint = ""
+            known = reference.ccg(org.code)
+            if known is not None and known.area_team_code != team:
+                hint = f"; the 2013 CCG list gives area team {_team_label(known.area_team_code)} for {org.code}"
+            results[ref.index] = Measurement(
+                Decimal(1),
+                f"names area team {_team_label(team)}, but no area team plan in the run has that code "
+                f"(area team plans in the run: {_capped(present)}){hint}",
+                evidence=tuple(f"area team plan in the run: {item}" for item in present),
+                loc=("organisation", "area_team"),
+            )
+    return results
+
+
+# ---------------------------------------------------------------- roll-ups
+
+_CODE = re.compile(r"[A-Z0-9]{3,6}")
+_REGIONS = frozenset(region.value for region in Region)
+
+
+def region_of(org: OrganisationInfo) -> str | None:
+    """The plan's region, or None when it is not known (a plan that could not be read)."""
+    return org.region if org.region in _REGIONS else None
+
+
+def area_team_of(org: OrganisationInfo) -> str | None:
+    """The area team a plan rolls up to: a CCG's ``area_team``, an area team plan's own code."""
+    if org.type == OrgType.area_team.value:
+        code = org.code or org.area_team
+    elif org.type == OrgType.ccg.value or org.type is None:
+        code = org.area_team
+    else:
+        code = None
+    return code if code is not None and _CODE.fullmatch(code) else None
+
+
+def in_scope(result: PlanResult, area_team: str | None, region: str | None) -> bool:
+    """Whether a plan falls within ``--area-team``/``--region`` (None: no narrowing).
+
+    A plan whose area team or region cannot be told (a file that could not
+    be read) stays in scope: a narrowed report must never silently drop a
+    file it was given.
+    """
+    org = result.organisation
+    if region is not None:
+        own = region_of(org)
+        if own is not None and own != region.strip().lower():
+            return False
+    if area_team is not None:
+        own = area_team_of(org)
+        if own is not None and own != area_team.strip().upper():
+            return False
+    return True
+
+
+def _exact_sum_context() -> decimal.Context:
+    # Sums of exact amounts must not round, however many digits the risk
+    # adjustment left them with.
+    return decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
+def _totals(results: Sequence[PlanResult]) -> dict[str, PerYear]:
+    sums: dict[str, dict[str, Decimal]] = {key: {} for key in TOTAL_KEYS}
+    context = _exact_sum_context()
+
+    def add(key: str, year: str, amount: Decimal) -> None:
+        sums[key][year] = context.add(sums[key].get(year, Decimal(0)), amount)
+
+    for result in results:
+        figures = result.figures
+        if result.rating == "error" or figures is None:
+            continue
+        for key in ("allocation", "target", "identified", "risk_adjusted"):
+            for year, amount in getattr(figures, key).items():
+                add(key, year, amount)
+        if figures.delivery is not None:
+            add("delivered_to_date", figures.delivery.year, figures.delivery.actual_to_date)
+    return {key: dict(sorted(per_year.items())) for key, per_year in sums.items()}
+
+
+def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, region: str | None = None) -> GroupSummary:
+    counted = Counter(result.rating for result in members)
+    return GroupSummary(
+        key=key,
+        name=name,
+        region=region,
+        plans=len(members),
+        ratings={rating: counted.get(rating, 0) for rating in RATING_ORDER},
+        totals=_totals(members),
+    )
+
+
+def _area_team_region(members: Sequence[PlanResult], code: str) -> str | None:
+    """The area team plan's own region; else the region most of its CCGs give (ties: first by name)."""
+    own = sorted((result.file, region_of(result.organisation)) for result in members if result.organisation.type == OrgType.area_team.value)
+    for _, region in own:
+        if region is not None:
+            return region
+    regions = Counter(region for result in members if (region := region_of(result.organisation)) is not None)
+    if regions:
+        return min(regions, key=lambda region: (-regions[region], region))
+    known = reference.area_team(code)
+    return known.region if known is not None else None
+
+
+def _area_team_name(members: Sequence[PlanResult], code: str) -> str | None:
+    known = reference.area_team(code)
+    if known is not None:
+        return known.name
+    for result in sorted(members, key=lambda result: result.file):
+        if result.organisation.type == OrgType.area_team.value and result.organisation.name:
+            return result.organisation.name
+    return None
+
+
+def summarise(plans: Sequence[PlanResult]) -> tuple[GroupSummary, Portfolio]:
+    """The national summary and the roll-ups by region and by area team.
+
+    Counts take every plan, errors included; money takes the plans not
+    rated ``error`` (they have no figures).  Groups are sorted by key, and
+    plans whose region or area team is not known fall under ``unknown``.
+    """
+    by_region: dict[str, list[PlanResult]] = defaultdict(list)
+    by_team: dict[str, list[PlanResult]] = defaultdict(list)
+    for result in plans:
+        by_region[region_of(result.organisation) or UNKNOWN].append(result)
+        by_team[area_team_of(result.organisation) or UNKNOWN].append(result)
+
+    regions = [_group(key, members, name=REGION_NAMES.get(key)) for key, members in sorted(by_region.items())]
+    teams = [
+        _group(key, members)
+        if key == UNKNOWN
+        else _group(key, members, name=_area_team_name(members, key), region=_area_team_region(members, key))
+        for key, members in sorted(by_team.items())
+    ]
+    return _group(NATIONAL, plans), Portfolio(by_region=regions, by_area_team=teams)
