@@ -1,0 +1,138 @@
+"""The benchmark's plan generator and runner (no timings are asserted here)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qipp_rag.plan import Plan, consistency_problems
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _module("generate")
+
+
+class _ExactLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads numbers with a fraction as exact Decimals, as the plan format requires."""
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node)))
+
+
+def _parse(text: str):
+    return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def test_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
+    first = generate.write_corpus(tmp_path / "a", 60, seed=7, invalid_rate=0.1)
+    second = generate.write_corpus(tmp_path / "b", 60, seed=7, invalid_rate=0.1)
+    assert first == second
+    for name in first["files"]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
+
+
+def test_another_seed_gives_other_plans() -> None:
+    assert generate.generate_one(5, 1, 0).text != generate.generate_one(5, 2, 0).text
+
+
+def test_a_small_corpus_is_the_start_of_a_larger_one() -> None:
+    small = [plan.text for plan in generate.generate(30, seed=3, invalid_rate=0.05)]
+    large = [plan.text for plan in generate.generate(90, seed=3, invalid_rate=0.05)]
+    assert large[:30] == small
+
+
+def test_valid_plans_pass_the_format_and_its_cross_field_checks() -> None:
+    for item in generate.generate(300, seed=11, invalid_rate=0.0):
+        assert item.invalid is None
+        parsed = _parse(item.text)
+        assert parsed == item.data, item.path  # the text says exactly what the generator meant
+        plan = Plan.model_validate(parsed)
+        assert consistency_problems(plan) == [], item.path
+        assert 10 <= len(plan.schemes) <= 40
+
+
+def test_invalid_plans_come_at_the_requested_rate_and_are_invalid() -> None:
+    count, rate = 400, 0.05
+    items = list(generate.generate(count, seed=4, invalid_rate=rate))
+    broken = [item for item in items if item.invalid]
+    assert abs(len(broken) - count * rate) <= 1
+    assert {item.invalid for item in broken} == set(generate.INVALID_KINDS)
+    for item in broken:
+        try:
+            plan = Plan.model_validate(_parse(item.text))
+        except (yaml.YAMLError, ValueError):
+            continue
+        assert consistency_problems(plan), f"{item.path} ({item.invalid}) should not be valid"
+    for item in items:
+        if not item.invalid:
+            Plan.model_validate(_parse(item.text))
+
+
+def test_every_optional_part_of_the_format_turns_up() -> None:
+    seen: set[str] = set()
+    for item in generate.generate(240, seed=1, invalid_rate=0.0):
+        data = item.data
+        seen.update(key for key in data if key in ("assumptions", "governance", "engagement", "delivery_as_of"))
+        seen.update(f"governance.{key}" for key in data.get("governance", {}))
+        seen.update(f"engagement.{key}" for key in data.get("engagement", {}))
+        seen.update(f"organisation.{key}" for key in data["organisation"])
+        for scheme in data["schemes"]:
+            seen.update(f"scheme.{key}" for key in scheme)
+    optional_scheme_keys = {"recurrent", "provider", "lead", "clinical_lead", "baseline", "quality_impact", "business_case", "kpis", "milestones", "risks", "monthly_profile", "delivery"}
+    governance_keys = {"senior_responsible_owner", "clinical_lead", "pmo", "programme_board", "approved", "risk_register", "contingency"}
+    engagement_keys = {"health_and_wellbeing_board", "provider_contracts_aligned", "provider_cips_reconciled"}
+    expected = (
+        {"assumptions", "governance", "engagement", "delivery_as_of", "organisation.ccgs", "organisation.area_team"}
+        | {f"scheme.{key}" for key in optional_scheme_keys}
+        | {f"governance.{key}" for key in governance_keys}
+        | {f"engagement.{key}" for key in engagement_keys}
+    )
+    assert expected <= seen, expected - seen
+
+
+def test_organisations_are_the_real_ones_and_repeats_do_not_overlap() -> None:
+    organisations = generate.organisations()
+    assert len(organisations) == 236
+    assert sum(org.type == "area_team" for org in organisations) == 25
+    periods: dict[str, list[set[str]]] = {}
+    for item in generate.generate(len(organisations) * 2 + 10, seed=2, invalid_rate=0.0):
+        org = item.data["organisation"]
+        years = set(item.data["period"])
+        assert all(not years & earlier for earlier in periods.get(org["code"], [])), org["code"]
+        periods.setdefault(org["code"], []).append(years)
+    assert periods["02N"] and len(periods["02N"]) == 3
+
+
+def test_cli_writes_the_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "--count", "12", "--seed", "5", "--out", str(out)],
+        capture_output=True, text=True, check=True,
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["count"] == 12 and len(manifest["files"]) == 12
+    assert sorted(str(path.relative_to(out)) for path in out.rglob("*.yaml")) == sorted(manifest["files"])
+    assert "wrote 12 plans" in done.stderr
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_tiny_corpora(tmp_path: Path, count: int) -> None:
+    manifest = generate.write_corpus(tmp_path, count, seed=1, invalid_rate=0.5)
+    assert len(manifest["files"]) == count
