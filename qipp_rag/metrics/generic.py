@@ -4,7 +4,7 @@
   dotted ``path`` is given and not blank, else 0.
 - ``flag_true`` (``path``, optional ``what``): 1 when the yes/no field is ``true``, else 0.
 - ``frequency_at_least`` (``path``, ``at_least`` default ``monthly``, optional
-  ``what``): 2 when the frequency is that often or more, 1 when less often, 0 when absent.
+  ``what`` and ``missing`` for the wording): 2 when the frequency is that often or more, 1 when less often, 0 when absent.
 - ``share_of_value_with`` (``field``: a dotted path inside a scheme, or a list
   of them that must all be given; optional ``min_saving``, ``with``): the share
   of first-year value in live schemes where the field is not blank.
@@ -55,7 +55,7 @@ def describe_absence(plan: Plan, path: tuple[str | int, ...]) -> tuple[str, Loc]
         return f"`{_dotted(path)}` is {'blank' if isinstance(value, str) else 'empty'}", path
     missing = _dotted(path[: written + 1])
     holder = _dotted(path[:written]) if written else "the plan"
-    return f"{holder} gives no `{missing.rsplit('.', 1)[-1]}`" if written else f"the plan has no `{missing}`", nearest(plan, path)
+    return (f"`{holder}` gives no `{missing.rsplit('.', 1)[-1]}`" if written else f"the plan has no `{missing}`"), nearest(plan, path)
 
 
 @plan_metric("field_present")
@@ -122,7 +122,8 @@ def frequency_at_least(ctx: MetricContext) -> Measurement:
         score = frequency_score(value, at_least)
         return Measurement(score, f"{what} {FREQUENCY_WORDS[value]}: {how_often(value, at_least)}", (f"{_dotted(path)}: {value.value}",), path)
     reason, loc = describe_absence(ctx.plan, path)
-    return Measurement(Decimal(0), f"{what}: not at all ({reason})", (reason,), loc)
+    missing = str(ctx.params.get("missing") or f"{what}: not given")
+    return Measurement(Decimal(0), f"{missing} ({reason})", (reason,), loc)
 
 
 # ---------------------------------------------------------------- shares of value
