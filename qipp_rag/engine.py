@@ -1,0 +1,345 @@
+"""The rule engine: measure -> band -> waive -> rate, for every plan of a run.
+
+For each plan that loads, every selected rule that applies to its kind of
+organisation is measured by its metric and banded on the exact value; rules
+rated year by year take the worst year (the value shown is the earliest
+year with that rating).  Cross-plan rules see every plan that loaded, even
+those a ``--area-team``/``--region`` narrowing leaves out of the report.
+Waivers then accept red or amber results, and each plan is rated:
+
+- red when any critical rule is red;
+- otherwise amber when any rule is amber or any non-critical rule is red;
+- otherwise green; ``n/a`` and waived results do not count;
+- ``error`` when the file could not be read or does not match the format.
+
+The core knows nothing of the command line: it takes an :class:`AssessOptions`
+and returns an :class:`~qipp_rag.results.Assessment`.  The same input and
+as-of date always give the same assessment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
+from .packs import Rulebook, load_rulebook, select_rules
+from .plan import Loc, Plan
+from .results import (
+    Assessment,
+    DeliveryFigures,
+    Finding,
+    Location,
+    OrganisationInfo,
+    PlanFigures,
+    PlanResult,
+    Problem,
+    ToolInfo,
+    format_path,
+)
+from .rulebook import RuleSpec
+from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
+
+SEVERITY = {"green": 0, "amber": 1, "red": 2}
+COUNTED = frozenset(SEVERITY)  # n/a and waived results do not count toward a plan's rating
+
+
+@dataclass(frozen=True)
+class AssessOptions:
+    """Everything a run needs, as plain values (the command line fills it; so can any caller)."""
+
+    paths: tuple[str, ...]
+    rules: tuple[str, ...] = ()  # rule pack files or folders; none: the shipped pack
+    only: tuple[str, ...] = ()  # rule ids or globs to keep
+    skip: tuple[str, ...] = ()  # rule ids or globs to leave out
+    waivers: str | None = None  # a waivers file
+    as_of: dt.date = field(default_factory=dt.date.today)
+    jobs: int | None = None  # worker processes; None: the machine's cores
+    area_team: str | None = None  # report only this area team's plans
+    region: str | None = None  # report only this region's plans
+
+
+class OptionError(ValueError):
+    """The options ask for something the input cannot give (``--only`` matching no rule, ...)."""
+
+
+# ---------------------------------------------------------------- banding and rating
+
+
+def _band(rule: RuleSpec, measurement: Measurement) -> tuple[str, Measurement]:
+    """The rating and the measurement it rests on (for a per-year rule, the earliest worst year)."""
+    if measurement.per_year:
+        rated = [(rule.rate(year.value), year) for year in measurement.per_year if year.value is not None]
+        if not rated:
+            return "n/a", measurement
+        worst = max(SEVERITY[rating] for rating, _ in rated)
+        return next((rating, year) for rating, year in rated if SEVERITY[rating] == worst)
+    if measurement.value is None:
+        return "n/a", measurement
+    return rule.rate(measurement.value), measurement
+
+
+def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -> Finding:
+    """One rule's finding for one plan; ``locate(loc) -> (line, column)`` places it in the file."""
+    rating, basis = _band(rule, measurement)
+    if rating == "n/a" or rule.unit == "check":
+        value = None
+    else:
+        value = basis.display if basis.display is not None else basis.value
+    message = basis.message or measurement.message
+    loc: Loc | None = basis.loc if basis.loc is not None else measurement.loc
+    location = None
+    if loc is not None and locate is not None:
+        line, column = locate(loc)
+        location = Location(line=line, column=column, path=format_path(loc))
+    return Finding(
+        rule=rule.id,
+        rating=rating,  # type: ignore[arg-type]
+        value=value,
+        message=message,
+        location=location,
+        evidence=list(measurement.evidence or basis.evidence),  # a per-year rule explains every year
+    )
+
+
+def plan_rating(findings: Iterable[Finding], critical: Mapping[str, bool]) -> str:
+    """Red if a critical rule is red; amber if any rule is amber or a non-critical one red; else green."""
+    counted = [finding for finding in findings if finding.rating in COUNTED]
+    if any(finding.rating == "red" and critical.get(finding.rule, False) for finding in counted):
+        return "red"
+    if any(finding.rating in ("amber", "red") for finding in counted):
+        return "amber"
+    return "green"
+
+
+# ---------------------------------------------------------------- figures
+
+
+def organisation_info(plan: Plan) -> OrganisationInfo:
+    org = plan.organisation
+    return OrganisationInfo(code=org.code, name=org.name, type=org.type.value, area_team=org.area_team, region=org.region.value)
+
+
+def plan_figures(plan: Plan, stage_factors: Mapping[str, Decimal]) -> PlanFigures:
+    """A plan's money by year (£000, exact) and its in-year delivery where it reports any."""
+    from .metrics import identified_by_year, risk_adjusted_by_year
+
+    zero = Decimal(0)
+    first = plan.first_year
+    reporting = [scheme.delivery for scheme in plan.live_schemes if scheme.delivery is not None]
+    delivery = None
+    if reporting and plan.delivery_as_of is not None:
+        delivery = DeliveryFigures(
+            as_of=plan.delivery_as_of,
+            year=first,
+            planned_to_date=sum((figures.planned_to_date for figures in reporting), zero),
+            actual_to_date=sum((figures.actual_to_date for figures in reporting), zero),
+            forecast_outturn=sum((figures.forecast_outturn for figures in reporting), zero),
+            target=plan.target.get(first, zero),
+        )
+    return PlanFigures(
+        years=list(plan.period),
+        allocation={year: plan.allocation.get(year, zero) for year in plan.period},
+        target={year: plan.target.get(year, zero) for year in plan.period},
+        identified=identified_by_year(plan),
+        risk_adjusted=risk_adjusted_by_year(plan, stage_factors),
+        delivery=delivery,
+    )
+
+
+# ---------------------------------------------------------------- measuring one plan
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every worker needs, sent once per worker process."""
+
+    rules: tuple[RuleSpec, ...]  # single-plan rules in force, in rule order
+    stage_factors: Mapping[str, Decimal]
+    as_of: dt.date
+    keep_sources: bool  # cross-plan rules need each plan's source map to place their findings
+
+
+@dataclass
+class _Outcome:
+    index: int
+    file: str
+    organisation: OrganisationInfo
+    findings: dict[str, Finding] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    figures: PlanFigures | None = None
+    plan: Plan | None = None
+    source: Any = None
+
+
+def _measure_file(setup: _Setup, index: int, file: str) -> _Outcome:
+    from .loading import FailedPlan, load_plan
+
+    loaded = load_plan(file)
+    if isinstance(loaded, FailedPlan):
+        return _Outcome(index=index, file=loaded.file, organisation=loaded.organisation, errors=list(loaded.problems))
+    plan = loaded.plan
+    kind = plan.organisation.type.value
+    findings: dict[str, Finding] = {}
+    for rule in setup.rules:
+        if kind not in rule.applies_to:
+            continue
+        context = MetricContext(plan=plan, stage_factors=setup.stage_factors, as_of=setup.as_of, params=rule.params)
+        findings[rule.id] = make_finding(rule, PLAN_METRICS[rule.metric](context), loaded.source.locate)
+    return _Outcome(
+        index=index,
+        file=loaded.file,
+        organisation=organisation_info(plan),
+        findings=findings,
+        figures=plan_figures(plan, setup.stage_factors),
+        plan=plan,
+        source=loaded.source if setup.keep_sources else None,
+    )
+
+
+_WORKER_SETUP: _Setup | None = None
+
+
+def _start_worker(setup: _Setup) -> None:
+    global _WORKER_SETUP
+    _WORKER_SETUP = setup
+    all_metric_names()  # register the metrics once per worker, not once per plan
+
+
+def _work(item: tuple[int, str]) -> _Outcome:
+    assert _WORKER_SETUP is not None, "worker used before its initializer ran"
+    return _measure_file(_WORKER_SETUP, *item)
+
+
+def worker_count(jobs: int | None, files: int) -> int:
+    wanted = jobs if jobs is not None else (os.cpu_count() or 1)
+    return max(1, min(wanted, files))
+
+
+def _measure_all(files: Sequence[str], setup: _Setup, jobs: int | None) -> list[_Outcome]:
+    items = list(enumerate(files))
+    workers = worker_count(jobs, len(items))
+    if workers == 1:
+        return [_measure_file(setup, index, file) for index, file in items]
+    chunk = max(1, -(-len(items) // (workers * 4)))  # a few chunks per worker evens out uneven plans
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,)) as pool:
+        return list(pool.map(_work, items, chunksize=chunk))
+
+
+# ---------------------------------------------------------------- cross-plan rules
+
+
+def _add_portfolio_findings(outcomes: Sequence[_Outcome], rules: Sequence[RuleSpec]) -> None:
+    refs = [PlanRef(index=outcome.index, file=outcome.file, plan=outcome.plan) for outcome in outcomes if outcome.plan is not None]
+    by_index = {outcome.index: outcome for outcome in outcomes}
+    for rule in rules:
+        measured = PORTFOLIO_METRICS[rule.metric](refs, rule.params)
+        for index, measurement in sorted(measured.items()):
+            outcome = by_index.get(index)
+            if outcome is None or outcome.plan is None or outcome.plan.organisation.type.value not in rule.applies_to:
+                continue
+            locate = outcome.source.locate if outcome.source is not None else None
+            outcome.findings[rule.id] = make_finding(rule, measurement, locate)
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _select(rulebook: Rulebook, options: AssessOptions) -> list[RuleSpec]:
+    chosen, unmatched = select_rules(rulebook.rules, options.only, options.skip)
+    if unmatched:
+        import difflib
+
+        ids = [rule.id for rule in rulebook.rules]
+        hints = []
+        for pattern in unmatched:
+            near = difflib.get_close_matches(pattern.upper(), ids, n=3, cutoff=0.5)
+            hints.append(f"`{pattern}`" + (f" (did you mean {', '.join(near)}?)" if near else ""))
+        raise OptionError(f"--only/--skip: no rule in force matches {'; '.join(hints)}; `qipp-rag rules` lists them")
+    return chosen
+
+
+def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[PlanResult]:
+    if options.area_team is None and options.region is None:
+        return list(results)
+    from .portfolio import area_team_of, in_scope, region_of
+
+    scoped = [result for result in results if in_scope(result, options.area_team, options.region)]
+    if results and not scoped:
+        if options.area_team is not None:
+            known = sorted({code for result in results if (code := area_team_of(result.organisation))})
+            raise OptionError(f"--area-team {options.area_team}: no plan in the input belongs to it (area teams in the input: {', '.join(known) or 'none'})")
+        known = sorted({region for result in results if (region := region_of(result.organisation))})
+        raise OptionError(f"--region {options.region}: no plan in the input belongs to it (regions in the input: {', '.join(known) or 'none'})")
+    return scoped
+
+
+def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessment:
+    """Assess every plan under ``options.paths``.  ``problems`` are earlier input errors (a config
+    file's) to report with the rest.  Raises :class:`OptionError` for options the input cannot meet."""
+    from .loading import discover
+    from .portfolio import summarise
+
+    all_metric_names()
+    errors: list[Problem] = list(problems)
+    rulebook, pack_problems = load_rulebook(options.rules)
+    errors += pack_problems
+    if pack_problems:  # with a pack left out, a pattern may fail to match for that reason alone
+        chosen, _ = select_rules(rulebook.rules, options.only, options.skip)
+    else:
+        chosen = _select(rulebook, options)
+
+    waivers: list[Waiver] = []
+    if options.waivers is not None:
+        waivers, waiver_problems = load_waivers(options.waivers)
+        errors += waiver_problems
+
+    files, discovery_problems = discover(list(options.paths))
+    errors += discovery_problems
+
+    portfolio_rules = [rule for rule in chosen if rule.metric in PORTFOLIO_METRICS]
+    setup = _Setup(
+        rules=tuple(rule for rule in chosen if rule.metric in PLAN_METRICS),
+        stage_factors=dict(rulebook.stage_factors),
+        as_of=options.as_of,
+        keep_sources=bool(portfolio_rules),
+    )
+    outcomes = _measure_all(files, setup, options.jobs)
+    _add_portfolio_findings(outcomes, portfolio_rules)
+
+    order = [rule.id for rule in chosen]
+    ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
+    keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
+    waived, waiver_records = apply_waivers(list(zip(keys, ordered)), waivers, options.as_of, options.waivers)
+
+    critical = {rule.id: rule.critical for rule in chosen}
+    results = [
+        PlanResult(
+            file=outcome.file,
+            organisation=outcome.organisation,
+            rating="error" if outcome.errors or outcome.plan is None else plan_rating(findings, critical),  # type: ignore[arg-type]
+            findings=findings if outcome.plan is not None else [],
+            errors=outcome.errors,
+            figures=outcome.figures,
+        )
+        for outcome, findings in zip(outcomes, waived)
+    ]
+    reported = _in_scope(results, options)
+    summary, portfolio = summarise(reported)
+    return Assessment(
+        tool=ToolInfo(version=__version__),
+        as_of=options.as_of,
+        rule_packs=list(rulebook.packs),
+        rules=[rulebook.info(rule) for rule in chosen],
+        waivers=waiver_records,
+        plans=reported,
+        portfolio=portfolio,
+        summary=summary,
+        errors=errors,
+    )

@@ -1,0 +1,164 @@
+"""Waivers: accepting one rule's result for one plan, for a while, with a reason.
+
+A waiver names a rule id and a plan (an organisation code, or a plan file's
+path), and must give a reason, an approver and the last day it applies.
+Against the run's as-of date:
+
+- a waiver whose ``expires`` is before the as-of date is **expired**: it is
+  reported and waives nothing;
+- otherwise it turns a matching **red or amber** finding into ``waived``,
+  keeping the rating it would have had; it is **applied**, and
+  ``applied_to`` lists the plan files whose finding it waived;
+- a waiver that matches a plan and a rule whose result is green or n/a
+  leaves the finding as it is (there is nothing to accept, and a good result
+  must not be hidden behind "waived"), but it is in force and matched, so it
+  is reported as **applied** with an empty ``applied_to``;
+- a waiver whose rule and plan match no finding in the run is **unmatched**.
+
+A waivers file with any invalid waiver is rejected whole: a run never waives
+on the strength of a file it could not fully read (stricter ratings, exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .plan import Date, Text
+from .results import Finding, Problem, WaiverApplied, WaiverRecord
+
+WAIVABLE = ("red", "amber")
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: Text
+    plan: Text
+    reason: Text
+    approved_by: Text
+    expires: Date
+
+    @field_validator("rule", "plan", "reason", "approved_by")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class WaiversFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    waivers: list[Waiver] = Field(default_factory=list, max_length=10_000)
+
+
+def load_waivers(file: str) -> tuple[list[Waiver], list[Problem]]:
+    """The waivers in ``file``; any problem (with line and column) rejects the whole file."""
+    from .loading import load_document
+
+    if not Path(file).is_file():
+        return [], [Problem(message="no such waivers file", line=0, column=0, file=file)]
+    document, problems = load_document(file, WaiversFile)
+    if problems or document is None:
+        return [], problems
+    return list(document.waivers), []
+
+
+@dataclass(frozen=True)
+class PlanKey:
+    """What a waiver's ``plan`` can match in one plan of the run."""
+
+    file: str
+    code: str | None
+
+
+class WaiverMatcher:
+    """Matches waivers to plans: by organisation code, the file as given, or the same file on disk.
+
+    A waiver's path is tried as given (relative to the current folder) and
+    relative to the waivers file's folder, so a waivers file kept beside the
+    plans can name them either way.
+    """
+
+    def __init__(self, waivers: Sequence[Waiver], waivers_file: str | None) -> None:
+        self.waivers = list(waivers)
+        self.base = Path(waivers_file).resolve().parent if waivers_file else None
+        self._resolved: list[set[Path]] = [self._candidates(waiver.plan) for waiver in self.waivers]
+
+    def _candidates(self, text: str) -> set[Path]:
+        paths = {Path(text).resolve()}
+        if self.base is not None and not Path(text).is_absolute():
+            paths.add((self.base / text).resolve())
+        return paths
+
+    def matches(self, index: int, plan: PlanKey) -> bool:
+        waiver = self.waivers[index]
+        if plan.code is not None and waiver.plan == plan.code:
+            return True
+        if waiver.plan == plan.file:
+            return True
+        return Path(plan.file).resolve() in self._resolved[index]
+
+
+def apply_waivers(
+    plans: Sequence[tuple[PlanKey, list[Finding]]],
+    waivers: Sequence[Waiver],
+    as_of: dt.date,
+    waivers_file: str | None = None,
+) -> tuple[list[list[Finding]], list[WaiverRecord]]:
+    """Each plan's findings with the waivers applied, and a record of every waiver read.
+
+    Where two waivers match the same finding, the first in the file waives it
+    and both count as applied.
+    """
+    matcher = WaiverMatcher(waivers, waivers_file)
+    matched = [False] * len(waivers)
+    applied_to: list[list[str]] = [[] for _ in waivers]
+    live = [waiver.expires >= as_of for waiver in waivers]
+
+    out: list[list[Finding]] = []
+    for key, findings in plans:
+        candidates = [index for index in range(len(waivers)) if live[index] and matcher.matches(index, key)]
+        new_findings: list[Finding] = []
+        for finding in findings:
+            matching = [index for index in candidates if waivers[index].rule == finding.rule]
+            for index in matching:
+                matched[index] = True
+            if matching and finding.rating in WAIVABLE:
+                finding = _waive(finding, waivers[matching[0]])
+                applied_to[matching[0]].append(key.file)
+            new_findings.append(finding)
+        out.append(new_findings)
+
+    records = [
+        WaiverRecord(
+            rule=waiver.rule,
+            plan=waiver.plan,
+            reason=waiver.reason,
+            approved_by=waiver.approved_by,
+            expires=waiver.expires,
+            status="expired" if not live[index] else ("applied" if matched[index] else "unmatched"),
+            applied_to=applied_to[index],
+        )
+        for index, waiver in enumerate(waivers)
+    ]
+    return out, records
+
+
+def _waive(finding: Finding, waiver: Waiver) -> Finding:
+    return finding.model_copy(
+        update={
+            "rating": "waived",
+            "waiver": WaiverApplied(
+                reason=waiver.reason,
+                approved_by=waiver.approved_by,
+                expires=waiver.expires,
+                rating=finding.rating,  # type: ignore[arg-type]  (red or amber: checked by the caller)
+            ),
+        }
+    )

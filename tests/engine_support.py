@@ -1,0 +1,153 @@
+"""Small fakes for the rule engine's tests: plans built in code, metrics that return what a rule's
+params say, and a loader that serves plans from memory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from qipp_rag import loading
+from qipp_rag.measure import PLAN_METRICS, Measurement, MetricContext, PlanRef, plan_metric, portfolio_metric
+from qipp_rag.plan import Plan
+from qipp_rag.results import OrganisationInfo, Problem
+from qipp_rag.rulebook import RulePack, RuleSpec
+
+PARAM_METRIC = "test_engine_param"
+YEARS_METRIC = "test_engine_years"
+CODE_METRIC = "test_engine_by_code"
+PAIR_METRIC = "test_engine_pairs"
+
+
+def _number(text: Any) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def _param_metric(ctx: MetricContext) -> Measurement:
+    """The value the rule's ``params.value`` gives (``None``: n/a), pointing at ``params.loc``."""
+    value = _number(ctx.params.get("value"))
+    loc = tuple(ctx.params["loc"]) if "loc" in ctx.params else None
+    message = f"measured {value}" if value is not None else "nothing to measure"
+    return Measurement(value, message, ("param evidence",), loc, display=_number(ctx.params.get("display")))
+
+
+def _years_metric(ctx: MetricContext) -> Measurement:
+    """One measurement per plan year, values from ``params.values`` in period order."""
+    years = []
+    for year, value in zip(ctx.plan.period, ctx.params["values"]):
+        number = _number(value)
+        years.append(Measurement(number, f"{year}: {number if number is not None else 'n/a'}", (f"{year} evidence",), ("target", year)))
+    first = years[0]
+    return Measurement(first.value, "by year", tuple(line for m in years for line in m.evidence), first.loc, tuple(years))
+
+
+def _code_metric(ctx: MetricContext) -> Measurement:
+    """The value ``params.values[code]`` gives for the plan's organisation code."""
+    value = _number(ctx.params["values"].get(ctx.plan.organisation.code))
+    return Measurement(value, f"{ctx.plan.organisation.code} measured {value}", loc=("organisation", "code"))
+
+
+def _pair_metric(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+    """Counts the other plans in the run with the same organisation code (a tiny PF01)."""
+    out = {}
+    for ref in plans:
+        others = [other.file for other in plans if other.index != ref.index and other.plan.organisation.code == ref.plan.organisation.code]
+        out[ref.index] = Measurement(Decimal(len(others)), f"{len(plans)} plans seen; same code in: {', '.join(others) or 'none'}", loc=("organisation", "code"))
+    return out
+
+
+def register_fakes() -> None:
+    if PARAM_METRIC not in PLAN_METRICS:
+        plan_metric(PARAM_METRIC)(_param_metric)
+        plan_metric(YEARS_METRIC)(_years_metric)
+        plan_metric(CODE_METRIC)(_code_metric)
+        portfolio_metric(PAIR_METRIC)(_pair_metric)
+
+
+register_fakes()
+
+
+def rule(
+    rule_id: str,
+    *,
+    metric: str = PARAM_METRIC,
+    green: dict | None = None,
+    amber: dict | None | str = "default",
+    critical: bool = False,
+    criterion: str = "governance",
+    unit: str = "percent",
+    applies_to: Sequence[str] = ("ccg", "area_team"),
+    **params: Any,
+) -> RuleSpec:
+    """A rule on a fake metric; keyword arguments beyond the rule's own fields are its params."""
+    data = {
+        "id": rule_id,
+        "title": f"rule {rule_id}",
+        "criterion": criterion,
+        "applies_to": list(applies_to),
+        "measures": "a test measurement",
+        "unit": unit,
+        "metric": metric,
+        "params": params,
+        "green": green if green is not None else {"min": 90},
+        "amber": {"min": 50} if amber == "default" else amber,  # None: anything outside green is red
+        "critical": critical,
+        "rationale": "because",
+        "remediation": "fix it",
+    }
+    return RuleSpec.model_validate(data)
+
+
+def pack(*rules: RuleSpec, name: str = "test-pack") -> RulePack:
+    return RulePack(pack=name, rules=list(rules))
+
+
+def make_plan(code: str = "03Q", *, kind: str = "ccg", area_team: str = "Q50", region: str = "north", period: Sequence[str] = ("2014/15", "2015/16"), **extra: Any) -> Plan:
+    org: dict[str, Any] = {"code": code, "name": f"NHS {code}", "type": kind, "region": region}
+    if kind == "ccg":
+        org["area_team"] = area_team
+    data = {
+        "qipp_plan": 1,
+        "organisation": org,
+        "period": list(period),
+        "allocation": {year: Decimal(100000) for year in period},
+        "target": {year: Decimal(2000) for year in period},
+        "schemes": [
+            {"id": "S1", "title": "Scheme one", "workstream": "elective", "stage": "planned", "savings": {year: Decimal(1500) for year in period}},
+            {"id": "S2", "title": "Scheme two", "workstream": "prescribing", "stage": "identified", "savings": {period[0]: Decimal(500)}},
+        ],
+        **extra,
+    }
+    return Plan.model_validate(data)
+
+
+class FakeSource:
+    """Lines and columns that say which path they came from: line = path length + 1, column 3."""
+
+    def locate(self, loc: tuple) -> tuple[int, int]:
+        return len(loc) + 1, 3
+
+    def locate_key(self, loc: tuple) -> tuple[int, int]:
+        return self.locate(loc)
+
+
+class MemoryLoader:
+    """Stands in for discovery and loading: file name -> Plan, or -> list of problems (a failed file)."""
+
+    def __init__(self, files: Mapping[str, Plan | list[Problem]]) -> None:
+        self.files = dict(files)
+
+    def discover(self, paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
+        found = sorted(name for name in self.files if any(name == path or name.startswith(path.rstrip("/") + "/") for path in paths))
+        return found, []
+
+    def load_plan(self, file: str) -> loading.LoadedPlan | loading.FailedPlan:
+        item = self.files[file]
+        if isinstance(item, Plan):
+            return loading.LoadedPlan(file=file, plan=item, source=FakeSource())
+        return loading.FailedPlan(file=file, problems=list(item), organisation=OrganisationInfo())
+
+    def install(self, monkeypatch: Any) -> None:
+        monkeypatch.setattr(loading, "discover", self.discover)
+        monkeypatch.setattr(loading, "load_plan", self.load_plan)
+
