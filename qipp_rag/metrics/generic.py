@@ -26,7 +26,7 @@ from typing import Any
 
 from ..measure import Measurement, MetricContext, plan_metric
 from ..plan import Frequency, Loc, Plan, Scheme, Stage
-from ._support import PathError, check_path, is_blank, nearest, not_applicable, parse_path, resolve, share_of_value, shown
+from ._support import PathError, check_path, is_blank, money, nearest, not_applicable, parse_path, resolve, share_of_value, shown
 
 FREQUENCY_RANK = {Frequency.weekly: 5, Frequency.fortnightly: 4, Frequency.monthly: 3, Frequency.quarterly: 2, Frequency.annually: 1}
 FREQUENCY_WORDS = {
@@ -185,7 +185,7 @@ def share_of_value_with(ctx: MetricContext) -> Measurement:
         with_what,
         lacking,
         include=lambda scheme: scheme.saving(year) >= floor,
-        among=f"live schemes saving {shown(floor)} (£000) or more in {year}",
+        among=f"live schemes saving {money(floor)} or more in {year}",
     )
 
 
