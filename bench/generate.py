@@ -408,6 +408,8 @@ def _delivery(first_saving: Decimal, as_of: dt.date, first_start: dt.date, rng: 
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _,.&()'/-]*")
 _RESOLVER = yaml.resolver.Resolver()
+# Numbers as YAML 1.2 reads them (``99E-01`` is 9.9 there), which other tools and the strict loader heed.
+_YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+")
 
 
 def _scalar(value: Any) -> str:
@@ -427,8 +429,8 @@ def _scalar(value: Any) -> str:
 
 @cache
 def _reads_as_text(text: str) -> bool:
-    """True when YAML 1.1 reads the text, unquoted, as that text (not ``NO``, ``010``, ``2014-04-01``)."""
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    """True when YAML reads the text, unquoted, as that text (not ``NO``, ``010``, ``2014-04-01``, ``99E-01``)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str" and not _YAML12_NUMBER.fullmatch(text)
 
 
 def _key(key: str) -> str:

@@ -136,3 +136,57 @@ def test_cli_writes_the_corpus(tmp_path: Path) -> None:
 def test_tiny_corpora(tmp_path: Path, count: int) -> None:
     manifest = generate.write_corpus(tmp_path, count, seed=1, invalid_rate=0.5)
     assert len(manifest["files"]) == count
+
+
+# ---------------------------------------------------------------- the runner
+
+run = _module("run")
+
+
+def test_the_runner_measures_every_command_and_prints_the_table(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--sizes", "20", "--repeat", "1", "--cold-repeat", "1", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    for label in run.LABELS.values():
+        assert label in table
+    for command in ("`python -c pass`", "`qipp-rag --version`", "`qipp-rag assess ONE.yaml --format json`"):
+        assert command in table
+    verdicts = [line for line in table.splitlines() if line.startswith(("- PASS: ", "- FAIL: "))]
+    assert len(verdicts) == 6
+    raw = json.loads((tmp_path / "last-run.json").read_text())
+    floor = raw["sizes"][0]["rows"]["floor"]["runs"][0]
+    assert floor["exit_code"] == 0 and floor["seconds"] > 0 and floor["peak_mb"] > 0
+    assert raw["sizes"][0]["checks"]["floor"] == "ok"  # the floor read all 20 files
+    assert (tmp_path / "last-run.md").read_text() == table
+
+
+def test_measure_reports_exit_code_and_the_memory_of_the_command_alone(tmp_path: Path) -> None:
+    small = run.measure([sys.executable, "-c", "pass"])
+    big = run.measure([sys.executable, "-c", "import sys; x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096]); sys.exit(3)"])
+    assert small.exit_code == 0 and big.exit_code == 3
+    assert big.peak_mb - small.peak_mb > 150  # 200 MB touched shows; the launcher's own size does not
+    out = tmp_path / "out.txt"
+    run.measure([sys.executable, "-c", "print('hello')"], stdout=out)
+    assert out.read_text() == "hello\n"
+
+
+def test_targets_compare_strictly_where_asked() -> None:
+    assert run.Target("t", 1.5, 1.5).passed
+    assert not run.Target("t", 1.0, 1.0, strict=True).passed
+    assert run.Target("t", 0.99, 1.0, strict=True).passed
+    assert not run.Target("t", None, 8).passed
+
+
+def test_a_run_that_skipped_plans_is_not_counted_as_done(tmp_path: Path) -> None:
+    item = run.Corpus(size=2, folder=tmp_path, files=["a.yaml", "b.yaml"], invalid={"b.yaml": "typo_key"}, megabytes=0.0)
+    (tmp_path / "assess1.out").write_text(json.dumps({"plans": [{"file": "a.yaml", "rating": "green"}]}))
+    assert "1 plans in the JSON" in run.check_output("assess1", tmp_path, item)
+    (tmp_path / "assess1.out").write_text(json.dumps({"plans": [{"rating": "green"}, {"rating": "error"}]}))
+    assert run.check_output("assess1", tmp_path, item) == "ok"
+    (tmp_path / "validate.out").write_text("a.yaml: fine\n")
+    assert run.check_output("validate", tmp_path, item).startswith("did not name 1")
+    (tmp_path / "validate.err").write_text("b.yaml:3:5: unknown key\n")
+    assert run.check_output("validate", tmp_path, item) == "ok"
