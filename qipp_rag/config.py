@@ -1,0 +1,311 @@
+"""The configuration file: `assess` options a repository of plans sets once.
+
+Where it is found: from the starting folder upwards, the nearest folder that
+holds either a ``.qipp-rag.yaml`` or a ``pyproject.toml`` with a
+``[tool.qipp-rag]`` table wins; in one folder ``.qipp-rag.yaml`` wins (the
+``pyproject.toml`` beside it is then not read).  A ``pyproject.toml`` without
+the table does not count, so the search goes on past it.
+
+What it holds: the long option names of ``qipp-rag assess`` as keys
+(``fail-on: amber``, ``skip: ['GV*']``).  Paths (``rules``, ``waivers`` and
+the PATH of ``report: F:PATH``) are relative to the file's folder and come
+back resolved, so the same file works from any folder below it.
+
+Precedence: the command line wins over the file, the file over the
+built-in defaults; a repeatable option given on the command line replaces
+the file's list rather than adding to it.  The merge is done by the
+``assess`` command; this module only finds, reads and checks the file.
+
+Both files are untrusted input: YAML goes through the project's strict
+loader, TOML through :mod:`tomllib`, and both are checked by the same
+pydantic model, every problem with file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
+from pydantic_core import PydanticCustomError
+
+from .plan import Date, Flag, OrgCode, Text, _text
+from .results import Problem
+
+YAML_NAME = ".qipp-rag.yaml"
+PYPROJECT = "pyproject.toml"
+TOOL_KEY = "qipp-rag"
+FORMATS = ("table", "json", "markdown", "github", "csv", "junit", "sarif", "html")
+PATH_OPTIONS = ("rules", "waivers")
+LIST_OPTIONS = ("rules", "report", "only", "skip")
+
+LAST_SOURCE: str | None = None
+"""The configuration file the latest :func:`load_config` read (None: there was none), for messages."""
+
+
+# ---------------------------------------------------------------- the model
+
+
+def _text_list(value: object) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not value:
+        raise PydanticCustomError("empty_list", "give at least one value, or leave the key out")
+    return [_one_text(item) for item in items]
+
+
+def _one_text(item: object) -> str:
+    text = _text(item)  # the plan format's text check: rejects unquoted `NO`, `010` and friends
+    if not text.strip():
+        raise PydanticCustomError("blank", "a value cannot be blank")
+    return text
+
+
+def _report(value: object) -> list[str]:
+    specs = _text_list(value)
+    for spec in specs:
+        name, sep, target = spec.partition(":")
+        if not sep or not target.strip():
+            raise PydanticCustomError("report_form", "a report is written F:PATH, such as html:report.html; got {got}", {"got": repr(spec)})
+        if name not in FORMATS:
+            raise PydanticCustomError("report_format", "unknown format {name} in {got}; formats: {formats}", {"name": repr(name), "got": repr(spec), "formats": ", ".join(FORMATS)})
+    return specs
+
+
+def _jobs(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PydanticCustomError("jobs", "give a whole number of workers, 1 or more; got {got}", {"got": repr(value)})
+    return value
+
+
+TextList = Annotated[list[str], PlainValidator(_text_list)]
+
+
+class ConfigFile(BaseModel):
+    """The keys a configuration file may hold: exactly the long options of ``assess``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    rules: TextList | None = None
+    format: Literal["table", "json", "markdown", "github", "csv", "junit", "sarif", "html"] | None = None
+    report: Annotated[list[str], PlainValidator(_report)] | None = None
+    fail_on: Literal["red", "amber", "never"] | None = Field(None, alias="fail-on")
+    only: TextList | None = None
+    skip: TextList | None = None
+    waivers: Text | None = None
+    as_of: Date | None = Field(None, alias="as-of")
+    jobs: Annotated[int, PlainValidator(_jobs)] | None = None
+    quiet: Flag | None = None
+    no_color: Flag | None = Field(None, alias="no-color")
+    group_by: Literal["region", "area_team"] | None = Field(None, alias="group-by")
+    area_team: OrgCode | None = Field(None, alias="area-team")
+    region: Literal["north", "midlands_and_east", "london", "south"] | None = None
+
+
+KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in ConfigFile.model_fields.items())
+
+
+# ---------------------------------------------------------------- finding the file
+
+
+def find_config(start: str | os.PathLike[str]) -> Path | None:
+    """The configuration file in force for ``start`` (a folder, or a file whose folder counts)."""
+    folder = Path(start).absolute()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        yaml_file = candidate / YAML_NAME
+        if yaml_file.is_file():
+            return yaml_file
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _mentions_tool(pyproject):
+            return pyproject
+    return None
+
+
+def _mentions_tool(pyproject: Path) -> bool:
+    """Whether a pyproject.toml has a [tool.qipp-rag] table (or cannot be read but seems to)."""
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        # A broken file counts only if it looks like it configures us; then its error is reported.
+        return TOOL_KEY in text
+    return isinstance(tool, dict) and TOOL_KEY in tool
+
+
+# ---------------------------------------------------------------- reading it
+
+
+def load_config(start: str | os.PathLike[str]) -> tuple[dict[str, Any], list[Problem]]:
+    """Option values from the configuration file in force for ``start``, and its problems.
+
+    Keys are the long option names (``fail-on``); only keys the file gives
+    appear.  Lists (``rules``, ``report``, ``only``, ``skip``) are lists even
+    when the file gives one value; paths are resolved against the file's
+    folder (relative to the current folder where possible).  Any problem
+    gives no values at all, so that a half-read file never half-applies.
+    """
+    global LAST_SOURCE
+    file = find_config(start)
+    LAST_SOURCE = None if file is None else str(file)
+    if file is None:
+        return {}, []
+    shown = _shown(file)
+    if file.name == PYPROJECT:
+        model, problems = _read_toml(file, shown)
+    else:
+        model, problems = _read_yaml(file, shown)
+    if problems or model is None:
+        return {}, problems
+    return _values(model, file.parent), []
+
+
+def _shown(file: Path) -> str:
+    """The file as messages name it: relative to the current folder when it is below it."""
+    try:
+        return str(file.relative_to(Path.cwd()))
+    except ValueError:
+        return str(file)
+
+
+def _read_yaml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
+    from .loading import load_document
+
+    if _only_comments(file):  # an empty file sets nothing, as the command line without options
+        return ConfigFile(), []
+    model, problems = load_document(shown, ConfigFile)
+    return model, [_with_suggestion(problem, shown) for problem in problems]
+
+
+def _only_comments(file: Path) -> bool:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # the loader reports it
+    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...") for line in text.splitlines())
+
+
+def _with_suggestion(problem: Problem, shown: str) -> Problem:
+    """Unknown top-level keys name the nearest valid one, in the file's own spelling."""
+    key = problem.path.split(".")[0].split("[")[0] if problem.path else ""
+    update: dict[str, Any] = {} if problem.file else {"file": shown}
+    if key and key not in KEYS and problem.path == key and "did you mean" not in problem.message:
+        guess = suggest(key)
+        if guess:
+            update["message"] = f"{problem.message}; did you mean `{guess}`?"
+    return problem.model_copy(update=update) if update else problem
+
+
+def suggest(key: str) -> str | None:
+    """The valid key nearest to ``key`` (``fail_on`` and ``failon`` give ``fail-on``)."""
+    normal = {name.replace("-", "").replace("_", ""): name for name in KEYS}
+    squashed = key.lower().replace("-", "").replace("_", "")
+    if squashed in normal:
+        return normal[squashed]
+    close = difflib.get_close_matches(key.lower(), KEYS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(message="pyproject.toml is not UTF-8 text", line=1, column=1, file=shown)]
+    except OSError as error:
+        return None, [Problem(message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown)]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, column = _toml_error_position(str(error))
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(error))
+        return None, [Problem(message=f"not valid TOML: {message}", line=line, column=column, file=shown)]
+    table = data.get("tool", {}).get(TOOL_KEY)
+    header = _toml_header_line(text)
+    if not isinstance(table, dict):
+        return None, [Problem(message="`tool.qipp-rag` must be a table: write `[tool.qipp-rag]` and the options below it", line=header, column=1, file=shown)]
+    try:
+        return ConfigFile.model_validate(table), []
+    except ValidationError as error:
+        problems = []
+        for issue in error.errors():
+            loc = issue["loc"]
+            key = str(loc[0]) if loc else ""
+            line, column = _toml_key_position(text, key, header)
+            if issue["type"] == "extra_forbidden":
+                guess = suggest(key)
+                message = f"unknown key `{key}` in [tool.qipp-rag]" + (f"; did you mean `{guess}`?" if guess else f"; keys: {', '.join(KEYS)}")
+            else:
+                where = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
+                message = f"[tool.qipp-rag] `{where}`: {issue['msg']}"
+            problems.append(Problem(message=message, line=line, column=column, path=key, file=shown))
+        return None, sorted(problems, key=lambda problem: (problem.line, problem.column))
+
+
+_TOML_HEADER = re.compile(r"""^\s*\[\s*tool\s*\.\s*(?:qipp-rag|"qipp-rag"|'qipp-rag')\s*\]""")
+_TOML_ANY_HEADER = re.compile(r"^\s*\[")
+
+
+def _toml_error_position(message: str) -> tuple[int, int]:
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _toml_header_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _TOML_HEADER.match(line):
+            return number
+    return 1
+
+
+def _toml_key_position(text: str, key: str, header: int) -> tuple[int, int]:
+    """Where ``key`` is set inside the [tool.qipp-rag] table; the header's line when it cannot be found."""
+    pattern = re.compile(rf"""^(\s*)(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    lines = text.splitlines()
+    for number in range(header, len(lines)):  # lines after the header, 1-based number + 1
+        line = lines[number]
+        if _TOML_ANY_HEADER.match(line):
+            break
+        match = pattern.match(line)
+        if match:
+            return number + 1, len(match.group(1)) + 1
+    return header, 1
+
+
+# ---------------------------------------------------------------- values
+
+
+def _values(model: ConfigFile, folder: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in model.model_fields_set:
+        field = ConfigFile.model_fields[name]
+        key = field.alias or name
+        value = getattr(model, name)
+        if key in PATH_OPTIONS:
+            value = [_resolve(item, folder) for item in value] if isinstance(value, list) else _resolve(value, folder)
+        elif key == "report":
+            value = [_resolve_report(spec, folder) for spec in value]
+        values[key] = value
+    return dict(sorted(values.items()))
+
+
+def _resolve(path: str, folder: Path) -> str:
+    target = Path(path).expanduser()
+    if target.is_absolute():
+        return str(target)
+    target = folder / target
+    try:
+        return os.path.relpath(target)
+    except ValueError:  # another drive on Windows
+        return str(target)
+
+
+def _resolve_report(spec: str, folder: Path) -> str:
+    name, _, target = spec.partition(":")
+    return f"{name}:{_resolve(target, folder)}"
