@@ -1,13 +1,70 @@
-"""`qipp-rag diff`."""
+"""`qipp-rag diff OLD.json NEW.json`: what changed between two saved assessments."""
 
 from __future__ import annotations
 
 import typer
 
+FORMATS = ("table", "markdown", "json")
+EXIT_WORSE = 1
+EXIT_INPUT = 2
+
 
 def register(app: typer.Typer) -> None:
-    @app.command("diff")
-    def _diff() -> None:
-        """Not available yet."""
-        typer.echo("qipp-rag diff: not available yet", err=True)
-        raise typer.Exit(2)
+    @app.command("diff", no_args_is_help=True)
+    def diff_command(
+        old: str = typer.Argument(..., metavar="OLD.json", help="The earlier assessment (qipp-rag assess --format json).", show_default=False),
+        new: str = typer.Argument(..., metavar="NEW.json", help="The later assessment.", show_default=False),
+        output_format: str = typer.Option("table", "--format", metavar="table|markdown|json", help="Output format."),
+        fail_on_worse: bool = typer.Option(False, "--fail-on-worse", help="Exit 1 when any plan's rating got worse."),
+    ) -> None:
+        """Show plans whose rating moved, rules whose rating moved, and plans added or gone."""
+        raise typer.Exit(run(old, new, output_format, fail_on_worse))
+
+
+def read_assessment(path: str):  # -> tuple[Assessment | None, str | None]
+    """The assessment saved at ``path``, or a one-line reason it cannot be read."""
+    from pydantic import ValidationError
+
+    from ..results import from_json
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return None, f"cannot read {path}: {error.strerror or error}"
+    try:
+        text = data.decode("utf-8-sig")  # JSON is UTF-8; a BOM from a Windows editor is forgiven
+    except UnicodeDecodeError:
+        return None, f"{path} is not UTF-8 JSON text"
+    try:
+        return from_json(text), None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        return None, f"{path} is not a qipp-rag JSON assessment: at {where}: {first['msg']} ({error.error_count()} problem{'s' if error.error_count() != 1 else ''})"
+    except ValueError as error:  # json.JSONDecodeError
+        return None, f"{path} is not valid JSON: {error}"
+    except RecursionError:
+        return None, f"{path} is nested too deeply to be an assessment"
+
+
+def run(old: str, new: str, output_format: str, fail_on_worse: bool) -> int:
+    if output_format not in FORMATS:
+        typer.echo(f"qipp-rag diff: --format {output_format!r} is not one of {', '.join(FORMATS)}", err=True)
+        return EXIT_INPUT
+    assessments = []
+    for path in (old, new):
+        assessment, reason = read_assessment(path)
+        if assessment is None:
+            typer.echo(f"qipp-rag diff: {reason}", err=True)
+            return EXIT_INPUT
+        assessments.append(assessment)
+
+    from ..diffing import RENDERERS, diff_assessments
+
+    diff = diff_assessments(*assessments)
+    import sys
+
+    sys.stdout.buffer.write(RENDERERS[output_format](diff).encode("utf-8"))
+    sys.stdout.buffer.flush()
+    return EXIT_WORSE if fail_on_worse and diff.any_worse else 0
