@@ -1,13 +1,328 @@
-"""`qipp-rag assess`."""
+"""`qipp-rag assess PATH...`: load, check and rate every plan, print the RAG table, write reports, exit by the gate.
+
+The command only turns options (from the command line, else the nearest
+configuration file) into an :class:`~qipp_rag.engine.AssessOptions`, hands
+the assessment to reporters and turns the outcome into an exit code; the
+work is done by :mod:`qipp_rag.engine`.  Heavy imports happen inside the
+functions, so that registering the command costs nothing.
+"""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+
 import typer
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..results import Assessment, Problem
+
+FAIL_ON = ("red", "amber", "never")
+GROUP_BY = ("region", "area_team")
+REGIONS = ("north", "midlands_and_east", "london", "south")
+EXIT_INPUT = 2
+# option name (as in the configuration file) -> default when neither the command line nor the file gives it
+DEFAULTS: dict[str, Any] = {
+    "rules": [],
+    "format": "table",
+    "report": [],
+    "fail-on": "red",
+    "only": [],
+    "skip": [],
+    "waivers": None,
+    "as-of": None,
+    "jobs": None,
+    "group-by": None,
+    "area-team": None,
+    "region": None,
+    "quiet": False,
+    "no-color": False,
+}
+# typer parameter name -> option name
+PARAMETERS = {name.replace("-", "_"): name for name in DEFAULTS} | {"output_format": "format"}
+PARAMETERS.pop("format")
+
+
+class InputError(Exception):
+    """A wrong option value: the message is shown and the run exits 2 before assessing anything."""
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("assess")
-    def _assess() -> None:
-        """Not available yet."""
-        typer.echo("qipp-rag assess: not available yet", err=True)
-        raise typer.Exit(2)
+    @app.command("assess", no_args_is_help=True)
+    def assess_command(
+        ctx: typer.Context,
+        paths: list[str] = typer.Argument(..., metavar="PATH...", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
+        rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable. Replaces the shipped pack unless the pack says `extends: green-criteria`.", show_default=False),
+        output_format: Optional[str] = typer.Option(None, "--format", metavar="F", help="Standard output format: table (default), json, markdown, github, csv, junit, sarif, html.", show_default=False),
+        report: Optional[list[str]] = typer.Option(None, "--report", metavar="F:PATH", help="Also write format F to PATH; repeatable.", show_default=False),
+        fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="red|amber|never", help="The gate: exit 1 when a plan is rated at or above this (default red).", show_default=False),
+        only: Optional[list[str]] = typer.Option(None, "--only", metavar="ID", help="Check only these rules (id or glob such as 'GV*'); repeatable.", show_default=False),
+        skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="ID", help="Leave out these rules (id or glob); repeatable.", show_default=False),
+        waivers: Optional[str] = typer.Option(None, "--waivers", metavar="PATH", help="A waivers file.", show_default=False),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="The assessment's date, for milestones and waiver expiry (default today).", show_default=False),
+        jobs: Optional[int] = typer.Option(None, "--jobs", metavar="N", help="Parallel worker processes (default: the machine's cores).", show_default=False),
+        group_by: Optional[str] = typer.Option(None, "--group-by", metavar="region|area_team", help="Add a roll-up by region or area team to the table and markdown.", show_default=False),
+        area_team: Optional[str] = typer.Option(None, "--area-team", metavar="CODE", help="Report only this area team's plans (cross-plan rules still see all).", show_default=False),
+        region: Optional[str] = typer.Option(None, "--region", metavar="NAME", help="Report only this region's plans: north, midlands_and_east, london or south.", show_default=False),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on standard error."),
+        no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
+        debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
+    ) -> None:
+        """Check plans against the rule packs, print the RAG table, write reports, and exit by the gate."""
+        values = {
+            "rules": rules, "output_format": output_format, "report": report, "fail_on": fail_on, "only": only,
+            "skip": skip, "waivers": waivers, "as_of": as_of, "jobs": jobs, "group_by": group_by,
+            "area_team": area_team, "region": region, "quiet": quiet, "no_color": no_color,
+        }  # fmt: skip
+        given = {PARAMETERS[name]: value for name, value in values.items() if _on_command_line(ctx, name)}
+        raise typer.Exit(run(list(paths), given))
+
+
+# ---------------------------------------------------------------- options
+
+
+def _on_command_line(ctx: typer.Context, name: str) -> bool:
+    # Compared by name: typer may bring its own copy of click's ParameterSource.
+    source = ctx.get_parameter_source(name)
+    return getattr(source, "name", None) == "COMMANDLINE"
+
+
+@dataclass
+class Settings:
+    """The run's options after the configuration file and the command line are merged and checked."""
+
+    paths: list[str]
+    rules: list[str] = field(default_factory=list)
+    format: str = "table"
+    reports: list[tuple[str, str]] = field(default_factory=list)  # (format, path)
+    fail_on: str = "red"
+    only: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)
+    waivers: str | None = None
+    as_of: "dt.date | None" = None
+    jobs: int | None = None
+    group_by: str | None = None
+    area_team: str | None = None
+    region: str | None = None
+    quiet: bool = False
+    no_color: bool = False
+
+
+def _from_config() -> tuple[dict[str, Any], list[Problem]]:
+    """Option values (keyed by long option name) from the nearest configuration file, and its problems."""
+    import os
+
+    try:
+        from .. import config
+    except ImportError:  # configuration files are optional; a build without them still assesses
+        return {}, []
+    values, problems = config.load_config(os.getcwd())
+    return {str(key).replace("_", "-"): value for key, value in (values or {}).items()}, list(problems)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    return [str(value)]
+
+
+def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -> Settings:
+    """The command line wins over the file; the file over the defaults.  Raises :class:`InputError`."""
+    import datetime as dt
+
+    from ..reporters import REPORTERS
+
+    def pick(name: str) -> Any:
+        if name in given:
+            return given[name]
+        if name in configured and configured[name] is not None:
+            return configured[name]
+        return DEFAULTS[name]
+
+    def where(name: str) -> str:
+        return f"--{name}" if name in given else f"`{name}` in the configuration file"
+
+    def choice(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+        value = pick(name)
+        if value is not None and value not in allowed:
+            raise InputError(f"{where(name)}: {value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    formats = list(REPORTERS)
+    settings = Settings(paths=paths)
+    settings.rules = _as_list(pick("rules"))
+    settings.format = choice("format", formats) or "table"
+    settings.fail_on = choice("fail-on", FAIL_ON) or "red"
+    settings.only = _as_list(pick("only"))
+    settings.skip = _as_list(pick("skip"))
+    settings.waivers = None if pick("waivers") is None else str(pick("waivers"))
+    settings.group_by = choice("group-by", GROUP_BY)
+    settings.region = choice("region", REGIONS)
+    area_team = pick("area-team")
+    settings.area_team = None if area_team is None else str(area_team).strip().upper()
+    settings.quiet = bool(pick("quiet"))
+    settings.no_color = bool(pick("no-color"))
+
+    jobs = pick("jobs")
+    if jobs is not None:
+        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+            raise InputError(f"{where('jobs')}: give a whole number of workers, 1 or more (got {jobs!r})")
+        settings.jobs = jobs
+
+    as_of = pick("as-of")
+    if isinstance(as_of, dt.date):
+        settings.as_of = as_of
+    elif as_of is not None:
+        try:
+            settings.as_of = dt.date.fromisoformat(str(as_of)) if len(str(as_of)) == 10 else None
+        except ValueError:
+            settings.as_of = None
+        if settings.as_of is None:
+            raise InputError(f"{where('as-of')}: {as_of!r} is not a date written YYYY-MM-DD")
+
+    for spec in _as_list(pick("report")):
+        name, sep, target = spec.partition(":")
+        if not sep or not target:
+            raise InputError(f"{where('report')}: {spec!r} must be written F:PATH, such as html:report.html")
+        if name not in REPORTERS:
+            raise InputError(f"{where('report')}: unknown format {name!r} in {spec!r}; formats: {', '.join(formats)}")
+        settings.reports.append((name, target))
+    _check_report_paths(settings.reports)
+    return settings
+
+
+def _check_report_paths(reports: list[tuple[str, str]]) -> None:
+    """Fail before any work is done when a report cannot be written where asked."""
+    import os
+    from pathlib import Path
+
+    seen: set[Path] = set()
+    for _, target in reports:
+        path = Path(target)
+        resolved = path.resolve()
+        if resolved in seen:
+            raise InputError(f"--report: two reports would be written to {target}")
+        seen.add(resolved)
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise InputError(f"--report: {target} is a folder; give a file path")
+        if not folder.is_dir():
+            raise InputError(f"--report: cannot write {target}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise InputError(f"--report: cannot write {target}: the folder {folder} is not writable")
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run(paths: list[str], given: dict[str, Any]) -> int:
+    from ..engine import AssessOptions, OptionError, assess
+
+    configured, config_problems = _from_config()
+    try:
+        settings = merge(paths, given, configured)
+    except InputError as error:
+        _print_config_problems(config_problems)
+        typer.echo(f"qipp-rag assess: {error}", err=True)
+        return EXIT_INPUT
+
+    options = AssessOptions(
+        paths=tuple(settings.paths),
+        rules=tuple(settings.rules),
+        only=tuple(settings.only),
+        skip=tuple(settings.skip),
+        waivers=settings.waivers,
+        jobs=settings.jobs,
+        area_team=settings.area_team,
+        region=settings.region,
+        **({"as_of": settings.as_of} if settings.as_of is not None else {}),
+    )
+    try:
+        assessment = assess(options, problems=config_problems)
+    except OptionError as error:
+        _print_config_problems(config_problems)
+        typer.echo(f"qipp-rag assess: {error}", err=True)
+        return EXIT_INPUT
+    return deliver(assessment, settings)
+
+
+def _print_config_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        typer.echo(f"{problem.file or ''}:{problem.line}:{problem.column}: {problem.message}", err=True)
+
+
+def _render_options(settings: Settings, to_terminal: bool) -> Any:
+    import os
+    import shutil
+
+    from ..reporters import RenderOptions
+
+    color = to_terminal and not settings.no_color and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if to_terminal else None
+    return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width)
+
+
+def deliver(assessment: Assessment, settings: Settings) -> int:
+    """Render every output, write the reports (each atomically), print, summarise, and pick the exit code."""
+    from dataclasses import replace
+
+    from ..reporters import renderer
+    from ..results import exit_code
+    from .report import write_atomically
+
+    to_terminal = sys.stdout.isatty()
+    options = _render_options(settings, to_terminal)
+    stdout_text = renderer(settings.format)(assessment, options)
+    # Files never hold terminal colour codes, whatever standard output is.
+    files = [(target, renderer(name)(assessment, replace(options, color=False, width=None))) for name, target in settings.reports]
+
+    code = exit_code(assessment, settings.fail_on)
+    try:
+        write_atomically(files)
+    except OSError as error:
+        typer.echo(f"qipp-rag assess: cannot write the report {error.filename}: {error.strerror}; no report was written", err=True)
+        code = max(code, EXIT_INPUT)
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(stdout_text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+    if not settings.quiet:
+        if settings.format not in ("table", "markdown"):
+            for line in problem_lines(assessment):
+                typer.echo(line, err=True)
+        typer.echo(summary_line(assessment, settings.fail_on, code), err=True)
+    return code
+
+
+def problem_lines(assessment: Assessment) -> list[str]:
+    """Every input error as ``file:line:column: message``, the way editors and CI logs read them."""
+    lines = [f"{problem.file or ''}:{problem.line}:{problem.column}: error: {problem.message}" for problem in assessment.errors]
+    for plan in assessment.plans:
+        lines += [f"{plan.file}:{problem.line}:{problem.column}: error: {problem.message}" for problem in plan.errors]
+    return lines
+
+
+def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:
+    counts = assessment.summary.ratings
+    plans = len(assessment.plans)
+    parts = [f"{counts.get(rating, 0)} {rating}" for rating in ("red", "amber", "green", "error") if counts.get(rating, 0)]
+    text = f"qipp-rag: {plans} plan{'s' if plans != 1 else ''} assessed" + (f" ({', '.join(parts)})" if parts else "")
+    waived = sum(1 for plan in assessment.plans for finding in plan.findings if finding.rating == "waived")
+    if waived:
+        text += f"; {waived} result{'s' if waived != 1 else ''} waived"
+    expired = sum(1 for waiver in assessment.waivers if waiver.status == "expired")
+    unmatched = sum(1 for waiver in assessment.waivers if waiver.status == "unmatched")
+    if expired or unmatched:
+        text += f"; waivers: {expired} expired, {unmatched} unmatched"
+    if assessment.errors:
+        text += f"; {len(assessment.errors)} input error{'s' if len(assessment.errors) != 1 else ''} in rule packs, waivers, configuration or paths"
+    if not assessment.plans:
+        text += "; no plan files were found"
+    verdict = {0: "passed", 1: "FAILED", 2: "input errors", 3: "internal error"}[code]
+    text += f"; gate --fail-on {fail_on}: {verdict} (exit {code})"
+    return text

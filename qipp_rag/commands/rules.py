@@ -1,13 +1,135 @@
-"""`qipp-rag rules`."""
+"""`qipp-rag rules [ID]`: the rules in force, or everything about one of them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Optional
+
 import typer
+
+if TYPE_CHECKING:
+    from ..results import Band, RuleInfo
+
+EXIT_INPUT = 2
+UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
 
 
 def register(app: typer.Typer) -> None:
     @app.command("rules")
-    def _rules() -> None:
-        """Not available yet."""
-        typer.echo("qipp-rag rules: not available yet", err=True)
-        raise typer.Exit(2)
+    def rules_command(
+        rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="A rule id to explain; without it, every rule in force is listed.", show_default=False),
+        rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable (as for `assess`).", show_default=False),
+        debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
+    ) -> None:
+        """List the rules of the packs in force, or show one: what it measures, thresholds, rationale, remediation, basis."""
+        raise typer.Exit(run(rule_id, list(rules or [])))
+
+
+def band_words(band: Band | None, unit: str) -> str:
+    """A band as a reader says it: ``≥ 90 %``, ``1 to 5 %``, ``> 0``, ``any value``."""
+    if band is None:
+        return "—"
+    suffix = f" {UNIT_WORDS.get(unit, '')}".rstrip()
+
+    def n(value) -> str:  # noqa: ANN001 - a Decimal
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    low = f"≥ {n(band.min)}" if band.min is not None else f"> {n(band.above)}" if band.above is not None else None
+    high = f"≤ {n(band.max)}" if band.max is not None else f"< {n(band.below)}" if band.below is not None else None
+    if low and high:
+        if band.min is not None and band.max is not None:
+            return f"{n(band.min)} to {n(band.max)}{suffix}"
+        return f"{low} and {high}{suffix}"
+    if low or high:
+        return f"{low or high}{suffix}"
+    return "any value"
+
+
+def thresholds(rule: RuleInfo) -> list[str]:
+    green = band_words(rule.green, rule.unit)
+    lines = [f"green: {green}"]
+    if rule.amber is None:
+        lines.append("amber: — (anything not green is red)")
+        lines.append("red: anything else")
+    else:
+        lines.append(f"amber: {band_words(rule.amber, rule.unit)}, when not green")
+        lines.append("red: anything else" if band_words(rule.amber, rule.unit) != "any value" else "red: — (never; anything not green is amber)")
+    if rule.unit == "check":
+        lines.append("(a yes/no or frequency check: banded on a score; findings show no value, and say what was found)")
+    return lines
+
+
+def _load(paths: list[str]):  # -> tuple[Rulebook | None, int]
+    from ..packs import load_rulebook
+
+    rulebook, problems = load_rulebook(paths)
+    for problem in problems:
+        place = f"{problem.file or ''}:{problem.line}:{problem.column}" if problem.line else (problem.file or "")
+        typer.echo(f"{place}: error: {problem.message}", err=True)
+    return rulebook, problems
+
+
+def run(rule_id: str | None, paths: list[str]) -> int:
+    import difflib
+
+    rulebook, problems = _load(paths)
+    infos = rulebook.infos()
+    if rule_id is None:
+        _list(infos, [f"{pack.name} ({pack.source}, {pack.rules} rules)" for pack in rulebook.packs])
+        return EXIT_INPUT if problems else 0
+    wanted = next((info for info in infos if info.id == rule_id), None) or next((info for info in infos if info.id.upper() == rule_id.upper()), None)
+    if wanted is None:
+        near = difflib.get_close_matches(rule_id.upper(), [info.id for info in infos], n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(near)}?" if near else "; `qipp-rag rules` lists them"
+        typer.echo(f"qipp-rag rules: no rule {rule_id!r} in force{hint}", err=True)
+        return EXIT_INPUT
+    typer.echo(explain(wanted, rulebook.origin.get(wanted.id, "")))
+    return EXIT_INPUT if problems else 0
+
+
+def _list(infos: list[RuleInfo], packs: list[str]) -> None:
+    from ..reporters.table import CRITERIA
+
+    rows = [("ID", "Criterion", "Critical", "Green", "Amber", "Title")]
+    for info in infos:
+        amber = band_words(info.amber, info.unit) if info.amber is not None else "—"
+        rows.append((info.id, CRITERIA.get(info.criterion, info.criterion), "yes" if info.critical else "", band_words(info.green, info.unit), amber, info.title))
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    typer.echo(f"Rule packs in force: {'; '.join(packs) or 'none'}")
+    typer.echo("")
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5])
+    typer.echo("")
+    typer.echo(f"{len(infos)} rules; `qipp-rag rules ID` explains one. Red is anything outside green and amber.")
+
+
+def explain(info: RuleInfo, pack: str) -> str:
+    from ..reporters.table import CRITERIA
+
+    applies = " and ".join("CCGs" if kind == "ccg" else "area teams" for kind in info.applies_to)
+    lines = [
+        f"{info.id}: {info.title}",
+        "",
+        f"Criterion:   {CRITERIA.get(info.criterion, info.criterion)}{' (critical: a red result makes the plan red)' if info.critical else ''}",
+        f"Applies to:  {applies}",
+        f"Measures:    {info.measures}",
+        f"Unit:        {info.unit}",
+        "Thresholds:  " + "\n             ".join(thresholds(info)),
+        f"Pack:        {pack or info.pack}",
+        "",
+        "Why it matters:",
+        _indent(info.rationale),
+        "",
+        "How to put it right:",
+        _indent(info.remediation),
+    ]
+    if info.basis:
+        lines += ["", "Basis:", _indent(info.basis)]
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    import textwrap
+
+    paragraphs = [" ".join(paragraph.split()) for paragraph in text.strip().split("\n\n")]
+    return "\n\n".join(textwrap.fill(paragraph, width=88, initial_indent="  ", subsequent_indent="  ") for paragraph in paragraphs)
