@@ -151,8 +151,8 @@ def make_plan(
         delta["target"] = per_year(target)
     if allocation is not None:
         delta["allocation"] = per_year(allocation)
-    if savings is not None:
-        delta["schemes"] = [{"savings": per_year(amount)} for amount in savings]
+    if savings is not None:  # a mapping gives exactly those years: the others are deleted from the default scheme
+        delta["schemes"] = [{"savings": {year: per_year(amount).get(year) for year in period}} for amount in savings]
     return build(delta)
 
 
