@@ -193,6 +193,8 @@ def test_hostile_text_is_carried_as_data():
         (Band(above=0, below=10), "count", "> 0 and < 10"),
         (Band(), "percent", "any value"),
         (None, "percent", "none"),
+        (Band(min=1), "check", "score ≥ 1"),
+        (Band(), "check", "any value"),
     ],
 )
 def test_bands_read_as_people_write_them(band, unit, text):

@@ -102,7 +102,12 @@ def describe_band(band: Band | None, unit: str) -> str:
     """A band as people read it: ``≥ 90 %``, ``1 to 5 %``, ``> 0 %``, ``any value``."""
     if band is None:
         return "none"
-    suffix = UNIT_SUFFIX.get(unit, "")
+    text = _band_text(band, UNIT_SUFFIX.get(unit, ""))
+    # A yes/no or frequency check is banded on a score; say so rather than show a bare number.
+    return f"score {text}" if unit == "check" and text != "any value" else text
+
+
+def _band_text(band: Band, suffix: str) -> str:
     low = f"≥ {band.min}" if band.min is not None else f"> {band.above}" if band.above is not None else None
     high = f"≤ {band.max}" if band.max is not None else f"< {band.below}" if band.below is not None else None
     if band.min is not None and band.max is not None:
@@ -112,6 +117,10 @@ def describe_band(band: Band | None, unit: str) -> str:
     if low or high:
         return f"{low or high}{suffix}"
     return "any value"
+
+
+def _unit_text(unit: str) -> str:
+    return {"check": "a yes/no or frequency check, scored higher for better"}.get(unit, unit)
 
 
 def _can_be_red(rule: RuleInfo) -> bool:
@@ -125,7 +134,7 @@ def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     red = "anything outside amber" if _can_be_red(rule) else "none"
     critical = "Critical: a red result makes the plan red." if rule.critical else "Not critical: a red result makes the plan amber."
     text = (
-        f"Measures: {rule.measures} ({rule.unit}).\n"
+        f"Measures: {rule.measures} ({_unit_text(rule.unit)}).\n"
         f"Bands: green {green}; amber {amber}; red {red}.\n"
         f"{critical}\n"
         f"Why: {rule.rationale}\n"
@@ -133,7 +142,7 @@ def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     ) + (f"\nBasis: {rule.basis}" if rule.basis else "")
     markdown = (
         f"**{_md(rule.id)}: {_md(rule.title)}**\n\n"
-        f"**Measures:** {_md(rule.measures)} ({rule.unit})\n\n"
+        f"**Measures:** {_md(rule.measures)} ({_unit_text(rule.unit)})\n\n"
         f"| rating | band |\n|---|---|\n| green | {_md(green)} |\n| amber | {_md(amber)} |\n| red | {_md(red)} |\n\n"
         f"{critical}\n\n"
         f"**Why:** {_md(rule.rationale)}\n\n"
