@@ -6,6 +6,7 @@
 - Risk-adjusted cover never exceeds identified cover (every factor is at most 1).
 - A share of value lies between 0 and 100.
 - Scaling every amount of money by the same factor leaves every share and ratio unchanged.
+- Whatever parameters a pack passes, a metric measures or says n/a; it never raises.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from metric_cases import measure, rate, rule, shipped_pack
-from planbuilder import years_from
+from metric_cases import DEFAULT_AS_OF, measure, rate, rule, shipped_pack
+from planbuilder import build, years_from
+from qipp_rag.measure import PLAN_METRICS, MetricContext
 from qipp_rag.plan import Plan, consistency_problems
+from qipp_rag.rulebook import DEFAULT_STAGE_FACTORS
 
 PLAN_RULES = [spec for spec in shipped_pack().rules if spec.criterion != "portfolio"]
 SHARE_RULES = ["SP04", "GV08", "GV09", "TR03", "TR04", "TR06", "TR07", "QL01", "QL02", "QL03", "DL03"]
@@ -215,3 +218,43 @@ def test_scaling_all_money_changes_no_share_or_ratio(document: dict[str, Any], f
     bigger = valid(scaled(document, factor))
     for rule_id in SCALE_FREE_RULES:
         assert outcome(rule_id, bigger) == outcome(rule_id, plan), rule_id
+
+
+# ---------------------------------------------------------------- untrusted parameters
+
+JSONISH = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=True),
+        st.text(max_size=30),
+        st.sampled_from(["lead", "governance.pmo.meets", "monthly", "finance", "planned", "baseline.source", "schemes.0.id"]),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=8,
+)
+OUR_METRICS = sorted(name for name, function in PLAN_METRICS.items() if function.__module__.startswith("qipp_rag.metrics"))
+PARAM_NAMES = ["path", "field", "what", "with", "missing", "at_least", "min_saving", "stages", "keys", "all_of", "any_of", "min_score"]
+BUSY_PLAN = build(
+    {
+        "schemes": [
+            {
+                "risks": [{"description": "r", "likelihood": 5, "impact": 5}],
+                "milestones": [{"name": "m", "due": dt.date(2014, 5, 1)}],
+                "monthly_profile": [800] + [0] * 11,
+            },
+            {},
+        ]
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(OUR_METRICS), st.dictionaries(st.sampled_from(PARAM_NAMES), JSONISH, max_size=4))
+def test_no_parameters_make_a_metric_fail(name: str, params: dict[str, Any]) -> None:
+    """A user's pack can pass anything as params: the metric measures, or says n/a and why; it never raises."""
+    context = MetricContext(plan=BUSY_PLAN, stage_factors=DEFAULT_STAGE_FACTORS, as_of=DEFAULT_AS_OF, params=params)
+    result = PLAN_METRICS[name](context)
+    assert result.message
+    assert result.value is None or result.value.is_finite()

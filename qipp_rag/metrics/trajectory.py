@@ -76,8 +76,8 @@ def hockey_stick(ctx: MetricContext) -> Measurement:
             return Measurement(
                 UNBOUNDED_GROWTH,
                 f"no savings are identified in {first}, yet {money(identified[peak])} are in {peak}: "
-                f"growth from nothing has no finite ratio (shown as {amount(UNBOUNDED_GROWTH)}), "
-                "the plan rests on savings not yet found",
+                f"growth from nothing has no finite ratio (reported as {int(UNBOUNDED_GROWTH):,}), "
+                "so the plan rests on savings not yet found",
                 evidence,
                 loc,
             )
@@ -135,7 +135,7 @@ def assumption_years(ctx: MetricContext) -> Measurement:
     """
     plan = ctx.plan
     keys = ctx.params.get("keys", ["demographic_growth", "non_elective_growth"])
-    if not isinstance(keys, list) or not keys or any(key not in Assumptions.model_fields for key in keys):
+    if not isinstance(keys, list) or not keys or any(not isinstance(key, str) or key not in Assumptions.model_fields for key in keys):
         return not_applicable(f"the rule cannot be measured: `keys` must list assumption keys ({', '.join(Assumptions.model_fields)}), got {keys!r}")
     given = {key: (getattr(plan.assumptions, key) or {}) if plan.assumptions is not None else {} for key in keys}
     evidence, counted = [], []
