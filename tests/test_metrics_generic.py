@@ -65,6 +65,15 @@ def test_field_present_reads_any_dotted_path() -> None:
     assert found.message == "`organisation.area_team`: Q50"
 
 
+def test_field_present_quotes_what_it_found_briefly() -> None:
+    assert run("field_present", path="governance.pmo").message == "`governance.pmo`: given"
+    assert run("field_present", path="schemes").message == "`schemes`: 3 entries"
+    long = build({"governance": {"senior_responsible_owner": {"name": "Jane\n" + "x" * 300}}})
+    message = run("field_present", long, path="governance.senior_responsible_owner.name").message
+    quoted = message.split(": ", 1)[1]
+    assert len(quoted) == 80 and quoted.startswith("Jane x") and quoted.endswith("…")
+
+
 def test_field_present_follows_list_indices() -> None:
     plan = build({"schemes": [{}, {"lead": None}]})
     assert run("field_present", plan, path="schemes.0.lead").value == 1

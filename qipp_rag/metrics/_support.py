@@ -160,7 +160,18 @@ def resolve(root: Any, path: tuple[str | int, ...]) -> tuple[Any, int]:
     return node, len(path)
 
 
+SHOWN_LIMIT = 80  # characters of a found value quoted in a message
+
+
 def shown(value: Any) -> str:
+    """A found value as a message quotes it: short, and never a model's internals."""
+    if isinstance(value, BaseModel):
+        return "given"
+    if isinstance(value, (list, tuple, dict)):
+        return plural(len(value), "entry", "entries")
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value if len(value) <= SHOWN_LIMIT else value[: SHOWN_LIMIT - 1] + "…"
     if isinstance(value, Decimal):
         return amount(value)
     if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # an Enum
