@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from qipp_rag import loading
 from qipp_rag.measure import PLAN_METRICS, Measurement, MetricContext, PlanRef, plan_metric, portfolio_metric
@@ -151,3 +154,84 @@ class MemoryLoader:
         monkeypatch.setattr(loading, "discover", self.discover)
         monkeypatch.setattr(loading, "load_plan", self.load_plan)
 
+
+
+# ---------------------------------------------------------------- plan files on disk, for end-to-end runs
+
+
+def green_plan_data(code: str = "03Q", *, kind: str = "ccg", area_team: str = "Q50", region: str = "north", period: Sequence[str] = ("2014/15", "2015/16")) -> dict[str, Any]:
+    """A plan document that rates GREEN on every default rule measurable before delivery starts.
+
+    Three schemes of 800 (£000) a year against a target of 2000 and an
+    allocation of 100000, with full governance and engagement.  Baselines
+    name the organisation, so plans of different organisations never look
+    like double counting (PF03).
+    """
+    import datetime as dt
+
+    first = int(period[0][:4])
+    org: dict[str, Any] = {"code": code, "name": f"NHS {code}", "type": kind, "region": region}
+    if kind == "ccg":
+        org["area_team"] = area_team
+    schemes = [
+        {
+            "id": f"S{number}",
+            "title": f"Scheme {number}",
+            "workstream": "urgent_care",
+            "stage": "delivered" if number == 1 else "in_delivery",
+            "savings": {year: 800 for year in period},
+            "provider": "RCB",
+            "lead": f"Lead {number}",
+            "baseline": {"measure": f"admissions at {code} scheme {number}", "value": 1000 + number, "year": period[0], "source": "SUS"},
+            "quality_impact": {"assessed_on": dt.date(first, 2, 1), "signed_off_by": "Director of Nursing", "impact": "neutral"},
+            "business_case": {"approved_on": dt.date(first, 2, 1), "by": "Governing body"},
+            "kpis": [{"name": "net saving", "domain": "finance"}, {"name": "admissions", "domain": "activity"}],
+        }
+        for number in (1, 2, 3)
+    ]
+    return {
+        "qipp_plan": 1,
+        "organisation": org,
+        "period": list(period),
+        "allocation": {year: 100000 for year in period},
+        "target": {year: 2000 for year in period},
+        "assumptions": {"demographic_growth": {year: Decimal("1.1") for year in period}, "non_elective_growth": {year: Decimal("2.5") for year in period}},
+        "governance": {
+            "senior_responsible_owner": {"name": "Chief Finance Officer"},
+            "clinical_lead": {"name": "Dr Clinical Lead"},
+            "pmo": {"lead": "PMO lead", "meets": "monthly"},
+            "programme_board": {"name": "QIPP board", "meets": "monthly", "reports_to": "Governing body"},
+            "approved": {"by": "Governing body", "date": dt.date(first, 3, 1)},
+            "risk_register": {"reviewed": "monthly"},
+            "contingency": 500,
+        },
+        "engagement": {
+            "health_and_wellbeing_board": {"presented_on": dt.date(first, 3, 10)},
+            "provider_contracts_aligned": True,
+            "provider_cips_reconciled": True,
+        },
+        "schemes": schemes,
+    }
+
+
+class _PlanDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    if value == value.to_integral_value():
+        return dumper.represent_int(int(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+_PlanDumper.add_representer(Decimal, _represent_decimal)
+
+
+def plan_yaml(data: Mapping[str, Any]) -> str:
+    return yaml.dump(dict(data), Dumper=_PlanDumper, sort_keys=False, allow_unicode=True)
+
+
+def write_plan(path: Path, data: Mapping[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan_yaml(data), encoding="utf-8")
+    return path
