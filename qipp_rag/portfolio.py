@@ -33,6 +33,7 @@ REGION_NAMES: dict[str, str] = {
     "south": "South",
 }
 MESSAGE_ITEMS = 10  # a message names this many items at most; the evidence lists them all
+EVIDENCE_ITEMS = 20  # PF03 evidence per scheme: a scheme copied into every plan must not make the report quadratic
 
 # ---------------------------------------------------------------- small helpers
 
@@ -191,63 +192,103 @@ def double_count_key(scheme: Scheme) -> SchemeKey | None:
     return provider, measure, value  # Decimal: 1200 and 1200.0 are the same value, and hash alike
 
 
-def _rivals(ref: PlanRef, other: PlanRef) -> bool:
-    """Plans whose savings could be counted twice: another organisation, over some of the same years.
+class _Rivalry:
+    """Which plans' savings could be counted twice: another organisation's, over some of the same years.
 
     Two files of the same organisation are PF01's concern, and plans for
     different years cannot count one year's saving twice.
     """
-    return other.index != ref.index and other.plan.organisation.code != ref.plan.organisation.code and bool(_overlap(ref, other))
+
+    def __init__(self, plans: Sequence[PlanRef]) -> None:
+        self._years = {ref.index: frozenset(ref.plan.period) for ref in plans}
+        self._codes_by_year: dict[str, set[str]] = defaultdict(set)
+        for ref in plans:
+            for year in ref.plan.period:
+                self._codes_by_year[year].add(ref.plan.organisation.code)
+
+    def between(self, ref: PlanRef, other: PlanRef) -> bool:
+        return (
+            other.index != ref.index
+            and other.plan.organisation.code != ref.plan.organisation.code
+            and not self._years[ref.index].isdisjoint(self._years[other.index])
+        )
+
+    def any_for(self, ref: PlanRef) -> bool:
+        code = ref.plan.organisation.code
+        return any(self._codes_by_year[year] != {code} for year in ref.plan.period)
+
+
+Match = tuple[PlanRef, int, Scheme]
+
+
+def _matched(matches: Sequence[Match], limit: int) -> str:
+    named = ", ".join(f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches[:limit])
+    return named + (" and others" if len(matches) > limit else "")
+
+
+def _first_matches(ref: PlanRef, candidates: Sequence[Match], rivalry: _Rivalry) -> list[Match]:
+    """Up to EVIDENCE_ITEMS + 1 matches in file order: one settles the count, a few explain it,
+    and a scheme copied into thousands of plans is not compared with every copy."""
+    found: list[Match] = []
+    for match in candidates:
+        if rivalry.between(ref, match[0]):
+            found.append(match)
+            if len(found) > EVIDENCE_ITEMS:
+                break
+    return found
 
 
 @portfolio_metric("shared_provider_baseline")
 def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
     """PF03: live schemes sharing provider and baseline measure and value with a scheme in another plan."""
-    index: dict[SchemeKey, list[tuple[PlanRef, int, Scheme]]] = defaultdict(list)
+    rivalry = _Rivalry(plans)
+    comparable: dict[int, list[tuple[int, Scheme, SchemeKey]]] = {}
+    index: dict[SchemeKey, list[Match]] = defaultdict(list)
     for ref in _by_file(plans):
+        comparable[ref.index] = []
         for position, scheme in enumerate(ref.plan.schemes):
             key = double_count_key(scheme)
             if key is not None:
+                comparable[ref.index].append((position, scheme, key))
                 index[key].append((ref, position, scheme))
 
     results: dict[int, Measurement] = {}
     for ref in plans:
-        comparable = [(position, scheme, key) for position, scheme in enumerate(ref.plan.schemes) if (key := double_count_key(scheme)) is not None]
-        if not comparable:
+        mine = comparable[ref.index]
+        if not mine:
             results[ref.index] = Measurement(None, "no live scheme gives a provider with a baseline measure and value, so none can be compared with other plans")
             continue
-        if not any(_rivals(ref, other) for other in plans):
+        if not rivalry.any_for(ref):
             results[ref.index] = Measurement(None, "the run holds no other organisation's plan covering the same years to compare schemes with")
             continue
 
-        colliding: list[tuple[int, Scheme, list[tuple[PlanRef, int, Scheme]]]] = []
-        for position, scheme, key in comparable:
-            matches = [match for match in index[key] if _rivals(ref, match[0])]
+        colliding: list[tuple[int, Scheme, list[Match]]] = []
+        for position, scheme, key in mine:
+            matches = _first_matches(ref, index[key], rivalry)
             if matches:
                 colliding.append((position, scheme, matches))
 
         if not colliding:
             results[ref.index] = Measurement(
                 Decimal(0),
-                f"none of the {len(comparable)} live {_plural(len(comparable), 'scheme', 'schemes')} with a provider and baseline "
+                f"none of the {len(mine)} live {_plural(len(mine), 'scheme', 'schemes')} with a provider and baseline "
                 "shares them with a scheme in another organisation's plan in the run",
             )
             continue
-        described = [
-            f"`{scheme.id}` with " + ", ".join(f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches)
-            for _, scheme, matches in colliding
-        ]
-        evidence = tuple(
-            f"schemes[{position}] `{scheme.id}` (provider {scheme.provider.strip()}, baseline {scheme.baseline.measure.strip()} = {scheme.baseline.value})"  # type: ignore[union-attr]
-            f" matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}"
-            for position, scheme, matches in colliding
-            for other, _, theirs in matches
-        )
+        described = [f"`{scheme.id}` with {_matched(matches, 3)}" for _, scheme, matches in colliding]
+        evidence = []
+        for position, scheme, matches in colliding:
+            baseline = scheme.baseline
+            assert baseline is not None and baseline.measure is not None and scheme.provider is not None  # it has a key
+            found = f"schemes[{position}] `{scheme.id}` (provider {scheme.provider.strip()}, baseline {baseline.measure.strip()} = {baseline.value})"
+            evidence += [f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}" for other, _, theirs in matches[:EVIDENCE_ITEMS]]
+            if len(matches) > EVIDENCE_ITEMS:
+                evidence.append(f"{found} matches further schemes in other plans")
         results[ref.index] = Measurement(
             Decimal(len(colliding)),
             f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and baseline measure and value "
             f"with a scheme in another organisation's plan, so the same saving may be counted twice: {_capped(described)}",
-            evidence=evidence,
+            evidence=tuple(evidence),
             loc=("schemes", colliding[0][0]),
         )
     return results
@@ -264,6 +305,7 @@ def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> di
         if _is_area_team(ref):
             teams[ref.plan.organisation.code].append(ref)
 
+    present = [_who(other) for other in _by_file(other for group in teams.values() for other in group)]
     results: dict[int, Measurement] = {}
     for ref in plans:
         if not _is_ccg(ref):
@@ -285,7 +327,6 @@ def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> di
                 loc=("organisation", "area_team"),
             )
         else:
-            present = [_who(other) for other in _by_file(other for group in teams.values() for other in group)]
             hint = ""
             known = reference.ccg(org.code)
             if known is not None and known.area_team_code != team:

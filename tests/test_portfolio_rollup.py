@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qipp_rag.portfolio import area_team_of, in_scope, region_of, summarise
@@ -305,7 +305,7 @@ def _exact(totals: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, Fractio
     return {key: {year: Fraction(amount) for year, amount in per_year.items()} for key, per_year in totals.items()}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(runs)
 def test_groups_add_up_to_the_nation(plans: tuple[PlanResult, ...]) -> None:
     national, portfolio = summarise(plans)
@@ -321,7 +321,7 @@ def test_groups_add_up_to_the_nation(plans: tuple[PlanResult, ...]) -> None:
         assert _added(groups) == _exact(national.totals)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(runs)
 def test_national_totals_are_the_exact_sum_over_plans_not_in_error(plans: tuple[PlanResult, ...]) -> None:
     expected: dict[str, dict[str, Fraction]] = {key: {} for key in TOTAL_KEYS}
@@ -338,7 +338,7 @@ def test_national_totals_are_the_exact_sum_over_plans_not_in_error(plans: tuple[
     assert _exact(national.totals) == expected
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(runs, st.randoms(use_true_random=False))
 def test_the_order_of_plans_changes_no_roll_up(plans: tuple[PlanResult, ...], shuffler: Any) -> None:
     shuffled = list(plans)

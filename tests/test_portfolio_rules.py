@@ -10,7 +10,7 @@ import pytest
 
 from qipp_rag.measure import PORTFOLIO_METRICS, PlanRef
 from qipp_rag.plan import Plan, consistency_problems
-from qipp_rag.portfolio import area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
+from qipp_rag.portfolio import EVIDENCE_ITEMS, area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
 
 # ---------------------------------------------------------------- a compact plan builder
 
@@ -288,6 +288,17 @@ def test_pf03_counts_colliding_schemes_and_names_every_other_plan_in_file_order(
     assert len(result[0].evidence) == 3
     assert result[1].value == 1  # 03A collides with 02N and 02R, through one scheme
     assert result[2].value == 2
+
+
+def test_pf03_a_scheme_copied_into_many_plans_is_explained_by_the_first_few() -> None:
+    copied = [scheme("UC1", provider="RR8", measure="A&E attendances", value=1200)]
+    run = refs(*[plan(f"{n:02}A", schemes=copied) for n in range(EVIDENCE_ITEMS + 10)])
+    result = shared_provider_baseline(run, {})
+    assert {measurement.value for measurement in result.values()} == {1}
+    first = result[0]
+    assert len(first.evidence) == EVIDENCE_ITEMS + 1
+    assert first.evidence[-1].endswith("matches further schemes in other plans")
+    assert "01A `UC1` (plans/01A.yaml), 02A `UC1` (plans/02A.yaml), 03A `UC1` (plans/03A.yaml) and others" in first.message
 
 
 # ---------------------------------------------------------------- PF04 unknown area team
