@@ -1,0 +1,528 @@
+"""``--format html``: one self-contained, accessible page for people who never open a terminal.
+
+The page is rendered by jinja2 (autoescape on) from ``templates/report.html.j2``
+with the stylesheet and script of ``templates/report.css`` and ``report.js``
+inlined, and SVG charts drawn in :mod:`.html_charts`.  Nothing is fetched
+from anywhere: a Content-Security-Policy allows only the page's own style
+and script (by hash) and ``data:`` images.  The script only sorts and
+filters the plans table; without it every plan, finding and chart is still
+on the page.
+
+A run of more than ``COMPACT_ABOVE`` plans (a whole national round is
+about 240) gets a compact plan section so the file stays small enough to
+e-mail and quick to open: red, amber and waived findings keep their value,
+message and place in the file; green and ``n/a`` findings are listed with
+their value (``n/a`` with its reason); each rule's title, bands, rationale
+and remediation are given once, under "Rules in force", linked from every
+finding; evidence stays in the JSON assessment.  Smaller runs show all of
+it in every plan's section.
+
+Filtering by criterion shows the plans whose *worst* result among that
+criterion's rules is the chosen one (red beats amber beats green; a
+criterion with only waived or only ``n/a`` results counts as such).
+
+This module turns the Assessment into plain, already formatted values (the
+"view"); the template only lays them out.  Money is formatted from the exact
+Decimal, never through a float.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..results import Assessment, Band, Finding, GroupSummary, PlanResult, Problem, RuleInfo, round_value
+from . import RenderOptions
+
+TEMPLATE = "report.html.j2"
+STYLE = "report.css"
+SCRIPT = "report.js"
+
+RATING_LABELS: dict[str, str] = {"green": "Green", "amber": "Amber", "red": "Red", "error": "Error", "n/a": "N/A", "waived": "Waived"}
+RATING_CSS: dict[str, str] = {"green": "g", "amber": "a", "red": "r", "error": "e", "n/a": "n", "waived": "w"}
+# Sort and filter keys: the worse the result, the higher.
+PLAN_RANK: dict[str, int] = {"green": 1, "amber": 2, "red": 3, "error": 4}
+FINDING_RANK: dict[str | None, int] = {None: 0, "n/a": 1, "waived": 2, "green": 3, "amber": 4, "red": 5}
+COUNTED = ("red", "amber", "green")
+CRITERIA: dict[str, str] = {
+    "savings_plan": "Savings plan",
+    "governance": "Governance",
+    "trajectory": "Trajectory",
+    "quality": "Quality",
+    "delivery": "Delivery",
+    "partnership": "Partnership",
+    "portfolio": "Across plans",
+}
+REGIONS: dict[str, str] = {"north": "North", "midlands_and_east": "Midlands and East", "london": "London", "south": "South", "unknown": "Not known"}
+ORG_TYPES: dict[str, str] = {"ccg": "Clinical commissioning group", "area_team": "Area team"}
+TOTAL_ROWS: tuple[tuple[str, str], ...] = (
+    ("allocation", "Allocation"),
+    ("target", "Savings target"),
+    ("identified", "Identified savings"),
+    ("risk_adjusted", "Risk-adjusted savings"),
+    ("delivered_to_date", "Delivered to date"),
+)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+NBSP = "\u00a0"  # keeps "≥ 100 %" on one line
+UNIT_SUFFIX: dict[str, str] = {"percent": NBSP + "%"}
+COMPACT_ABOVE = 250
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def money(value: Decimal) -> str:
+    """£000 exactly as held, with thousands separators: ``1234567.50`` -> ``1,234,567.5``."""
+    text = format(value, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def long_date(day: dt.date) -> str:
+    """``30 September 2014``, the same whatever the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _number(value: Decimal) -> str:
+    return money(value.normalize()) if value == value.to_integral_value() else money(value)
+
+
+def measured(value: Decimal | None, unit: str) -> str:
+    """A finding's value as shown: rounded to 2 places (as in JSON) with its unit; a dash for none."""
+    if value is None:
+        return "—"
+    if unit == "count" and value == value.to_integral_value():
+        return money(value)
+    rounded = round_value(value)
+    assert rounded is not None
+    return format(rounded, ",f") + UNIT_SUFFIX.get(unit, "")
+
+
+def band_text(band: Band, unit: str) -> str:
+    """``≥ 100 %``, ``1 to 5 %``, ``> 0 %``; a band with no bounds holds any value."""
+    suffix = UNIT_SUFFIX.get(unit, "")
+    low = f"≥{NBSP}{_number(band.min)}" if band.min is not None else (f">{NBSP}{_number(band.above)}" if band.above is not None else None)
+    high = f"≤{NBSP}{_number(band.max)}" if band.max is not None else (f"<{NBSP}{_number(band.below)}" if band.below is not None else None)
+    if band.min is not None and band.max is not None:
+        return f"{_number(band.min)} to {_number(band.max)}{suffix}"
+    if low and high:
+        return f"{low} and {high}{suffix}"
+    if low or high:
+        return f"{low or high}{suffix}"
+    return "any value"
+
+
+def bands_text(rule: RuleInfo) -> str:
+    """What the rule's bands are, e.g. ``green ≥ 100 %, amber ≥ 90 %``."""
+    unbounded = Band()
+    if rule.unit == "check":
+        green = "green when met"
+        if rule.amber is None:
+            return f"{green}, else red"
+        return f"{green}, else amber" if rule.amber == unbounded else f"{green}, amber when partly met, else red"
+    green = f"green {band_text(rule.green, rule.unit)}"
+    if rule.amber is None:
+        return f"{green}, else red"
+    if rule.amber == unbounded:
+        return f"{green}, else amber"
+    return f"{green}, amber {band_text(rule.amber, rule.unit)}"
+
+
+def where(file: str, line: int, column: int) -> str:
+    return f"{file}:{line}:{column}"
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    context = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    total = Decimal(0)
+    for value in values:
+        total = context.add(total, value)
+    return total
+
+
+# ---------------------------------------------------------------- the view
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A rating as shown: its text label (never colour alone) and its CSS class."""
+
+    rating: str
+    label: str
+    css: str
+
+    @cached_property
+    def html(self) -> str:
+        # Ratings come from a closed vocabulary (pydantic Literal), and the label is escaped all the same.
+        from markupsafe import Markup, escape
+
+        return Markup(f'<b class="t t-{self.css}">{escape(self.label)}</b>')
+
+    @classmethod
+    def of(cls, rating: str | None) -> "Tag":
+        return _tag(rating)
+
+
+@cache
+def _tag(rating: str | None) -> Tag:
+    if rating is None:
+        return Tag("", "—", "x")
+    return Tag(rating, RATING_LABELS.get(rating, rating), RATING_CSS.get(rating, "x"))
+
+
+@dataclass
+class FindingView:
+    rule: str
+    anchor: str | None  # the rule's entry in the catalogue
+    title: str
+    tag: Tag
+    value: str
+    bands: str
+    message: str
+    location: str | None  # "line 12, col 5": the file is the plan's own, named at the top of its section
+    path: str | None
+    evidence: list[str]
+    rationale: str | None
+    remediation: str | None
+    waiver: dict[str, Any] | None
+
+
+@dataclass
+class PlanView:
+    anchor: str
+    name: str
+    code: str
+    type: str
+    file: str
+    region: str
+    region_index: int
+    area_team: str
+    area_team_index: int
+    tag: Tag
+    rank: int
+    criteria: list[tuple[Tag, int]]
+    findings: list[FindingView] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    counts: list[tuple[Tag, int]] = field(default_factory=list)
+    attention: list[tuple[Tag, list[str]]] = field(default_factory=list)
+    passed: list[FindingView] = field(default_factory=list)  # green and n/a, listed briefly in a compact report
+    flagged: list[FindingView] = field(default_factory=list)  # red, amber and waived
+    savings_chart: Any = None
+    savings_table: dict[str, Any] | None = None
+    delivery_chart: Any = None
+    delivery: dict[str, str] | None = None
+
+
+def _area_team_code(plan: PlanResult) -> str | None:
+    org = plan.organisation
+    return (org.code or org.area_team) if org.type == "area_team" else org.area_team
+
+
+class _Labels:
+    """Display names of regions and area teams, from the assessment's own roll-ups."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.regions = {group.key: group.name for group in assessment.portfolio.by_region if group.name}
+        self.teams = {group.key: group.name for group in assessment.portfolio.by_area_team if group.name}
+
+    def region(self, key: str | None) -> str:
+        if not key:
+            return "Not known"
+        return self.regions.get(key) or REGIONS.get(key) or key
+
+    def team(self, code: str | None) -> str:
+        if not code:
+            return "Not known"
+        name = self.teams.get(code)
+        return f"{name} ({code})" if name else code
+
+    def group(self, group: GroupSummary, kind: str) -> str:
+        return self.region(group.key) if kind == "region" else self.team(group.key if group.key != "unknown" else None)
+
+
+def _criteria(rules: list[RuleInfo]) -> list[str]:
+    present = {rule.criterion for rule in rules}
+    return [key for key in CRITERIA if key in present] + sorted(present - set(CRITERIA))
+
+
+def worst(findings: Iterable[Finding]) -> str | None:
+    """A criterion's worst counted result; else waived, else n/a; None when nothing was assessed."""
+    ratings = {finding.rating for finding in findings}
+    for rating in (*COUNTED, "waived", "n/a"):
+        if rating in ratings:
+            return rating
+    return None
+
+
+def _finding(finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str], bands: Mapping[str, str]) -> FindingView:
+    needs_action = finding.rating in ("red", "amber", "waived")
+    waiver = None
+    if finding.waiver is not None:
+        waiver = {
+            "reason": finding.waiver.reason,
+            "approved_by": finding.waiver.approved_by,
+            "expires": long_date(finding.waiver.expires),
+            "expires_iso": finding.waiver.expires.isoformat(),
+            "would_be": Tag.of(finding.waiver.rating),
+        }
+    location = finding.location
+    return FindingView(
+        rule=finding.rule,
+        anchor=anchors.get(finding.rule),
+        title=rule.title if rule else "",
+        tag=Tag.of(finding.rating),
+        value=measured(finding.value, rule.unit if rule else ""),
+        bands=bands.get(finding.rule, ""),
+        message=finding.message,
+        location=f"line {location.line}, col {location.column}" if location else None,
+        path=location.path if location and location.path else None,
+        evidence=list(finding.evidence),
+        rationale=rule.rationale if rule and needs_action else None,
+        remediation=rule.remediation if rule and needs_action else None,
+        waiver=waiver,
+    )
+
+
+def _savings_table(plan: PlanResult) -> dict[str, Any]:
+    figures = plan.figures
+    assert figures is not None
+    rows = [
+        (label, [money(getattr(figures, key).get(year, Decimal(0))) for year in figures.years])
+        for key, label in TOTAL_ROWS
+        if key != "delivered_to_date"
+    ]
+    return {"years": list(figures.years), "rows": rows}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every plan's view needs from the whole assessment, worked out once."""
+
+    rules: Mapping[str, RuleInfo]
+    criteria: list[str]
+    anchors: Mapping[str, str]
+    bands: Mapping[str, str]
+    labels: _Labels
+    region_keys: list[str]
+    team_keys: list[str]
+
+
+def _plan(index: int, plan: PlanResult, context: _Context) -> PlanView:
+    from . import html_charts
+
+    org = plan.organisation
+    rules, criteria, labels = context.rules, context.criteria, context.labels
+    by_criterion: dict[str, list[Finding]] = {key: [] for key in criteria}
+    for finding in plan.findings:
+        rule = rules.get(finding.rule)
+        if rule is not None and rule.criterion in by_criterion:
+            by_criterion[rule.criterion].append(finding)
+    cells = []
+    for key in criteria:
+        rating = worst(by_criterion[key])
+        cells.append((Tag.of(rating), FINDING_RANK[rating]))
+    region_key = org.region or ""
+    team_key = _area_team_code(plan) or ""
+    anchor = f"p{index}"
+    name = org.name or plan.file
+    view = PlanView(
+        anchor=anchor,
+        name=name,
+        code=org.code or "—",
+        type=ORG_TYPES.get(org.type or "", org.type or "Not known"),
+        file=plan.file,
+        region=labels.region(org.region),
+        region_index=context.region_keys.index(region_key),
+        area_team=labels.team(team_key or None),
+        area_team_index=context.team_keys.index(team_key),
+        tag=Tag.of(plan.rating),
+        rank=PLAN_RANK.get(plan.rating, 0),
+        criteria=cells,
+    )
+    view.findings = [_finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings]
+    view.errors = [
+        {"where": where(problem.file or plan.file, problem.line, problem.column), "message": problem.message, "path": problem.path}
+        for problem in plan.errors
+    ]
+    tally = {rating: 0 for rating in ("red", "amber", "waived", "green", "n/a")}
+    for finding in plan.findings:
+        tally[finding.rating] = tally.get(finding.rating, 0) + 1
+    view.counts = [(Tag.of(rating), count) for rating, count in tally.items() if count]
+    view.passed = [finding for finding in view.findings if finding.tag.rating in ("green", "n/a")]
+    view.flagged = [finding for finding in view.findings if finding.tag.rating not in ("green", "n/a")]
+    view.attention = [
+        (Tag.of(rating), [finding.rule for finding in plan.findings if finding.rating == rating])
+        for rating in ("red", "amber")
+        if tally[rating]
+    ]
+    if plan.figures is not None and plan.figures.years:
+        view.savings_chart = html_charts.savings_chart(plan.figures, anchor, name, money)
+        view.savings_table = _savings_table(plan)
+        delivery = plan.figures.delivery
+        if delivery is not None:
+            view.delivery_chart = html_charts.delivery_chart(plan.figures, anchor, name, money)
+            view.delivery = {"as_of": long_date(delivery.as_of), "as_of_iso": delivery.as_of.isoformat(), "year": delivery.year}
+    return view
+
+
+def _rollup(groups: list[GroupSummary], kind: str, labels: _Labels) -> list[dict[str, Any]]:
+    rows = []
+    for group in groups:
+        rows.append(
+            {
+                "name": labels.group(group, kind),
+                "region": labels.region(group.region) if kind == "area_team" else None,
+                "plans": group.plans,
+                "ratings": [group.ratings.get(rating, 0) for rating in ("green", "amber", "red", "error")],
+                "money": [money(_exact_sum(group.totals.get(key, {}).values())) for key, _ in TOTAL_ROWS[:4]],
+            }
+        )
+    return rows
+
+
+def _totals(summary: GroupSummary) -> dict[str, Any]:
+    years = sorted({year for per_year in summary.totals.values() for year in per_year})
+    rows = [
+        (label, [money(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years])
+        for key, label in TOTAL_ROWS
+        if key in summary.totals
+    ]
+    return {"years": years, "rows": rows}
+
+
+def _problem(problem: Problem) -> dict[str, str]:
+    return {"where": where(problem.file or "", problem.line, problem.column), "message": problem.message, "path": problem.path}
+
+
+def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
+    return {
+        "anchor": anchor,
+        "id": rule.id,
+        "title": rule.title,
+        "criterion": CRITERIA.get(rule.criterion, rule.criterion),
+        "measures": rule.measures,
+        "bands": bands_text(rule),
+        "critical": rule.critical,
+        "applies_to": ", ".join(ORG_TYPES.get(kind, kind) for kind in rule.applies_to),
+        "rationale": rule.rationale,
+        "remediation": rule.remediation,
+        "basis": rule.basis,
+        "pack": rule.pack,
+    }
+
+
+def build_view(assessment: Assessment) -> dict[str, Any]:
+    """Everything the template shows, formatted and in a stable order."""
+    from . import html_charts
+
+    labels = _Labels(assessment)
+    criteria = _criteria(assessment.rules)
+    anchors = {}
+    for position, rule in enumerate(assessment.rules, start=1):
+        anchors.setdefault(rule.id, f"r{position}")
+    region_keys = sorted({plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key))
+    team_keys = sorted({_area_team_code(plan) or "" for plan in assessment.plans}, key=lambda key: (labels.team(key or None), key))
+    rules: dict[str, RuleInfo] = {}
+    for rule in assessment.rules:
+        rules.setdefault(rule.id, rule)
+    context = _Context(
+        rules=rules,
+        criteria=criteria,
+        anchors=anchors,
+        bands={rule_id: bands_text(rule) for rule_id, rule in rules.items()},
+        labels=labels,
+        region_keys=region_keys,
+        team_keys=team_keys,
+    )
+    plans = [_plan(index, plan, context) for index, plan in enumerate(assessment.plans, start=1)]
+    summary = assessment.summary
+    regions = assessment.portfolio.by_region
+    return {
+        "title": "QIPP plan assurance report",
+        "compact": len(assessment.plans) > COMPACT_ABOVE,
+        "compact_above": COMPACT_ABOVE,
+        "tool": assessment.tool,
+        "as_of": long_date(assessment.as_of),
+        "as_of_iso": assessment.as_of.isoformat(),
+        "packs": assessment.rule_packs,
+        "rating_counts": [(Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")],
+        "plan_count": summary.plans,
+        "totals": _totals(summary),
+        "mix_chart": html_charts.rating_mix_chart(regions, lambda group: labels.group(group, "region"), "mix") if regions else None,
+        "by_region": _rollup(regions, "region", labels),
+        "by_area_team": _rollup(assessment.portfolio.by_area_team, "area_team", labels),
+        "criteria": [CRITERIA.get(key, key) for key in criteria],
+        "plans": plans,
+        "problems": [_problem(problem) for problem in assessment.errors],
+        "waivers": [
+            {
+                "rule": waiver.rule,
+                "anchor": anchors.get(waiver.rule),
+                "plan": waiver.plan,
+                "status": waiver.status,
+                "reason": waiver.reason,
+                "approved_by": waiver.approved_by,
+                "expires": long_date(waiver.expires),
+                "expires_iso": waiver.expires.isoformat(),
+                "applied_to": waiver.applied_to,
+            }
+            for waiver in assessment.waivers
+        ],
+        # A rule id given twice (only a hand-edited JSON file can do that) is listed once.
+        "rules": [_rule(rule, f"r{position}") for position, rule in enumerate(assessment.rules, start=1) if anchors[rule.id] == f"r{position}"],
+        "filters": {
+            "regions": [labels.region(key or None) for key in region_keys],
+            "areaTeams": [labels.team(key or None) for key in team_keys],
+        },
+        "patterns": html_charts.PATTERN_DEFS,
+    }
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def template_dir() -> Path:
+    """``qipp_rag/templates`` in an installed wheel; the repository's ``templates/`` in a checkout."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "templates", here.parents[2] / "templates"):
+        if (candidate / TEMPLATE).is_file():
+            return candidate
+    raise FileNotFoundError(f"the HTML report template {TEMPLATE} is missing from the installation")
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    folder = template_dir()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # The stylesheet and script are the project's own files, not user data.
+    style = (folder / STYLE).read_text(encoding="utf-8")
+    script = (folder / SCRIPT).read_text(encoding="utf-8")
+    csp = (
+        "default-src 'none'; "
+        f"style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    view = build_view(assessment)
+    return env.get_template(TEMPLATE).render(view=view, style=Markup(style), script=Markup(script), csp=csp)
