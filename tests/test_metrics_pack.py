@@ -101,3 +101,11 @@ def test_stage_factors_are_the_defaults() -> None:
 def test_every_rule_states_its_basis() -> None:
     for spec in shipped_pack().rules:
         assert spec.basis.strip(), spec.id
+
+
+def test_pack_loads_through_the_strict_loader_without_problems() -> None:
+    from qipp_rag.packs import read_shipped_pack
+
+    pack, problems = read_shipped_pack()
+    assert problems == []
+    assert pack is not None and pack == shipped_pack()
