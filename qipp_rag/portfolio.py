@@ -33,6 +33,7 @@ REGION_NAMES: dict[str, str] = {
     "south": "South",
 }
 MESSAGE_ITEMS = 10  # a message names this many items at most; the evidence lists them all
+MESSAGE_MATCHES = 3  # PF03 names this many matching schemes per scheme in its message
 EVIDENCE_ITEMS = 20  # PF03 evidence per scheme: a scheme copied into every plan must not make the report quadratic
 
 # ---------------------------------------------------------------- small helpers
@@ -83,14 +84,14 @@ def _team_label(code: str) -> str:
 @portfolio_metric("duplicate_plans")
 def duplicate_plans(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
     """PF01: other plan files for the same organisation whose period overlaps this one's."""
-    by_code: dict[str, list[PlanRef]] = defaultdict(list)
-    for ref in plans:
+    by_code: dict[str, list[PlanRef]] = defaultdict(list)  # each in file order
+    for ref in _by_file(plans):
         by_code[ref.plan.organisation.code].append(ref)
 
     results: dict[int, Measurement] = {}
     for ref in plans:
         code = ref.plan.organisation.code
-        others = [other for other in _by_file(by_code[code]) if other.index != ref.index and _overlap(ref, other)]
+        others = [other for other in by_code[code] if other.index != ref.index and _overlap(ref, other)]
         if not others:
             results[ref.index] = Measurement(
                 Decimal(0),
@@ -226,6 +227,14 @@ def _matched(matches: Sequence[Match], limit: int) -> str:
     return named + (" and others" if len(matches) > limit else "")
 
 
+def _as_written(position: int, scheme: Scheme) -> str:
+    """A comparable scheme's provider and baseline as the plan writes them."""
+    provider = (scheme.provider or "").strip()
+    measure = (scheme.baseline.measure or "").strip() if scheme.baseline else ""
+    value = scheme.baseline.value if scheme.baseline else None
+    return f"schemes[{position}] `{scheme.id}` (provider {provider}, baseline {measure} = {value})"
+
+
 def _first_matches(ref: PlanRef, candidates: Sequence[Match], rivalry: _Rivalry) -> list[Match]:
     """Up to EVIDENCE_ITEMS + 1 matches in file order: one settles the count, a few explain it,
     and a scheme copied into thousands of plans is not compared with every copy."""
@@ -275,12 +284,10 @@ def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]
                 "shares them with a scheme in another organisation's plan in the run",
             )
             continue
-        described = [f"`{scheme.id}` with {_matched(matches, 3)}" for _, scheme, matches in colliding]
+        described = [f"`{scheme.id}` with {_matched(matches, MESSAGE_MATCHES)}" for _, scheme, matches in colliding]
         evidence = []
         for position, scheme, matches in colliding:
-            baseline = scheme.baseline
-            assert baseline is not None and baseline.measure is not None and scheme.provider is not None  # it has a key
-            found = f"schemes[{position}] `{scheme.id}` (provider {scheme.provider.strip()}, baseline {baseline.measure.strip()} = {baseline.value})"
+            found = _as_written(position, scheme)
             evidence += [f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}" for other, _, theirs in matches[:EVIDENCE_ITEMS]]
             if len(matches) > EVIDENCE_ITEMS:
                 evidence.append(f"{found} matches further schemes in other plans")
