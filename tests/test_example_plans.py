@@ -213,9 +213,9 @@ def test_organisations_match_the_ccg_list(plans: dict[str, Plan], reference: lis
 # ---------------------------------------------------------------- ratings, from the real command line
 
 
-def _assess(*extra: str) -> dict:
+def _assess(*extra: str, paths: tuple[str, ...] = ("plans",)) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "qipp_rag", "assess", "plans", "--format", "json", "--fail-on", "never", *extra],
+        [sys.executable, "-m", "qipp_rag", "assess", *paths, "--format", "json", "--fail-on", "never", *extra],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -274,3 +274,12 @@ def test_delivery_dates_lie_in_the_first_year(plans: dict[str, Plan]) -> None:
     for file, plan in plans.items():
         if plan.delivery_as_of is not None:
             assert dt.date(2014, 4, 1) <= plan.delivery_as_of <= dt.date(2015, 3, 31), file
+
+
+@pytest.mark.parametrize("region", ["north", "midlands_and_east", "london", "south"])
+def test_each_region_folder_is_self_contained(region: str) -> None:
+    # Every CCG's area team plan sits in the same folder, so a region assessed alone rates as in the whole run.
+    assessment = _assess("--as-of", "2014-03-31", paths=(f"plans/{region}",))
+    ratings = {Path(entry["file"]).as_posix(): entry["rating"] for entry in assessment["plans"]}
+    expected = {_rel(path): _expected(path) for path in PLAN_FILES if path.relative_to(PLANS_DIR).parts[0] == region}
+    assert ratings == expected
