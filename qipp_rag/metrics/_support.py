@@ -194,17 +194,19 @@ def share_of_value(
     include: Callable[[Scheme], bool] = lambda scheme: True,
     among: str = "live schemes",
     found: Callable[[Scheme], str] | None = None,
+    none_measured: str | None = None,
 ) -> Measurement:
     """"Share of value with X": first-year savings of live schemes with X ÷ those of all live schemes × 100.
 
     ``include`` narrows the schemes measured (GV08: those saving £50k or
-    more); ``among`` names them in messages; ``lacking`` and ``found`` say
+    more); ``among`` names them in messages, and ``none_measured`` says why
+    the result is n/a when there are none; ``lacking`` and ``found`` say
     what each scheme lacks or has, for the evidence.
     """
     year = plan.first_year
     measured = [(index, scheme) for index, scheme in enumerate(plan.schemes) if scheme.live and include(scheme)]
     if not measured:
-        return not_applicable(f"there are no {among} to measure", nearest(plan, ("schemes",)))
+        return not_applicable(none_measured or f"there are no {among} to measure", nearest(plan, ("schemes",)))
     denominator = total(scheme.saving(year) for _, scheme in measured)
     if denominator == 0:
         return not_applicable(

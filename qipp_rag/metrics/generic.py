@@ -185,7 +185,8 @@ def share_of_value_with(ctx: MetricContext) -> Measurement:
         with_what,
         lacking,
         include=lambda scheme: scheme.saving(year) >= floor,
-        among=f"live schemes saving {money(floor)} or more in {year}",
+        among=f"live schemes saving {money(floor)} or more",
+        none_measured=f"no live scheme saves {money(floor)} or more in {year}, so none is measured",
     )
 
 
