@@ -1,0 +1,106 @@
+"""The pre-commit hooks, run by pre-commit itself from a snapshot of this working tree.
+
+pre-commit clones the snapshot, builds qipp-rag into an environment of its
+own (from the package index pip is configured with: the one thing these
+tests fetch) and runs the hooks of the real `.pre-commit-hooks.yaml` on a
+throwaway repository of plans: once through `pre-commit try-repo`, as a
+hook author tries a repository, and then through a `.pre-commit-config.yaml`
+naming the snapshot, as a plan repository uses it (which installs the
+environment once for the remaining runs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_PLAN = REPO / "plans" / "north" / "Q50" / "03Q-vale-of-york.yaml"  # expected-rating: green
+RED_PLAN = REPO / "plans" / "north" / "Q50" / "03E-harrogate.yaml"  # expected-rating: red
+NOT_COPIED = shutil.ignore_patterns(".git", ".venv*", "venv", "__pycache__", ".cache", ".pytest_cache", ".hypothesis", "*.egg-info", "build", "dist", "out", "screenshots", "node_modules")
+INDEX_UNREACHABLE = ("NewConnectionError", "Temporary failure in name resolution", "Network is unreachable", "No matching distribution found", "Could not find a version that satisfies")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git"),
+]
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=qipp-rag tests", "-c", "user.email=tests@example.invalid", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory):
+    for plan in (EXAMPLE_PLAN, RED_PLAN):
+        if not plan.is_file():
+            pytest.skip(f"example plan {plan.name} is not in this checkout")
+    base = tmp_path_factory.mktemp("precommit")
+    hooks = base / "qipp-rag"
+    shutil.copytree(REPO, hooks, ignore=NOT_COPIED)
+    git("init", "-q", cwd=hooks)
+    git("add", "-A", cwd=hooks)
+    git("commit", "-q", "-m", "working tree snapshot", cwd=hooks)
+
+    plans = base / "plans-repo"
+    (plans / "plans").mkdir(parents=True)
+    good = EXAMPLE_PLAN.read_text(encoding="utf-8")
+    (plans / "plans" / "good.yaml").write_text(good, encoding="utf-8")
+    (plans / "plans" / "typo.yaml").write_text(good.replace("\nperiod:", "\nperod:", 1), encoding="utf-8")
+    (plans / "plans" / "red.yaml").write_text(RED_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True, text=True).stdout.strip()
+    (plans / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks.as_posix()}\n    rev: {revision}\n    hooks:\n"
+        "      - id: qipp-rag\n        files: ^plans/\n      - id: qipp-rag-validate\n        files: ^plans/\n",
+        encoding="utf-8",
+    )
+    git("init", "-q", cwd=plans)
+    git("add", "-A", cwd=plans)
+    return hooks, plans, base / "pre-commit-home"
+
+
+def pre_commit(repos, *args: str) -> subprocess.CompletedProcess[str]:
+    _, plans, home = repos
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    result = subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=plans, env=env, capture_output=True, text=True, timeout=900)
+    output = result.stdout + result.stderr
+    if result.returncode != 0 and "Installing environment" in output and any(sign in output for sign in INDEX_UNREACHABLE):
+        pytest.skip("pre-commit could not install qipp-rag: no package index reachable")
+    return result
+
+
+def test_try_repo_passes_a_good_plan(repos):
+    hooks = repos[0]
+    result = pre_commit(repos, "try-repo", str(hooks), "qipp-rag", "--files", "plans/good.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "qipp-rag assess" in result.stdout and "Passed" in result.stdout
+
+
+def test_hook_fails_on_a_plan_that_cannot_be_read_or_is_red(repos):
+    result = pre_commit(repos, "run", "qipp-rag", "--files", "plans/good.yaml", "plans/typo.yaml", "plans/red.yaml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Failed" in result.stdout
+    assert "exit code: 2" in result.stdout  # an input error outranks the red plan
+    assert "plans/typo.yaml:" in result.stdout and "did you mean `period`" in result.stdout
+    assert "plans/red.yaml" in result.stdout
+
+
+def test_hook_passes_a_good_plan_and_fails_a_red_one(repos):
+    assert pre_commit(repos, "run", "qipp-rag", "--files", "plans/good.yaml").returncode == 0
+    red = pre_commit(repos, "run", "qipp-rag", "--files", "plans/red.yaml")
+    assert red.returncode == 1
+    assert "exit code: 1" in red.stdout and "FAILED (exit 1)" in red.stdout
+
+
+def test_validate_hook_checks_the_format_only(repos):
+    passed = pre_commit(repos, "run", "qipp-rag-validate", "--files", "plans/good.yaml", "plans/red.yaml")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    failed = pre_commit(repos, "run", "qipp-rag-validate", "--files", "plans/typo.yaml")
+    assert failed.returncode == 1
+    assert "plans/typo.yaml" in failed.stdout
