@@ -218,3 +218,44 @@ def hostile_assessment() -> Assessment:
         ],
         errors=[Problem(message="waiver 2 has no `reason`", line=4, column=5, path="waivers[1]", file="waivers.yaml")],
     )
+
+
+# ---------------------------------------------------------------- real runs of the CLI
+
+BROKEN_PLAN = """qipp_plan: 1
+organisation:
+  code: '99X'
+  name: NHS Broken
+  type: ccg
+  area_team: 'Q52'
+  region: north
+period: [2014/15]
+alocation: {2014/15: 1000}
+target: {2014/15: 10}
+"""
+BROKEN_LINE = 9  # the line of `alocation`
+
+
+def real_run(workdir, cli, *extra: str):
+    """Assess a copy of the example plans plus one broken plan, writing every CI format.
+
+    Returns (completed process, {format: Path}); paths in the outputs are relative
+    to ``workdir``.  Skips when the example plans are not in the checkout.
+    """
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    examples = Path(__file__).resolve().parents[1] / "plans"
+    if not any(examples.rglob("*.yaml")):
+        pytest.skip("the example plans are not in this checkout")
+    workdir = Path(workdir)
+    shutil.copytree(examples, workdir / "plans")
+    (workdir / "plans" / "zz-broken").mkdir()
+    (workdir / "plans" / "zz-broken" / "99X.yaml").write_text(BROKEN_PLAN, encoding="utf-8")
+    outputs = {name: workdir / f"out.{name}" for name in ("json", "sarif", "junit", "csv", "github")}
+    reports = [arg for name, path in outputs.items() if name != "json" for arg in ("--report", f"{name}:{path.name}")]
+    result = cli("assess", "plans", "--as-of", "2014-09-30", "--format", "json", *reports, *extra, cwd=workdir)
+    outputs["json"].write_text(result.stdout, encoding="utf-8")
+    return result, outputs
