@@ -318,7 +318,6 @@ def hostile_assessment(payload: str) -> Assessment:
             region=payload,
             area_team=f"A{payload}",
             rating="red",
-            type=payload,
             overrides={
                 "SP02": ("red", D("50"), f"message {payload}"),
                 "SP03": ("amber", D("95"), f"message {payload}"),
@@ -348,6 +347,73 @@ def hostile_assessment(payload: str) -> Assessment:
         figures = plan.figures
         if figures is not None:
             figures = figures.model_copy(update={"years": [*figures.years, payload], "target": {**figures.target, payload: D(5)}})
-        plans.append(plan.model_copy(update={"findings": findings, "figures": figures}))
+        organisation = plan.organisation.model_copy(update={"type": payload}) if plan.findings else plan.organisation
+        plans.append(plan.model_copy(update={"findings": findings, "figures": figures, "organisation": organisation}))
     waivers = [*assessment.waivers, WaiverRecord(rule=payload, plan=payload, reason=payload, approved_by=payload, expires=AS_OF, status="unmatched")]
     return assessment.model_copy(update={"plans": plans, "waivers": waivers})
+
+
+# ---------------------------------------------------------------- reading a rendered report back
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str | None]
+    children: list["Element | str"] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, **attrs: str) -> list["Element"]:
+        return [
+            element
+            for element in self.iter()
+            if (tag is None or element.tag == tag) and all(element.attrs.get(key.rstrip("_")) == value for key, value in attrs.items())
+        ]
+
+    def by_id(self, element_id: str) -> "Element":
+        found = [element for element in self.iter() if element.attrs.get("id") == element_id]
+        assert len(found) == 1, f"{len(found)} elements with id {element_id!r}"
+        return found[0]
+
+
+def parse_html(text: str) -> Element:
+    """A small DOM of the report (stdlib only), strict about unbalanced tags."""
+    from html.parser import HTMLParser
+
+    root = Element("#document", {})
+    stack = [root]
+
+    class Builder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            element = Element(tag, dict(attrs))
+            stack[-1].children.append(element)
+            if tag not in VOID:
+                stack.append(element)
+
+        def handle_startendtag(self, tag, attrs):
+            stack[-1].children.append(Element(tag, dict(attrs)))
+
+        def handle_endtag(self, tag):
+            if tag in VOID:
+                return
+            assert stack[-1].tag == tag, f"</{tag}> closes <{stack[-1].tag}>"
+            stack.pop()
+
+        def handle_data(self, data):
+            stack[-1].children.append(data)
+
+    builder = Builder(convert_charrefs=True)
+    builder.feed(text)
+    builder.close()
+    assert stack == [root], f"unclosed elements: {[element.tag for element in stack[1:]]}"
+    return root

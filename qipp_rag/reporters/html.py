@@ -214,7 +214,7 @@ class PlanView:
     errors: list[dict[str, str]] = field(default_factory=list)
     counts: list[tuple[Tag, int]] = field(default_factory=list)
     attention: list[tuple[Tag, list[str]]] = field(default_factory=list)
-    passed: list[FindingView] = field(default_factory=list)  # green and n/a, listed briefly in a compact report
+    passed: list[tuple[Tag, list[FindingView]]] = field(default_factory=list)  # green, then n/a: listed briefly in a compact report
     flagged: list[FindingView] = field(default_factory=list)  # red, amber and waived
     savings_chart: Any = None
     savings_table: dict[str, Any] | None = None
@@ -357,7 +357,11 @@ def _plan(index: int, plan: PlanResult, context: _Context) -> PlanView:
     for finding in plan.findings:
         tally[finding.rating] = tally.get(finding.rating, 0) + 1
     view.counts = [(Tag.of(rating), count) for rating, count in tally.items() if count]
-    view.passed = [finding for finding in view.findings if finding.tag.rating in ("green", "n/a")]
+    view.passed = [
+        (Tag.of(rating), group)
+        for rating in ("green", "n/a")
+        if (group := [finding for finding in view.findings if finding.tag.rating == rating])
+    ]
     view.flagged = [finding for finding in view.findings if finding.tag.rating not in ("green", "n/a")]
     view.attention = [
         (Tag.of(rating), [finding.rule for finding in plan.findings if finding.rating == rating])

@@ -12,6 +12,7 @@ from the exact Decimal.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from decimal import ROUND_CEILING, Decimal
 
 from markupsafe import Markup, escape
@@ -73,6 +74,7 @@ def nice_step(top: Decimal, ticks: int = 4) -> Decimal:
     return (10 * magnitude).normalize()  # pragma: no cover - the loop always returns
 
 
+@cache
 def _legend(series: Sequence[tuple[str, str, str]], x: float, y: float, spacing: float) -> str:
     return "".join(
         f'<rect class="{css}" x="{_n(x + index * spacing)}" y="{_n(y)}" width="14" height="14"/>'
