@@ -131,7 +131,7 @@ def test_plan_matches_the_format(path: Path) -> None:
     plan = _read(path)
     assert consistency_problems(plan) == []
     assert plan.period[0] == "2014/15"
-    assert len(plan.schemes) >= 5
+    assert 6 <= len(plan.schemes) <= 15
 
 
 @pytest.mark.parametrize("path", PLAN_FILES, ids=_rel)
