@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
+
 from . import __version__
 from .measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
 from .packs import Rulebook, load_rulebook, select_rules
@@ -163,7 +165,54 @@ class _Setup:
     rules: tuple[RuleSpec, ...]  # single-plan rules in force, in rule order
     stage_factors: Mapping[str, Decimal]
     as_of: dt.date
-    keep_sources: bool  # cross-plan rules need each plan's source map to place their findings
+    keep_sources: bool  # cross-plan rules need to know where things are in each plan to place their findings
+
+
+class Positions:
+    """Where the top levels of one plan file sit, taken while its parse tree is at hand.
+
+    Cross-plan rules are placed in the main process after every plan was
+    read; asking each plan's source map there would parse every file again,
+    one after another.  A worker instead records, for every path up to
+    ``depth`` levels deep, where it is (a few dozen small tuples), and sends
+    that back.  Cross-plan findings point at an organisation's fields or at a
+    scheme (``schemes[3]``), within two levels; a deeper path is placed at
+    its nearest recorded ancestor, as a source map places a path that does
+    not exist.
+    """
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: dict[Loc, tuple[int, int]]) -> None:
+        self.table = table
+
+    @classmethod
+    def record(cls, plan: Plan, source: Any, depth: int = 2) -> "Positions":
+        table: dict[Loc, tuple[int, int]] = {}
+
+        def walk(value: Any, loc: Loc) -> None:
+            table[loc] = source.locate(loc)
+            if len(loc) >= depth:
+                return
+            if isinstance(value, BaseModel):
+                for name in sorted(value.model_fields_set):
+                    walk(getattr(value, name), (*loc, name))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    walk(item, (*loc, index))
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, (*loc, str(key)))
+
+        walk(plan, ())
+        return cls(table)
+
+    def locate(self, loc: Loc) -> tuple[int, int]:
+        for end in range(len(loc), -1, -1):
+            found = self.table.get(tuple(loc[:end]))
+            if found is not None:
+                return found
+        return 1, 1
 
 
 @dataclass
@@ -175,7 +224,7 @@ class _Outcome:
     errors: list[Problem] = field(default_factory=list)
     figures: PlanFigures | None = None
     plan: Plan | None = None
-    source: Any = None
+    positions: Positions | None = None
 
 
 def _measure_file(setup: _Setup, index: int, file: str) -> _Outcome:
@@ -199,7 +248,7 @@ def _measure_file(setup: _Setup, index: int, file: str) -> _Outcome:
         findings=findings,
         figures=plan_figures(plan, setup.stage_factors),
         plan=plan,
-        source=loaded.source if setup.keep_sources else None,
+        positions=Positions.record(plan, loaded.source) if setup.keep_sources else None,
     )
 
 
@@ -244,7 +293,7 @@ def _add_portfolio_findings(outcomes: Sequence[_Outcome], rules: Sequence[RuleSp
             outcome = by_index.get(index)
             if outcome is None or outcome.plan is None or outcome.plan.organisation.type.value not in rule.applies_to:
                 continue
-            locate = outcome.source.locate if outcome.source is not None else None
+            locate = outcome.positions.locate if outcome.positions is not None else None
             outcome.findings[rule.id] = make_finding(rule, measurement, locate)
 
 

@@ -280,3 +280,19 @@ def test_an_empty_input_has_no_plans_and_exits_2(run) -> None:
     result = run({}, [rule("R1", value="95")])
     assert result.plans == []
     assert exit_code(result, "red") == 2
+
+
+def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cross_processes() -> None:
+    import pickle
+
+    from qipp_rag.engine import Positions
+
+    class Recording(FakeSource):
+        def locate(self, loc: tuple) -> tuple[int, int]:
+            return 10 * len(loc) + (loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0), len(loc) + 1
+
+    positions = pickle.loads(pickle.dumps(Positions.record(make_plan(), Recording())))
+    assert positions.locate(("organisation", "code")) == (20, 3)
+    assert positions.locate(("schemes", 1)) == (21, 3)
+    assert positions.locate(("schemes", 1, "savings", "2014/15")) == (21, 3)  # deeper: the nearest recorded ancestor
+    assert positions.locate(("no_such_key",)) == (0, 1)  # the document itself
