@@ -115,11 +115,9 @@ def _from_config() -> tuple[dict[str, Any], list[Problem]]:
     """Option values (keyed by long option name) from the nearest configuration file, and its problems."""
     import os
 
-    try:
-        from .. import config
-    except ImportError:  # configuration files are optional; a build without them still assesses
-        return {}, []
-    values, problems = config.load_config(os.getcwd())
+    from ..config import load_config
+
+    values, problems = load_config(os.getcwd())
     return {str(key).replace("_", "-"): value for key, value in (values or {}).items()}, list(problems)
 
 
