@@ -199,3 +199,12 @@ def test_hostile_text_is_carried_as_data():
 )
 def test_bands_read_as_people_write_them(band, unit, text):
     assert describe_band(band, unit) == text
+
+
+def test_a_finding_of_an_undescribed_rule_is_still_reported(validator):
+    one = plan("plans/x.yaml", organisation("02N", "NHS X CCG"), "red", [finding("ZZ99", "red", "1", "from a hand-edited file")])
+    log = sarif(assessment([one]))
+    assert not list(validator.iter_errors(log))
+    [result] = results(log)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[result["ruleIndex"]]["id"] == "ZZ99" and result["level"] == "error"

@@ -51,7 +51,12 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
 
 def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) -> dict[str, Any]:
-    rules = [_rule_descriptor(rule) for rule in assessment.rules] + [_error_rule()]
+    rules = [_rule_descriptor(rule) for rule in assessment.rules]
+    described = {rule.id for rule in assessment.rules}
+    # A finding whose rule the assessment does not describe (a hand-edited JSON file) is still reported.
+    for rule_id in sorted({f.rule for plan in assessment.plans for f in plan.findings} - described):
+        rules.append({"id": rule_id, "shortDescription": {"text": rule_id}, "defaultConfiguration": {"level": "error"}})
+    rules.append(_error_rule())
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
@@ -190,7 +195,7 @@ def _error_rule() -> dict[str, Any]:
 def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, index: dict[str, int]) -> dict[str, Any] | None:
     rating = finding.waiver.rating if finding.rating == "waived" and finding.waiver else finding.rating
     level = LEVELS.get(rating)
-    if level is None or finding.rule not in index:
+    if level is None:
         return None
     title = rule.title if rule else finding.rule
     text = f"{_plan_label(plan)}: {title}: {finding.message}"
