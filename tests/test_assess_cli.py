@@ -280,3 +280,22 @@ def test_rules_lists_and_explains(cli, tmp_path: Path) -> None:
         assert part in one.stdout
     wrong = cli("rules", "TR1", cwd=tmp_path)
     assert wrong.returncode == 2 and "TR01" in wrong.stderr
+
+
+def test_rules_shows_the_packs_the_configuration_file_names(cli, tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text(
+        "pack: mine\nextends: green-criteria\nrules:\n"
+        "  - id: ZZ01\n    title: Three schemes at least\n    criterion: savings_plan\n    measures: live schemes\n"
+        "    unit: count\n    metric: live_scheme_count\n    green: {min: 3}\n    amber: {min: 1}\n    rationale: r\n    remediation: m\n",
+        encoding="utf-8",
+    )
+    (tmp_path / ".qipp-rag.yaml").write_text("rules: [mine.yaml]\n", encoding="utf-8")
+    (tmp_path / "deeper").mkdir()
+    listing = cli("rules", cwd=tmp_path / "deeper")
+    assert listing.returncode == 0, listing.stderr
+    assert "ZZ01" in listing.stdout and "mine" in listing.stdout
+    explained = cli("rules", "zz01", cwd=tmp_path / "deeper")
+    assert "green: ≥ 3" in explained.stdout and "amber: ≥ 1, when not green" in explained.stdout and "Pack:        mine" in explained.stdout
+    (tmp_path / "mine.yaml").write_text("pack: mine\nrules:\n  - id: ZZ01\n", encoding="utf-8")
+    broken = cli("rules", cwd=tmp_path / "deeper")
+    assert broken.returncode == 2 and "mine.yaml:3:" in broken.stderr

@@ -271,7 +271,7 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
 
     from ..reporters import renderer
     from ..results import exit_code
-    from .report import write_atomically
+    from .report import write_atomically, write_stdout
 
     to_terminal = sys.stdout.isatty()
     options = _render_options(settings, to_terminal)
@@ -286,9 +286,7 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
         typer.echo(f"qipp-rag assess: cannot write the report {error.filename}: {error.strerror}; no report was written", err=True)
         code = max(code, EXIT_INPUT)
 
-    sys.stdout.flush()
-    sys.stdout.buffer.write(stdout_text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    write_stdout(stdout_text)
     if not settings.quiet:
         if settings.format not in ("table", "markdown"):
             for line in problem_lines(assessment):

@@ -89,15 +89,28 @@ def run(results: str, output_format: str, output: str | None, group_by: str | No
     )
     text = renderer(output_format)(assessment, options)
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        write_stdout(text)
         return 0
     try:
         write_atomically([(output, text)])
     except OSError as error:
         return _fail(f"cannot write {error.filename or output}: {error.strerror or error}")
     return 0
+
+
+def write_stdout(text: str) -> None:
+    """The report on standard output as UTF-8, whatever the locale; a reader that
+    stops early (``| head``) is not an error."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes at exit; point stdout at nothing instead.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def write_atomically(files: Sequence[tuple[str, str]]) -> None:

@@ -59,10 +59,20 @@ def thresholds(rule: RuleInfo) -> list[str]:
     return lines
 
 
-def _load(paths: list[str]):  # -> tuple[Rulebook | None, int]
+def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
+    """The packs in force: those given, else those the configuration file names, else the shipped pack."""
+    import os
+
+    from ..config import load_config
     from ..packs import load_rulebook
 
-    rulebook, problems = load_rulebook(paths)
+    problems = []
+    if not paths:
+        configured, problems = load_config(os.getcwd())
+        configured_rules = configured.get("rules") or []
+        paths = [configured_rules] if isinstance(configured_rules, str) else [str(path) for path in configured_rules]
+    rulebook, pack_problems = load_rulebook(paths)
+    problems = [*problems, *pack_problems]
     for problem in problems:
         place = f"{problem.file or ''}:{problem.line}:{problem.column}" if problem.line else (problem.file or "")
         typer.echo(f"{place}: error: {problem.message}", err=True)
