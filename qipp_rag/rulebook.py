@@ -129,6 +129,21 @@ class RuleSpec(PackModel):
             raise ValueError(f"unknown metric `{value}`{hint}")
         return value
 
+    @field_validator("params")
+    @classmethod
+    def _params_the_metric_accepts(cls, params: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """A metric may carry ``check_params(params)``, raising ValueError for params it cannot
+        use; the pack is then refused here, at ``params``, instead of the rule measuring
+        every plan as n/a."""
+        from .measure import PLAN_METRICS, PORTFOLIO_METRICS
+
+        name = info.data.get("metric")
+        metric = PLAN_METRICS.get(name) or PORTFOLIO_METRICS.get(name) if isinstance(name, str) else None
+        check = getattr(metric, "check_params", None)
+        if check is not None:
+            check(params)
+        return params
+
     @field_validator("amber")
     @classmethod
     def _green_inside_amber(cls, amber: BandSpec | None, info: ValidationInfo) -> BandSpec | None:

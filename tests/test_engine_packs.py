@@ -187,3 +187,24 @@ def test_malformed_packs_never_raise(tmp_path: Path, text: str) -> None:
     book, problems = load_rulebook([str(path)])
     assert problems and book.rules == ()
     assert all(p.line >= 0 and p.column >= 0 for p in problems)
+
+
+def test_a_metric_that_checks_its_params_refuses_a_pack_at_the_params(tmp_path: Path) -> None:
+    from qipp_rag.measure import PLAN_METRICS, Measurement, plan_metric
+
+    if "test_packs_checked" not in PLAN_METRICS:
+
+        def checked(ctx):  # noqa: ANN001, ANN202
+            return Measurement(Decimal(1), "one")
+
+        def check_params(params) -> None:  # noqa: ANN001
+            if "path" not in params:
+                raise ValueError("give `path`, the plan field to look at")
+
+        checked.check_params = check_params  # type: ignore[attr-defined]
+        plan_metric("test_packs_checked")(checked)
+    text = "pack: bad\nrules:\n" + rule_yaml("X1", metric="test_packs_checked") + "    params: {field: x}\n"
+    (problem,) = _only_problem(tmp_path, text)
+    assert problem.line == 13 and "give `path`" in problem.message
+    good = write_pack(tmp_path / "good.yaml", "good", rule_yaml("X1", metric="test_packs_checked") + "    params: {path: x}\n")
+    assert load_rulebook([good])[1] == []
