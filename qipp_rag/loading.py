@@ -1,19 +1,34 @@
 """Discovery, the strict YAML loader and the source map (path -> line, column).
 
-INTERFACE (implementation to follow): every other module relies on exactly
-these names and signatures.
+The public face of loading: :func:`discover` finds plan files,
+:func:`load_plan` reads and validates one plan, and :func:`load_document`
+does the same for any other YAML input (rule packs, waivers, configuration).
+None of them raises for bad input; every problem comes back with its line
+and column, all of a file's problems at once, in file order.
+
+The parts live in :mod:`qipp_rag.yamlsafe` (bytes to data),
+:mod:`qipp_rag.sourcemap` (positions) and :mod:`qipp_rag.discovery`.
 """
 
 from __future__ import annotations
 
+import difflib
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from .plan import Loc, Plan
-from .results import OrganisationInfo, Problem
+from . import yamlsafe
+from .discovery import discover
+from .plan import Loc, Plan, consistency_problems, model_keys_at
+from .results import OrganisationInfo, Problem, format_path
+from .scalars import _clip, describe
+from .sourcemap import NodeSourceMap
+
+__all__ = ["FailedPlan", "LoadedPlan", "SourceMap", "discover", "load_document", "load_plan", "read_bytes"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,21 +59,208 @@ class FailedPlan:
     organisation: OrganisationInfo  # what could be salvaged, for grouping in reports
 
 
-def discover(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
-    """Plan files under ``paths`` (files, or folders walked recursively for
-    *.yaml and *.yml), in sorted path order, without duplicates; symlinks never
-    lead out of a given tree or round a loop.  Problems (a path that does not
-    exist, a folder that cannot be read) come back with ``file`` set."""
-    raise NotImplementedError
-
-
 def load_plan(file: str) -> LoadedPlan | FailedPlan:
     """Read, parse and validate one plan file.  Never raises for bad input."""
-    raise NotImplementedError
+    outcome = _load(file, Plan, "plan")
+    if outcome.instance is None or outcome.problems:
+        problems = [problem.model_copy(update={"file": None}) for problem in outcome.problems]
+        return FailedPlan(file=file, problems=problems, organisation=salvage_organisation(outcome.data))
+    assert outcome.source is not None
+    return LoadedPlan(file=file, plan=outcome.instance, source=outcome.source)
 
 
-def load_document(file: str, model: type[M]) -> tuple[M | None, list[Problem]]:
+def load_document(file: str, model: type[M], what: str = "file") -> tuple[M | None, list[Problem]]:
     """Load any YAML input (rule pack, waivers, config) with the same strict
     loader and validate it against ``model``; problems carry file, line and
     column.  Returns (model instance or None, problems)."""
-    raise NotImplementedError
+    outcome = _load(file, model, what)
+    if outcome.problems:
+        return None, outcome.problems
+    return outcome.instance, []
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_bytes(file: str, what: str = "file") -> tuple[bytes | None, yamlsafe.Issue | None]:
+    """The file's bytes, refusing anything over the size limit before reading it."""
+    try:
+        with open(file, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode):
+                if info.st_size > yamlsafe.MAX_BYTES:
+                    return None, yamlsafe.too_big(info.st_size, what)
+                return handle.read(), None
+            return handle.read(yamlsafe.MAX_BYTES + 1), None  # a pipe or device: read no more than the limit
+    except FileNotFoundError:
+        return None, yamlsafe.Issue("no such file", 0, 0)
+    except IsADirectoryError:
+        return None, yamlsafe.Issue("this is a folder, not a file", 0, 0)
+    except PermissionError:
+        return None, yamlsafe.Issue("the file cannot be read: permission denied", 0, 0)
+    except OSError as error:
+        return None, yamlsafe.Issue(f"the file cannot be read: {(error.strerror or type(error).__name__).lower()}", 0, 0)
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass
+class _Outcome:
+    instance: Any = None
+    problems: list[Problem] = None  # type: ignore[assignment]
+    data: Any = None
+    source: NodeSourceMap | None = None
+
+
+def _load(file: str, model: type[BaseModel], what: str) -> _Outcome:
+    raw, issue = read_bytes(file, what)
+    if issue is not None or raw is None:
+        return _Outcome(problems=[_issue_problem(issue, file)])  # type: ignore[arg-type]
+    parsed = yamlsafe.parse(raw, what)
+    if parsed.data is None or parsed.root is None:
+        return _Outcome(problems=[_issue_problem(issue, file) for issue in parsed.issues])
+    source = NodeSourceMap(parsed.text, parsed.root)
+    problems = [_issue_problem(issue, file) for issue in parsed.issues]
+    instance = None
+    try:
+        instance = model.model_validate(parsed.data)
+    except ValidationError as error:
+        covered = [format_path(issue.loc) for issue in parsed.issues if issue.loc is not None]
+        for detail in error.errors(include_url=False):
+            problem = _validation_problem(detail, parsed.data, source, model, file)
+            if problem is not None and not _under(problem, covered):
+                problems.append(problem)
+    if instance is not None and isinstance(instance, Plan):
+        for loc, message in consistency_problems(instance):
+            line, column = source.locate_key(loc)
+            problems.append(_problem(message, loc, line, column, file))
+    return _Outcome(instance=instance, problems=_in_file_order(problems), data=parsed.data, source=source)
+
+
+def _issue_problem(issue: yamlsafe.Issue, file: str) -> Problem:
+    loc = issue.loc or ()
+    return _problem(issue.message, loc, issue.line, issue.column, file)
+
+
+def _problem(message: str, loc: Loc, line: int, column: int, file: str) -> Problem:
+    path = format_path(loc)
+    return Problem(message=f"{path}: {message}" if path else message, line=line, column=column, path=path, file=file)
+
+
+def _under(problem: Problem, covered: list[str]) -> bool:
+    """Whether a validation error only repeats a YAML problem already reported at or above it."""
+    path = problem.path
+    return any(path == above or (above and path.startswith((above + ".", above + "["))) for above in covered)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda problem: (problem.line, problem.column))
+
+
+# ---------------------------------------------------------------- validation errors
+
+
+def _validation_problem(detail: Any, data: Any, source: NodeSourceMap, model: type[BaseModel], file: str) -> Problem | None:
+    kind = detail["type"]
+    loc, at_key = _data_loc(data, detail["loc"], missing=kind == "missing")
+    at_key = at_key or kind == "invalid_key"
+    if kind == "missing":
+        parent = loc[:-1]
+        line, column = source.locate(parent)
+        where = f"the required key `{loc[-1]}` is missing" if loc else "a required value is missing"
+        return _problem(where, parent, line, column, file)
+    if kind == "extra_forbidden":
+        line, column = source.locate_key(loc)
+        key = str(loc[-1]) if loc else ""
+        return _problem(f"unknown key `{_clip(key)}`{_did_you_mean(model, loc, key)}", loc, line, column, file)
+    line, column = source.locate_key(loc) if at_key else source.locate(loc)
+    return _problem(_describe_error(detail), loc, line, column, file)
+
+
+def _data_loc(data: Any, loc: Sequence[Any], missing: bool) -> tuple[Loc, bool]:
+    """pydantic's error path, as a path through the data: keys as written (text),
+    without union members' names, and whether the error is about a key itself."""
+    out: list[str | int] = []
+    here: Any = data
+    at_key = False
+    last = len(loc) - 1
+    for position, part in enumerate(loc):
+        if part == "[key]":
+            at_key = True
+        elif isinstance(here, dict):
+            if part in here:
+                out.append(part if isinstance(part, str) else str(part))
+                here = here[part]
+            elif missing and position == last:
+                out.append(part)
+        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            out.append(part)
+            here = here[part]
+        # anything else names a member of a union type, not a place in the file
+    return tuple(out), at_key
+
+
+def _did_you_mean(model: type[BaseModel], loc: Loc, key: str) -> str:
+    allowed = model_keys_at(model, loc) if loc else None
+    if not allowed:
+        return ""
+    near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if near:
+        return f"; did you mean `{near[0]}`?"
+    return f"; the keys allowed here are {', '.join(f'`{name}`' for name in allowed)}"
+
+
+_PLAIN_MESSAGES = {
+    "dict_type": "expected a mapping of keys to values, got {got}",
+    "model_type": "expected a mapping of keys to values, got {got}",
+    "model_attributes_type": "expected a mapping of keys to values, got {got}",
+    "list_type": "expected a list, got {got}",
+    "string_type": "expected text, got {got}",
+    "bool_type": "expected true or false, got {got}",
+    "bool_parsing": "expected true or false, got {got}",
+    "int_type": "expected a whole number, got {got}",
+    "int_parsing": "expected a whole number, got {got}",
+    "decimal_type": "expected a number, got {got}",
+    "decimal_parsing": "expected a number, got {got}",
+    "date_type": "expected a date written YYYY-MM-DD, got {got}",
+    "date_parsing": "expected a date written YYYY-MM-DD, got {got}",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD, got {got}",
+    "invalid_key": "a key must be text, got {got}",
+}
+
+
+def _describe_error(detail: Any) -> str:
+    kind, context = detail["type"], detail.get("ctx") or {}
+    got = describe(detail.get("input"))
+    if kind in ("literal_error", "enum"):
+        expected = str(context.get("expected", "")).replace("'", "`")
+        return f"expected {expected}, got {got}"
+    if kind in ("too_short", "too_long"):
+        bound = "at least" if kind == "too_short" else "at most"
+        limit = context.get("min_length" if kind == "too_short" else "max_length")
+        return f"expected {bound} {limit} items, got {context.get('actual_length', 'a different number')}"
+    if kind in _PLAIN_MESSAGES:
+        return _PLAIN_MESSAGES[kind].format(got=got)
+    message = str(detail.get("msg", "is not valid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message
+
+
+# ---------------------------------------------------------------- salvage
+
+
+def salvage_organisation(data: Any) -> OrganisationInfo:
+    """What a failed plan says about its organisation, where it says it plainly,
+    so that reports can still group it by region and area team."""
+    organisation = data.get("organisation") if isinstance(data, dict) else None
+    if not isinstance(organisation, dict):
+        return OrganisationInfo()
+    fields = {}
+    for key in ("code", "name", "type", "area_team", "region"):
+        value = organisation.get(key)
+        if type(value) is str and value.strip():  # not Ambiguous, a number or a date
+            fields[key] = _clip(value.strip(), 200)
+    return OrganisationInfo(**fields)

@@ -64,6 +64,8 @@ def _exact_number(value: object, what: str) -> Decimal:
             _fail("number_float", "{what} must be exact: give a Decimal, not a binary float", what=what)
         _fail("number_type", "{what} must be a number written without quotes, got {got}", what=what, got=describe(value))
     number = Decimal(value)
+    if number.is_zero():  # `-0.0` is zero; a sign on it would only show up in reports
+        number = number.copy_abs()
     if not number.is_finite():
         _fail("number_finite", "{what} must be a finite number", what=what)
     exponent = number.as_tuple().exponent
@@ -429,18 +431,37 @@ def consistency_problems(plan: Plan) -> list[tuple[Loc, str]]:
 
 
 def valid_keys_at(loc: Loc) -> list[str] | None:
-    """The keys allowed in the mapping that ``loc`` (a path ending in a key) sits in.
+    """The keys allowed in the plan mapping that ``loc`` (a path ending in a key) sits in.
 
     Walks the model types along the path, so an unknown key anywhere in a
     plan can be answered with the nearest valid one.
     """
-    annotation: Any = Plan
+    return model_keys_at(Plan, loc)
+
+
+def model_keys_at(root: type[BaseModel], loc: Loc) -> list[str] | None:
+    """The keys allowed in the mapping that ``loc`` sits in, for any model ``root``
+    (a plan, a rule pack, waivers, configuration).  Keys are as written in the
+    file: a field's alias where it has one."""
+    annotation: Any = root
     for part in loc[:-1]:
         annotation = _step(annotation, part)
         if annotation is None:
             return None
     model = _unwrap_model(annotation)
-    return list(model.model_fields) if model is not None else None
+    return [_written_name(name, field) for name, field in model.model_fields.items()] if model is not None else None
+
+
+def _written_name(name: str, field: Any) -> str:
+    alias = field.validation_alias if isinstance(field.validation_alias, str) else field.alias
+    return alias or name
+
+
+def _field(model: type[BaseModel], key: str) -> Any:
+    for name, field in model.model_fields.items():
+        if key in (name, _written_name(name, field)):
+            return field
+    return None
 
 
 def _strip(annotation: Any) -> Any:
@@ -451,11 +472,18 @@ def _strip(annotation: Any) -> Any:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            if len(members) > 1:  # `str | list[Item]`: only the member with keys or items can be walked
+                members = [arg for arg in members if _walkable(arg)]
             if len(members) != 1:
                 return None
             annotation = members[0]
         else:
             return annotation
+
+
+def _walkable(annotation: Any) -> bool:
+    inner = _strip(annotation)
+    return typing.get_origin(inner) in (list, dict) or (isinstance(inner, type) and issubclass(inner, BaseModel))
 
 
 def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
@@ -466,7 +494,7 @@ def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
 def _step(annotation: Any, part: str | int) -> Any:
     model = _unwrap_model(annotation)
     if model is not None:
-        field = model.model_fields.get(str(part))
+        field = _field(model, str(part))
         return field.annotation if field is not None else None
     annotation = _strip(annotation)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)

@@ -1,0 +1,104 @@
+"""Finding plan files under the paths a user gives.
+
+Folders are walked recursively for ``*.yaml`` and ``*.yml``; a file named
+explicitly is taken whatever its name.  Hidden files and folders (``.git``,
+``.qipp-rag.yaml``) are not plans.  Symbolic links are followed only where
+they stay inside the folder given, and a folder link inside it is not
+followed at all (the folder it points to is walked in its own place), so a
+walk can never leave the tree or go round a loop.  Nothing is skipped
+silently: a link that leads out is reported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path, PurePath
+
+from .results import Problem
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def _problem(message: str, file: str) -> Problem:
+    return Problem(message=message, line=0, column=0, file=file)
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
+
+
+class _Found:
+    """Files found so far, keyed by the file on disk so each is listed once."""
+
+    def __init__(self) -> None:
+        self.by_real: dict[str, tuple[bool, tuple[str, ...], str]] = {}
+
+    def add(self, shown: PurePath, real: str, via_link: bool) -> None:
+        candidate = (via_link, shown.parts, str(shown))
+        known = self.by_real.get(real)
+        if known is None or candidate < known:  # prefer a file's own name to a link's, then path order
+            self.by_real[real] = candidate
+
+    def files(self) -> list[str]:
+        return [shown for _, _, shown in sorted(self.by_real.values(), key=lambda item: item[1])]
+
+
+def discover(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
+    """Plan files under ``paths`` in path order, each once, and the problems met."""
+    found = _Found()
+    problems: list[Problem] = []
+    for given in paths:
+        shown = PurePath(given)
+        if not os.path.lexists(given):
+            problems.append(_problem("no such file or folder", given))
+        elif os.path.isdir(given):
+            _walk(shown, os.path.realpath(given), shown, found, problems)
+        elif os.path.exists(given):
+            found.add(shown, os.path.realpath(given), via_link=False)
+        else:
+            problems.append(_problem("a symbolic link to a file that does not exist", given))
+    return found.files(), problems
+
+
+def _inside(real: str, top: str) -> bool:
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _walk(folder: PurePath, top: str, top_shown: PurePath, found: _Found, problems: list[Problem]) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        problems.append(_problem(f"cannot read this folder: {_reason(error)}", str(folder)))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        shown = folder / entry.name
+        try:
+            if entry.is_symlink():
+                _link(shown, top, top_shown, found, problems)
+            elif entry.is_dir(follow_symlinks=False):
+                _walk(shown, top, top_shown, found, problems)
+            elif entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(PLAN_SUFFIXES):
+                found.add(shown, os.path.realpath(shown), via_link=False)
+        except OSError as error:
+            problems.append(_problem(f"cannot be read: {_reason(error)}", str(shown)))
+
+
+def _link(shown: PurePath, top: str, top_shown: PurePath, found: _Found, problems: list[Problem]) -> None:
+    real = os.path.realpath(shown)
+    if not _inside(real, top):
+        problems.append(
+            _problem(f"a symbolic link that leads outside {top_shown}, so it is not followed; name its target to check it", str(shown))
+        )
+        return
+    if not shown.name.lower().endswith(PLAN_SUFFIXES):
+        return
+    target = Path(real)
+    if target.is_file():
+        found.add(shown, real, via_link=True)
+    elif not target.exists():
+        problems.append(_problem("a symbolic link to a file that does not exist", str(shown)))
+    # A link to a folder inside the tree is not followed: the folder is walked where it is.
