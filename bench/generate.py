@@ -42,7 +42,7 @@ from typing import Any
 
 import yaml
 
-GENERATOR_VERSION = 1  # bump when the output for a given seed changes
+GENERATOR_VERSION = 2  # bump when the output for a given seed changes
 DATA_FILE = "ccgs-2013.csv"
 FIRST_YEAR = 2014
 YEARS_PER_CYCLE = 3  # the longest period; repeats of an organisation move on this far
@@ -171,46 +171,75 @@ def _split(total: Decimal, parts: int, rng: random.Random, unit: Decimal) -> lis
     return shares
 
 
+SCHEME_PARTS = {  # part of a scheme -> how often a typical commissioner fills it in
+    "provider": 0.7,
+    "lead": 0.85,
+    "clinical_lead": 0.5,
+    "baseline": 0.75,
+    "quality_impact": 0.8,
+    "business_case": 0.8,
+    "kpis": 0.75,
+    "milestones": 0.7,
+    "risks": 0.6,
+    "monthly_profile": 0.4,
+}
+
+
+def _habits(rng: random.Random) -> dict[str, float]:
+    """How thoroughly one commissioner documents its schemes: for each part, the
+    chance that a scheme has it.  About half document every scheme fully, as the
+    share-of-value rules ask; the rest leave gaps of their own."""
+    careful = rng.random() < 0.5
+    habits = {}
+    for part, typical in SCHEME_PARTS.items():
+        if careful and rng.random() < 0.85:
+            habits[part] = 1.0
+        else:
+            habits[part] = rng.uniform(max(0.05, typical - 0.3), min(0.98, typical + 0.2))
+    return habits
+
+
 def build_plan(org: Organisation, start_year: int, rng: random.Random) -> dict[str, Any]:
     """One valid plan as plain data (money as Decimal, dates as date)."""
     years = [_fy(start_year + n) for n in range(rng.choice([1, 2, 2, 3, 3, 3]))]
     first_start = dt.date(start_year, 4, 1)
     # Allocations in £000: CCGs from about £150m to £900m, area teams' direct commissioning more.
     base = _money(rng, 150_000, 900_000, 0) if org.type == "ccg" else _money(rng, 400_000, 2_500_000, 0)
+    # QIPP asked for about 4 % a year; most plans sit between 1.5 and 4.5 %, a few outside.
+    share = rng.uniform(1.5, 4.5) if rng.random() < 0.85 else rng.choice([rng.uniform(0.5, 1.5), rng.uniform(4.5, 8.0)])
     allocation: dict[str, Decimal] = {}
     target: dict[str, Decimal] = {}
     for n, year in enumerate(years):
         allocation[year] = (base * Decimal(1 + 0.02 * n)).quantize(Decimal(1))
-        share = rng.choice([rng.uniform(1.5, 4.5), rng.uniform(1.5, 4.5), rng.uniform(0.5, 8.0)])
-        target[year] = (allocation[year] * Decimal(share / 100)).quantize(Decimal("0.1"))
+        target[year] = (allocation[year] * Decimal(share * (1 + rng.uniform(0.0, 0.15) * n) / 100)).quantize(Decimal("0.1"))
 
     plan: dict[str, Any] = {"qipp_plan": 1, "organisation": _organisation(org, rng), "period": years, "allocation": allocation, "target": target}
-    if rng.random() < 0.6:
+    if rng.random() < 0.75:
         plan["assumptions"] = _assumptions(years, rng)
-    if rng.random() < 0.9:
+    if rng.random() < 0.95:
         plan["governance"] = _governance(rng, first_start, allocation[years[0]])
-    if rng.random() < 0.7:
+    if rng.random() < 0.8:
         plan["engagement"] = _engagement(rng, first_start)
 
-    diligence = rng.random()  # how thoroughly this commissioner documents its schemes
+    habits = _habits(rng)
     as_of = None
     if rng.random() < 0.3:  # the plan is in its first year and reports delivery to a month end
         month = (3 + rng.randrange(12)) % 12 + 1
         as_of = _month_end(start_year if month >= 4 else start_year + 1, month)
-    coverage = rng.uniform(0.75, 1.3)
-    schemes = []
+    coverage = rng.uniform(1.05, 1.8)  # identified savings against the target, before stages and cancellations
+    maturity = rng.uniform(0.8, 2.5)  # how far the schemes have moved along the stages
     count = rng.randint(10, 40)
     weights = [rng.paretovariate(1.6) for _ in range(count)]
     total_weight = sum(weights)
-    for index in range(count):
-        schemes.append(_scheme(index, org, years, target, coverage * weights[index] / total_weight, diligence, as_of, first_start, rng))
+    schemes = [
+        _scheme(index, org, years, target, coverage * weights[index] / total_weight, habits, maturity, as_of, first_start, rng)
+        for index in range(count)
+    ]
+    if as_of is not None and not any("delivery" in scheme for scheme in schemes):
+        schemes[0]["delivery"] = _delivery(schemes[0]["savings"].get(years[0], Decimal(0)), as_of, first_start, rng)
+    plan["schemes"] = schemes
     if as_of is not None:
-        if not any("delivery" in scheme for scheme in schemes):
-            schemes[0]["delivery"] = _delivery(schemes[0]["savings"].get(years[0], Decimal(0)), as_of, first_start, rng)
-        plan["schemes"] = schemes
         plan["delivery_as_of"] = as_of
-    else:
-        plan["schemes"] = schemes
     return plan
 
 
@@ -245,14 +274,14 @@ def _assumptions(years: list[str], rng: random.Random) -> dict[str, Any]:
 
 def _governance(rng: random.Random, first_start: dt.date, first_allocation: Decimal) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if rng.random() < 0.9:
+    if rng.random() < 0.96:
         out["senior_responsible_owner"] = {"name": _person(rng), "role": rng.choice(["Chief Finance Officer", "Chief Operating Officer", "Director of Commissioning"])}
     if rng.random() < 0.8:
         person = {"name": _person(rng)}
         if rng.random() < 0.7:
             person["role"] = rng.choice(["GP, governing body member", "Clinical Chair", "Medical Director"])
         out["clinical_lead"] = person
-    if rng.random() < 0.85:
+    if rng.random() < 0.94:
         pmo: dict[str, Any] = {"meets": rng.choice(FREQUENCIES[:3] * 3 + FREQUENCIES[3:])}
         if rng.random() < 0.8:
             pmo["lead"] = _person(rng)
@@ -295,90 +324,95 @@ def _scheme(
     years: list[str],
     target: dict[str, Decimal],
     share: float,
-    diligence: float,
+    habits: dict[str, float],
+    maturity: float,
     as_of: dt.date | None,
     first_start: dt.date,
     rng: random.Random,
 ) -> dict[str, Any]:
     workstream = rng.choice(list(WORKSTREAMS))
     title = rng.choice(WORKSTREAMS[workstream])
-    stage = rng.choices(STAGES, weights=[20, 35, 30, 8, 7])[0]
+    stage = rng.choices(STAGES, weights=[20 / maturity, 35, 30 * maturity, 8 * maturity, 5])[0]
     savings: dict[str, Decimal] = {}
     starts_later = len(years) > 1 and rng.random() < 0.15
     for n, year in enumerate(years):
         if starts_later and n == 0:
             continue
-        growth = 1 + rng.uniform(-0.1, 0.4) * n
+        growth = 1 + rng.uniform(-0.05, 0.35) * n
         savings[year] = (target[year] * Decimal(share * growth)).quantize(Decimal("0.1"))
     scheme: dict[str, Any] = {"id": f"{org.code}-{index + 1:02d}", "title": title, "workstream": workstream, "stage": stage, "savings": savings}
 
-    def sometimes(p: float) -> bool:  # a diligent commissioner fills in more
-        return rng.random() < p * (0.5 + diligence)
+    def has(part: str) -> bool:
+        return rng.random() < habits[part]
 
-    if rng.random() < 0.12:
+    def thorough(part: str, chance: float) -> bool:  # a fully documented part is complete
+        return habits[part] == 1.0 or rng.random() < chance
+
+    if rng.random() < 0.08:
         scheme["recurrent"] = False
     elif rng.random() < 0.1:
         scheme["recurrent"] = True
-    if sometimes(0.6):
+    if has("provider"):
         scheme["provider"] = rng.choice(PROVIDERS)
-    if sometimes(0.7):
+    if has("lead"):
         scheme["lead"] = _person(rng)
-    if sometimes(0.4):
+    if has("clinical_lead"):
         scheme["clinical_lead"] = f"Dr {_person(rng)}"
-    if sometimes(0.55):
+    if has("baseline"):
         baseline: dict[str, Any] = {"measure": rng.choice(MEASURES), "value": _money(rng, 100, 50_000, rng.choice([0, 0, 1]))}
-        if rng.random() < 0.85:
+        if thorough("baseline", 0.85):
             baseline["year"] = _fy(int(years[0][:4]) - 1)
-        if rng.random() < 0.85:
+        if thorough("baseline", 0.85):
             baseline["source"] = rng.choice(SOURCES)
         scheme["baseline"] = baseline
-    if sometimes(0.55):
+    if has("quality_impact"):
         qia: dict[str, Any] = {"assessed_on": _date_in(rng, first_start - dt.timedelta(days=200), first_start)}
-        if rng.random() < 0.85:
+        if thorough("quality_impact", 0.85):
             qia["signed_off_by"] = rng.choice(["Director of Nursing", "Medical Director", "Quality Committee"])
-        if rng.random() < 0.9:
-            qia["impact"] = rng.choices(["positive", "neutral", "negative"], weights=[50, 45, 5])[0]
+        if thorough("quality_impact", 0.9):
+            qia["impact"] = rng.choices(["positive", "neutral", "negative"], weights=[50, 47, 3])[0]
         scheme["quality_impact"] = qia
-    if sometimes(0.5):
+    if has("business_case"):
         case: dict[str, Any] = {"approved_on": _date_in(rng, first_start - dt.timedelta(days=240), first_start + dt.timedelta(days=60))}
         if rng.random() < 0.8:
             case["by"] = rng.choice(["Governing Body", "Finance and Performance Committee", "Executive Team"])
         scheme["business_case"] = case
-    if sometimes(0.5):
-        kpis = [{"name": "Net saving delivered", "domain": "finance"}]
-        for _ in range(rng.randint(0, 3)):
-            kpi: dict[str, Any] = {"name": rng.choice(MEASURES).capitalize(), "domain": rng.choice(["activity", "quality", "workforce"])}
+    if has("kpis"):
+        kpis: list[dict[str, Any]] = [{"name": "Net saving delivered", "domain": "finance"}]
+        domains = ["activity", "quality", "workforce"]
+        for n in range(rng.randint(1, 3)):
+            domain = rng.choice(domains[:2]) if n == 0 and thorough("kpis", 0.8) else rng.choice(domains)
+            kpi: dict[str, Any] = {"name": rng.choice(MEASURES).capitalize(), "domain": domain}
             if rng.random() < 0.7:
                 kpi["baseline"] = _money(rng, 10, 5000, 0)
                 kpi["target"] = (kpi["baseline"] * Decimal("0.9")).quantize(Decimal(1))
             kpis.append(kpi)
-        if rng.random() < 0.2:
+        if not thorough("kpis", 0.85):
             kpis.pop(0)
-        if kpis:
-            scheme["kpis"] = kpis
-    if sometimes(0.5):
+        scheme["kpis"] = kpis
+    if has("milestones"):
         milestones = []
         for n in range(rng.randint(1, 4)):
             due = _date_in(rng, first_start, first_start + dt.timedelta(days=330))
             milestone: dict[str, Any] = {"name": rng.choice(["Business case approved", "Service specification agreed", "Contract variation signed", "Pathway live", "Post-implementation review"]) + f" ({n + 1})", "due": due}
-            if rng.random() < 0.6:
+            if rng.random() < (0.93 if habits["milestones"] == 1.0 else 0.7):
                 milestone["completed_on"] = due + dt.timedelta(days=rng.randint(-20, 30))
             milestones.append(milestone)
         scheme["milestones"] = milestones
-    if sometimes(0.45):
+    if has("risks"):
         risks = []
         for _ in range(rng.randint(1, 3)):
             risk: dict[str, Any] = {"description": rng.choice(["Provider capacity to deliver the new pathway", "GP engagement with referral guidance", "Activity shifts to another provider", "Recruitment of specialist staff", "Data quality of baseline activity"]), "likelihood": rng.randint(1, 5), "impact": rng.randint(1, 5)}
-            if rng.random() < 0.8:
+            if thorough("risks", 0.8):
                 risk["owner"] = _person(rng)
-            if rng.random() < 0.75:
+            if thorough("risks", 0.75):
                 risk["mitigation"] = rng.choice(["Monthly contract review meeting", "Clinical champion in each locality", "Activity monitored weekly through SUS", "Gain share agreed with the provider"])
             risks.append(risk)
         scheme["risks"] = risks
     first_saving = savings.get(years[0], Decimal(0))
-    if first_saving > 0 and sometimes(0.35):
+    if first_saving > 0 and has("monthly_profile"):
         scheme["monthly_profile"] = _profile(first_saving, rng)
-    if as_of is not None and stage in ("in_delivery", "delivered") and first_saving > 0 and rng.random() < 0.8:
+    if as_of is not None and stage != "cancelled" and first_saving > 0 and rng.random() < 0.95:
         scheme["delivery"] = _delivery(first_saving, as_of, first_start, rng)
     return scheme
 
@@ -386,7 +420,7 @@ def _scheme(
 def _profile(total: Decimal, rng: random.Random) -> list[Decimal]:
     """Twelve months, April to March, adding up to ``total`` exactly; sometimes back-loaded."""
     unit = Decimal("0.01") if total.as_tuple().exponent < 0 else Decimal(1)
-    shape = rng.choice(["flat", "flat", "ramp", "late"])
+    shape = rng.choices(["flat", "ramp", "late"], weights=[60, 28, 12])[0]
     weights = [1.0] * 12 if shape == "flat" else [1 + n / 4 for n in range(12)] if shape == "ramp" else [0.3] * 9 + [3.0] * 3
     scale = sum(weights)
     months = [(total * Decimal(w / scale)).quantize(unit) for w in weights]
@@ -399,8 +433,8 @@ def _profile(total: Decimal, rng: random.Random) -> list[Decimal]:
 def _delivery(first_saving: Decimal, as_of: dt.date, first_start: dt.date, rng: random.Random) -> dict[str, Decimal]:
     elapsed = Decimal((as_of.year - first_start.year) * 12 + as_of.month - 3) / 12  # months of the year gone
     planned = (first_saving * elapsed).quantize(Decimal("0.1"))
-    actual = (planned * Decimal(rng.uniform(0.7, 1.1))).quantize(Decimal("0.1"))
-    forecast = (first_saving * Decimal(rng.uniform(0.75, 1.05))).quantize(Decimal("0.1"))
+    actual = (planned * Decimal(rng.uniform(0.8, 1.12))).quantize(Decimal("0.1"))
+    forecast = (first_saving * Decimal(rng.uniform(0.85, 1.1))).quantize(Decimal("0.1"))
     return {"planned_to_date": planned, "actual_to_date": actual, "forecast_outturn": forecast}
 
 
