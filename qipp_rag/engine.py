@@ -165,7 +165,7 @@ class _Setup:
     rules: tuple[RuleSpec, ...]  # single-plan rules in force, in rule order
     stage_factors: Mapping[str, Decimal]
     as_of: dt.date
-    keep_sources: bool  # cross-plan rules need to know where things are in each plan to place their findings
+    record_positions: bool  # cross-plan rules need to know where things are in each plan to place their findings
 
 
 class Positions:
@@ -248,7 +248,7 @@ def _measure_file(setup: _Setup, index: int, file: str) -> _Outcome:
         findings=findings,
         figures=plan_figures(plan, setup.stage_factors),
         plan=plan,
-        positions=Positions.record(plan, loaded.source) if setup.keep_sources else None,
+        positions=Positions.record(plan, loaded.source) if setup.record_positions else None,
     )
 
 
@@ -351,13 +351,16 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
 
     files, discovery_problems = discover(list(options.paths))
     errors += discovery_problems
+    if not files and not discovery_problems:
+        where = ", ".join(options.paths) or "(no paths given)"
+        errors.append(Problem(message=f"no plan files (*.yaml or *.yml) were found under {where}", line=0, column=0))
 
     portfolio_rules = [rule for rule in chosen if rule.metric in PORTFOLIO_METRICS]
     setup = _Setup(
         rules=tuple(rule for rule in chosen if rule.metric in PLAN_METRICS),
         stage_factors=dict(rulebook.stage_factors),
         as_of=options.as_of,
-        keep_sources=bool(portfolio_rules),
+        record_positions=bool(portfolio_rules),
     )
     outcomes = _measure_all(files, setup, options.jobs)
     _add_portfolio_findings(outcomes, portfolio_rules)

@@ -279,6 +279,7 @@ def test_an_empty_input_has_no_plans_and_exits_2(run) -> None:
 
     result = run({}, [rule("R1", value="95")])
     assert result.plans == []
+    assert [error.message for error in result.errors] == ["no plan files (*.yaml or *.yml) were found under plans"]
     assert exit_code(result, "red") == 2
 
 
