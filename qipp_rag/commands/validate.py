@@ -1,13 +1,191 @@
-"""`qipp-rag validate`."""
+"""`qipp-rag validate PATH...`: check plans against the format only, no rules.
+
+Every file found is listed with its outcome: ``valid``, or each of its
+problems as ``file:line:column: message``.  On a terminal the list is a
+table; elsewhere plain text, one line per outcome; ``--format json`` gives
+a stable document for other tools.  The exit code is 0 when every file is
+valid, 2 when any is not, a path does not exist, or no plan file is found.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional
+
 import typer
+
+if TYPE_CHECKING:
+    from ..results import OrganisationInfo, Problem
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+FORMATS = ("table", "json")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("validate")
-    def _validate() -> None:
-        """Not available yet."""
-        typer.echo("qipp-rag validate: not available yet", err=True)
-        raise typer.Exit(2)
+    @app.command("validate", no_args_is_help=True)
+    def validate_command(
+        paths: list[str] = typer.Argument(..., metavar="PATH...", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
+        output_format: Optional[str] = typer.Option(None, "--format", metavar="table|json", help="table (the default; plain text when not on a terminal) or json.", show_default=False),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="List only the problems: no valid files, no summary."),
+        no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
+    ) -> None:
+        """Check plans against the plan format only (no rules): every file is listed with its outcome."""
+        chosen = output_format or "table"
+        if chosen not in FORMATS:
+            typer.echo(f"qipp-rag validate: --format must be one of {', '.join(FORMATS)}, not {chosen!r}", err=True)
+            raise typer.Exit(EXIT_INPUT)
+        raise typer.Exit(run(list(paths), chosen, quiet=quiet, no_color=no_color))
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: str
+    organisation: OrganisationInfo
+    errors: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def check(paths: Sequence[str]) -> list[FileOutcome]:
+    """Every plan file under ``paths`` with its outcome, and an entry for each path that failed, in path order."""
+    from pathlib import PurePath
+
+    from ..loading import FailedPlan, discover, load_plan
+    from ..results import OrganisationInfo
+
+    files, problems = discover(paths)
+    outcomes: dict[str, FileOutcome] = {}
+    for problem in problems:
+        name = problem.file or ""
+        earlier = outcomes.get(name)
+        errors = (earlier.errors if earlier else ()) + (problem.model_copy(update={"file": None}),)
+        outcomes[name] = FileOutcome(name, OrganisationInfo(), errors)
+    for file in files:
+        loaded = load_plan(file)
+        if isinstance(loaded, FailedPlan):
+            outcomes[file] = FileOutcome(file, loaded.organisation, tuple(loaded.problems))
+        else:
+            outcomes[file] = FileOutcome(file, _organisation(loaded.plan), ())
+    return [outcomes[name] for name in sorted(outcomes, key=lambda name: PurePath(name).parts)]
+
+
+def _organisation(plan: Any) -> OrganisationInfo:
+    from ..results import OrganisationInfo
+
+    org = plan.organisation
+    return OrganisationInfo(code=org.code, name=org.name, type=org.type.value, area_team=org.area_team, region=org.region.value)
+
+
+def run(paths: Sequence[str], output_format: str = "table", quiet: bool = False, no_color: bool = False) -> int:
+    import os
+
+    outcomes = check(paths)
+    if output_format == "json":
+        sys.stdout.write(to_json(outcomes))
+    elif sys.stdout.isatty():
+        color = not no_color and not os.environ.get("NO_COLOR")
+        sys.stdout.write(to_table(outcomes, quiet=quiet, color=color))
+    else:
+        sys.stdout.write(to_text(outcomes, quiet=quiet))
+    sys.stdout.flush()
+    if not outcomes:
+        print(f"qipp-rag validate: no plan files (*.yaml, *.yml) found under {', '.join(paths)}", file=sys.stderr)
+    elif not quiet and output_format != "json":
+        print(summary_line(outcomes), file=sys.stderr)
+    return EXIT_OK if outcomes and all(outcome.valid for outcome in outcomes) else EXIT_INPUT
+
+
+# ---------------------------------------------------------------- output
+
+
+def where(file: str, problem: Problem) -> str:
+    """``file:line:column`` (just ``file`` for a problem with the whole file)."""
+    return f"{file}:{problem.line}:{problem.column}" if problem.line else file
+
+
+def summary_line(outcomes: Sequence[FileOutcome]) -> str:
+    valid = sum(outcome.valid for outcome in outcomes)
+    files = "file" if len(outcomes) == 1 else "files"
+    return f"{len(outcomes)} {files}: {valid} valid, {len(outcomes) - valid} invalid"
+
+
+def to_text(outcomes: Sequence[FileOutcome], quiet: bool = False) -> str:
+    lines: list[str] = []
+    for outcome in outcomes:
+        if outcome.valid:
+            if not quiet:
+                lines.append(f"{outcome.file}: valid")
+            continue
+        lines.extend(f"{where(outcome.file, problem)}: {problem.message}" for problem in outcome.errors)
+    return "".join(line + "\n" for line in lines)
+
+
+def to_table(outcomes: Sequence[FileOutcome], quiet: bool = False, color: bool = True, width: int | None = None) -> str:
+    import io
+    import shutil
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    stream = io.StringIO()
+    console = Console(
+        file=stream,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=width or shutil.get_terminal_size((120, 24)).columns,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    table = Table(box=box.SIMPLE_HEAD if color else box.ASCII2, show_edge=False, pad_edge=False)
+    table.add_column("File", overflow="fold")
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Line:col", justify="right", no_wrap=True)
+    table.add_column("Problem", overflow="fold")
+    for outcome in outcomes:
+        if outcome.valid:
+            if not quiet:
+                table.add_row(Text(outcome.file), Text("valid", style="green" if color else ""), Text(""), Text(""))
+            continue
+        for index, problem in enumerate(outcome.errors):
+            position = f"{problem.line}:{problem.column}" if problem.line else ""
+            table.add_row(
+                Text(outcome.file if index == 0 else ""),
+                Text("INVALID" if index == 0 else "", style="bold red" if color else ""),
+                Text(position),
+                Text(problem.message),
+            )
+    if table.row_count:
+        console.print(table)
+    return stream.getvalue()
+
+
+def to_json(outcomes: Sequence[FileOutcome]) -> str:
+    import json
+
+    from .. import __version__
+
+    valid = sum(outcome.valid for outcome in outcomes)
+    document = {
+        "tool": {"name": "qipp-rag", "version": __version__},
+        "files": [
+            {
+                "file": outcome.file,
+                "valid": outcome.valid,
+                "organisation": outcome.organisation.model_dump(),
+                "errors": [problem.model_dump(include={"message", "line", "column", "path"}) for problem in outcome.errors],
+            }
+            for outcome in outcomes
+        ],
+        "summary": {"files": len(outcomes), "valid": valid, "invalid": len(outcomes) - valid},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
