@@ -433,3 +433,24 @@ def test_runs_up_to_the_threshold_keep_every_detail_and_larger_ones_are_compact(
     compact_doc = parse_html(html_report.render(large_assessment(html_report.COMPACT_ABOVE + 1)))
     assert "kept brief" in compact_doc.by_id("details").text()
     assert "Evidence (" not in compact_doc.by_id("details").text()
+
+
+def test_an_empty_run_still_renders_a_whole_page():
+    from qipp_rag.results import Assessment, GroupSummary, Portfolio, ToolInfo
+
+    empty = Assessment(
+        tool=ToolInfo(version="0.1.0"), as_of=dt.date(2014, 4, 1), rule_packs=[], rules=[], plans=[],
+        portfolio=Portfolio(), summary=GroupSummary(key="national", plans=0, ratings={}, totals={}),
+    )
+    doc = parse_html(html_report.render(empty))
+    assert "No plan files were found." in doc.by_id("plans").text()
+    assert "no money to total" in doc.by_id("summary").text()
+    assert not plan_sections(doc)
+
+
+def test_a_finding_of_a_rule_the_assessment_does_not_describe_is_still_shown(sample):
+    plan = next(plan for plan in sample.plans if plan.findings)
+    odd = plan.findings[0].model_copy(update={"rule": "ZZ99", "message": "from a rule no pack describes"})
+    changed = sample.model_copy(update={"plans": [plan.model_copy(update={"findings": [*plan.findings, odd]}), *sample.plans[1:]]})
+    section = plan_sections(parse_html(html_report.render(changed)))[0]
+    assert "ZZ99" in section.text() and "from a rule no pack describes" in section.text()
