@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
     @app.command("assess", no_args_is_help=True)
     def assess_command(
         ctx: typer.Context,
-        paths: list[str] = typer.Argument(..., metavar="PATH...", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
+        paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
         rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable. Replaces the shipped pack unless the pack says `extends: green-criteria`.", show_default=False),
         output_format: Optional[str] = typer.Option(None, "--format", metavar="F", help="Standard output format: table (default), json, markdown, github, csv, junit, sarif, html.", show_default=False),
         report: Optional[list[str]] = typer.Option(None, "--report", metavar="F:PATH", help="Also write format F to PATH; repeatable.", show_default=False),
@@ -287,12 +287,30 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
         code = max(code, EXIT_INPUT)
 
     write_stdout(stdout_text)
+    if settings.format == "github" or any(name == "github" for name, _ in settings.reports):
+        _github_job_summary(assessment, options)
     if not settings.quiet:
         if settings.format not in ("table", "markdown"):
             for line in problem_lines(assessment):
                 typer.echo(line, err=True)
         typer.echo(summary_line(assessment, settings.fail_on, code), err=True)
     return code
+
+
+def _github_job_summary(assessment: Assessment, options: Any) -> None:
+    """In GitHub Actions, the GitHub format also appends a summary to the job's page.
+
+    A summary that cannot be written is a warning, not a failure: the
+    annotations, which are what the format is for, already went out.
+    """
+    from dataclasses import replace
+
+    from ..github_summary import write_job_summary
+
+    try:
+        write_job_summary(assessment, options=replace(options, color=False, width=None))
+    except OSError as error:
+        typer.echo(f"qipp-rag assess: warning: cannot write the GitHub job summary ({error.strerror or error})", err=True)
 
 
 def problem_lines(assessment: Assessment) -> list[str]:
