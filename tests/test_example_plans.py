@@ -213,6 +213,19 @@ def test_organisations_match_the_ccg_list(plans: dict[str, Plan], reference: lis
 # ---------------------------------------------------------------- ratings, from the real command line
 
 
+def test_validate_command_accepts_every_example() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "qipp_rag", "validate", "plans", "--format", "json"],
+        cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = json.loads(result.stdout)["files"]
+    assert {Path(entry["file"]).as_posix() for entry in files} == {_rel(path) for path in PLAN_FILES}
+    assert [entry["file"] for entry in files if not entry["valid"] or entry["errors"]] == []
+
+
+
+
 def _assess(*extra: str, paths: tuple[str, ...] = ("plans",)) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "qipp_rag", "assess", *paths, "--format", "json", "--fail-on", "never", *extra],
