@@ -210,6 +210,35 @@ def test_organisations_match_the_ccg_list(plans: dict[str, Plan], reference: lis
                 assert ccgs[code]["area_team_code"] == org.code, f"{file}: {code} is not assured by {org.code}"
 
 
+def _as_json(value: object) -> object:
+    """Plan data as an editor sees it in JSON: dates as text, numbers as numbers."""
+    if isinstance(value, dict):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def test_examples_match_the_published_json_schema() -> None:
+    # Editors check plans against `qipp-rag schema`; the examples must pass there too.
+    jsonschema = pytest.importorskip("jsonschema")
+    result = subprocess.run([sys.executable, "-m", "qipp_rag", "schema"], cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    problems = {}
+    for path in PLAN_FILES:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+        errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(_as_json(data))]
+        if errors:
+            problems[_rel(path)] = errors[:3]
+    assert problems == {}
+
+
 # ---------------------------------------------------------------- ratings, from the real command line
 
 
