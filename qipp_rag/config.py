@@ -34,14 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from .plan import Date, Flag, OrgCode, Text, _text
+from .reporters import REPORTERS
 from .results import Problem
 
 YAML_NAME = ".qipp-rag.yaml"
 PYPROJECT = "pyproject.toml"
 TOOL_KEY = "qipp-rag"
-FORMATS = ("table", "json", "markdown", "github", "csv", "junit", "sarif", "html")
+FORMATS: tuple[str, ...] = tuple(REPORTERS)
 PATH_OPTIONS = ("rules", "waivers")
-LIST_OPTIONS = ("rules", "report", "only", "skip")
 
 LAST_SOURCE: str | None = None
 """The configuration file the latest :func:`load_config` read (None: there was none), for messages."""
@@ -90,7 +90,7 @@ class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
     rules: TextList | None = None
-    format: Literal["table", "json", "markdown", "github", "csv", "junit", "sarif", "html"] | None = None
+    format: Literal["table", "json", "markdown", "github", "csv", "junit", "sarif", "html"] | None = None  # = FORMATS
     report: Annotated[list[str], PlainValidator(_report)] | None = None
     fail_on: Literal["red", "amber", "never"] | None = Field(None, alias="fail-on")
     only: TextList | None = None

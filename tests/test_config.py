@@ -210,3 +210,12 @@ def test_tool_entry_that_is_not_a_table(tree):
 @pytest.mark.parametrize(("typed", "expected"), [("fail_on", "fail-on"), ("failon", "fail-on"), ("rule", "rules"), ("waiver", "waivers"), ("colour", "no-color"), ("xyzzy", None), ("asof", "as-of")])
 def test_suggestions(typed, expected):
     assert suggest(typed) == expected
+
+
+def test_format_choices_are_the_registered_reporters():
+    import typing
+
+    from qipp_rag.config import FORMATS, ConfigFile
+
+    literal = typing.get_args(ConfigFile.model_fields["format"].annotation)[0]
+    assert set(typing.get_args(literal)) == set(FORMATS)
