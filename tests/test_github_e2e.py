@@ -35,8 +35,10 @@ def test_format_github_writes_the_job_summary(run, tmp_path):
     summary = tmp_path / "step-summary.md"
     result = run_cli("assess", "plans", "--as-of", "2014-09-30", "--format", "github", cwd=workdir, env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert result.returncode == 2
-    if not summary.exists():
-        pytest.xfail("`qipp-rag assess --format github` does not call qipp_rag.github_summary.write_job_summary yet")
+    assert result.stdout.startswith("::")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## qipp-rag: QIPP plan assessment")
     assert "plans/zz-broken/99X.yaml" in text
+    assert "Input errors" in text
+    outside = run_cli("assess", "plans", "--as-of", "2014-09-30", "--format", "github", cwd=workdir)
+    assert outside.stdout == result.stdout  # outside GitHub Actions only the annotations
