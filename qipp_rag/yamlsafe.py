@@ -229,7 +229,7 @@ def compose(text: str, what: str = "file") -> tuple[Node | None, Issue | None]:
     try:
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as error:
-        return None, _syntax_issue(error)
+        return None, _syntax_issue(error, text)
     except yaml.YAMLError as error:  # a reader error: a position but no mark
         return None, Issue(f"YAML cannot read this file: {_clip(str(error), 120)}", 0, 0)
     finally:
@@ -244,10 +244,12 @@ def compose(text: str, what: str = "file") -> tuple[Node | None, Issue | None]:
     return root, None
 
 
-def _syntax_issue(error: yaml.MarkedYAMLError) -> Issue:
+def _syntax_issue(error: yaml.MarkedYAMLError, text: str) -> Issue:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = error.problem or "cannot be read"
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        return Issue("YAML syntax error: a tab character here; YAML is indented with spaces only", line, column)
     if problem == "but found another document":
         return Issue("the file holds more than one YAML document (a second `---` or `...`); it must hold exactly one", line, column)
     if problem == "found undefined alias":
@@ -256,6 +258,16 @@ def _syntax_issue(error: yaml.MarkedYAMLError) -> Issue:
     if error.context and error.context_mark is not None and error.context_mark is not mark:
         message += f" ({error.context} at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
     return Issue(message, line, column)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at 0-based ``line`` and ``column`` ('' beyond the text)."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    return text[start + column : start + column + 1]
 
 
 def mark_of(node: Node) -> tuple[int, int]:
