@@ -15,12 +15,12 @@
   var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var firstCriterion = 5;
 
-  rows.forEach(function (row, index) { row.setAttribute("data-i", String(index)); });
+  var collator = new Intl.Collator("en-GB", { numeric: true, sensitivity: "base" });
 
   function sortKey(row, column, kind) {
     var cell = row.cells[column];
     if (kind === "rank") { return Number(cell.getAttribute("data-s")); }
-    return cell.textContent.trim().toLocaleLowerCase("en-GB");
+    return cell.textContent.trim();
   }
 
   function sortBy(column) {
@@ -30,13 +30,16 @@
     heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
     head.setAttribute("aria-sort", direction);
     var sign = direction === "ascending" ? 1 : -1;
-    var sorted = rows.slice().sort(function (a, b) {
-      var x = sortKey(a, column, kind), y = sortKey(b, column, kind), order = 0;
-      if (kind === "rank") { order = x - y; } else { order = x.localeCompare(y, "en-GB", { numeric: true }); }
+    var keyed = rows.map(function (row, index) { return { row: row, key: sortKey(row, column, kind), index: index }; });
+    keyed.sort(function (a, b) {
+      var order = kind === "rank" ? a.key - b.key : collator.compare(a.key, b.key);
       // Ties keep file order, so a sort is stable and repeatable.
-      return order * sign || Number(a.getAttribute("data-i")) - Number(b.getAttribute("data-i"));
+      return order * sign || a.index - b.index;
     });
-    sorted.forEach(function (row) { body.appendChild(row); });
+    // Reorder off the page, then put the rows back in one go.
+    var fragment = document.createDocumentFragment();
+    keyed.forEach(function (item) { fragment.appendChild(item.row); });
+    body.appendChild(fragment);
   }
 
   heads.forEach(function (head, column) {
