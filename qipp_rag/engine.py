@@ -266,8 +266,16 @@ def _work(item: tuple[int, str]) -> _Outcome:
     return _measure_file(_WORKER_SETUP, *item)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def worker_count(jobs: int | None, files: int) -> int:
-    wanted = jobs if jobs is not None else (os.cpu_count() or 1)
+    """``jobs`` worker processes (default: the cores available), never more than there are files."""
+    wanted = jobs if jobs is not None else available_cores()
     return max(1, min(wanted, files))
 
 

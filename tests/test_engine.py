@@ -297,3 +297,12 @@ def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cros
     assert positions.locate(("schemes", 1)) == (21, 3)
     assert positions.locate(("schemes", 1, "savings", "2014/15")) == (21, 3)  # deeper: the nearest recorded ancestor
     assert positions.locate(("no_such_key",)) == (0, 1)  # the document itself
+
+
+def test_worker_count_defaults_to_the_cores_and_never_exceeds_the_files() -> None:
+    from qipp_rag.engine import available_cores, worker_count
+
+    assert worker_count(None, 10_000) == available_cores() >= 1
+    assert worker_count(8, 3) == 3
+    assert worker_count(4, 0) == 1  # nothing to spread: no pool at all
+    assert worker_count(1, 500) == 1
