@@ -70,7 +70,8 @@ print(count)
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall time
+    cpu_seconds: float  # user + system time of the process and the workers it waited for
     peak_mb: float
     exit_code: int
 
@@ -93,7 +94,8 @@ pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
 kb = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": kb / 1024, "exit_code": os.waitstatus_to_exitcode(status)}))
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mb": kb / 1024, "exit_code": os.waitstatus_to_exitcode(status)}))
 """
 
 
@@ -122,6 +124,10 @@ class Measurement:
     @property
     def seconds(self) -> float:
         return statistics.median(run.seconds for run in self.runs)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(run.cpu_seconds for run in self.runs)
 
     @property
     def peak_mb(self) -> float:
@@ -385,12 +391,12 @@ def machine() -> str:
 
 def _cell(row: Measurement, floor: Measurement, check: str) -> list[str]:
     if not row.runs:
-        return ["—", "—", "—"]
+        return ["—"] * 4
     if not row.ok:
-        return [f"failed (exit {', '.join(map(str, row.exit_codes))})", "—", f"{row.peak_mb:.0f}"]
+        return [f"failed (exit {', '.join(map(str, row.exit_codes))})", "—", "—", f"{row.peak_mb:.0f}"]
     flag = "" if check == "ok" else f" ⚠ {check}"
     relative = f"{row.seconds / floor.seconds:.2f}" if floor.ok else "—"
-    return [f"{row.seconds:.2f}{flag}", relative, f"{row.peak_mb:.0f}"]
+    return [f"{row.seconds:.2f}{flag}", relative, f"{row.cpu_seconds:.2f}", f"{row.peak_mb:.0f}"]
 
 
 def report(sizes: list[SizeResult], cold: dict[str, Measurement], goals: list[Target], header: dict[str, str]) -> str:
@@ -400,13 +406,17 @@ def report(sizes: list[SizeResult], cold: dict[str, Measurement], goals: list[Ta
         item = result.corpus
         lines.append(f"- corpus of {item.size:,} plans: {item.megabytes:.1f} MB of YAML, {len(item.invalid)} with a deliberate mistake ({item.folder.name})")
     lines.append(f"- schema for the peer: {header['schema']}")
-    lines += ["", "Seconds (median of runs), time as a multiple of the floor's, and peak memory (MB):", ""]
+    lines += [
+        "",
+        "Wall seconds (median of runs), as a multiple of the floor's; CPU seconds (user + system, workers included); peak memory (MB):",
+        "",
+    ]
     head = "| command |"
     rule = "|---|"
     for result in sizes:
         size = f"{result.corpus.size:,}"
-        head += f" s @ {size} | × floor | MB |"
-        rule += "---:|---:|---:|"
+        head += f" s @ {size} | × floor | CPU s | MB |"
+        rule += "---:|---:|---:|---:|"
     lines += [head, rule]
     for key, label in LABELS.items():
         cells: list[str] = []
@@ -414,19 +424,19 @@ def report(sizes: list[SizeResult], cold: dict[str, Measurement], goals: list[Ta
         for result in sizes:
             row = result.rows.get(key)
             if row is None:
-                cells += ["not run", "—", "—"]
+                cells += ["not run", "—", "—", "—"]
             else:
                 present = True
                 cells += _cell(row, result.rows["floor"], result.checks.get(key, "ok"))
         if present:
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
     base = cold["python"]
-    lines += ["", f"Cold start (median of {len(base.runs)} runs):", "", "| command | s | × `python -c pass` | MB |", "|---|---:|---:|---:|"]
+    lines += ["", f"Cold start (median of {len(base.runs)} runs):", "", "| command | s | × `python -c pass` | CPU s | MB |", "|---|---:|---:|---:|---:|"]
     for row in cold.values():
         if row.ok:
-            lines.append(f"| {row.label} | {row.seconds:.3f} | {row.seconds / base.seconds:.1f} | {row.peak_mb:.0f} |")
+            lines.append(f"| {row.label} | {row.seconds:.3f} | {row.seconds / base.seconds:.1f} | {row.cpu_seconds:.3f} | {row.peak_mb:.0f} |")
         else:
-            lines.append(f"| {row.label} | failed (exit {', '.join(map(str, row.exit_codes))}) | — | — |")
+            lines.append(f"| {row.label} | failed (exit {', '.join(map(str, row.exit_codes))}) | — | — | — |")
     lines += ["", "Targets:", ""]
     for goal in goals:
         shown = "not measured" if goal.value is None else f"{goal.value:.2f}"
