@@ -15,8 +15,8 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -31,6 +31,7 @@ from .sourcemap import NodeSourceMap
 __all__ = ["FailedPlan", "LoadedPlan", "SourceMap", "discover", "load_document", "load_plan", "read_bytes"]
 
 M = TypeVar("M", bound=BaseModel)
+MAX_PROBLEMS = 100  # listed per file
 
 
 class SourceMap(Protocol):
@@ -108,75 +109,88 @@ def read_bytes(file: str, what: str = "file") -> tuple[bytes | None, yamlsafe.Is
 @dataclass
 class _Outcome:
     instance: Any = None
-    problems: list[Problem] = None  # type: ignore[assignment]
+    problems: list[Problem] = field(default_factory=list)
     data: Any = None
     source: NodeSourceMap | None = None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A problem before it is worded: the wording (a "did you mean" search)
+    is done only for the problems that will be listed."""
+
+    line: int
+    column: int
+    loc: Loc
+    message: str | Callable[[], str]
+
+    def problem(self, file: str) -> Problem:
+        message = self.message if isinstance(self.message, str) else self.message()
+        path = format_path(self.loc)
+        return Problem(message=f"{path}: {message}" if path else message, line=self.line, column=self.column, path=path, file=file)
+
+
+def _from_issue(issue: yamlsafe.Issue) -> _Found:
+    return _Found(issue.line, issue.column, issue.loc or (), issue.message)
 
 
 def _load(file: str, model: type[BaseModel], what: str) -> _Outcome:
     raw, issue = read_bytes(file, what)
     if issue is not None or raw is None:
-        return _Outcome(problems=[_issue_problem(issue, file)])  # type: ignore[arg-type]
+        return _Outcome(problems=_listed([_from_issue(issue)], file))  # type: ignore[arg-type]
     parsed = yamlsafe.parse(raw, what)
     if parsed.data is None or parsed.root is None:
-        return _Outcome(problems=[_issue_problem(issue, file) for issue in parsed.issues])
+        return _Outcome(problems=_listed([_from_issue(issue) for issue in parsed.issues], file))
     source = NodeSourceMap(parsed.text, parsed.root)
-    problems = [_issue_problem(issue, file) for issue in parsed.issues]
+    found = [_from_issue(issue) for issue in parsed.issues]
     instance = None
     try:
         instance = model.model_validate(parsed.data)
     except ValidationError as error:
-        covered = [format_path(issue.loc) for issue in parsed.issues if issue.loc is not None]
+        covered = {issue.loc for issue in parsed.issues if issue.loc is not None}
         for detail in error.errors(include_url=False):
-            problem = _validation_problem(detail, parsed.data, source, model, file)
-            if problem is not None and not _under(problem, covered):
-                problems.append(problem)
-    if instance is not None and isinstance(instance, Plan):
+            problem = _validation_problem(detail, parsed.data, source, model)
+            if not covered or not _under(problem.loc, covered):
+                found.append(problem)
+    if isinstance(instance, Plan):
         for loc, message in consistency_problems(instance):
-            line, column = source.locate_key(loc)
-            problems.append(_problem(message, loc, line, column, file))
-    return _Outcome(instance=instance, problems=_in_file_order(problems), data=parsed.data, source=source)
+            found.append(_Found(*source.locate_key(loc), loc, message))
+    return _Outcome(instance=instance, problems=_listed(found, file), data=parsed.data, source=source)
 
 
-def _issue_problem(issue: yamlsafe.Issue, file: str) -> Problem:
-    loc = issue.loc or ()
-    return _problem(issue.message, loc, issue.line, issue.column, file)
+def _under(loc: Loc, covered: set[Any]) -> bool:
+    """Whether a validation error only repeats a YAML problem already reported at or above it
+    (a problem with the whole document covers only itself)."""
+    return loc in covered or any(loc[:length] in covered for length in range(1, len(loc)))
 
 
-def _problem(message: str, loc: Loc, line: int, column: int, file: str) -> Problem:
-    path = format_path(loc)
-    return Problem(message=f"{path}: {message}" if path else message, line=line, column=column, path=path, file=file)
-
-
-def _under(problem: Problem, covered: list[str]) -> bool:
-    """Whether a validation error only repeats a YAML problem already reported at or above it."""
-    path = problem.path
-    return any(path == above or (above and path.startswith((above + ".", above + "["))) for above in covered)
-
-
-def _in_file_order(problems: list[Problem]) -> list[Problem]:
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda problem: (problem.line, problem.column))
+def _listed(found: list[_Found], file: str) -> list[Problem]:
+    """In file order, each once, and at most :data:`MAX_PROBLEMS` of them (a
+    file with ten thousand stray keys must not make a report of millions)."""
+    ordered = sorted(found, key=lambda item: (item.line, item.column))
+    problems = list(dict.fromkeys(item.problem(file) for item in ordered[:MAX_PROBLEMS]))
+    rest = len(ordered) - MAX_PROBLEMS
+    if rest > 0:
+        problems.append(Problem(message=f"and {rest:,} more problems in this file (only the first {MAX_PROBLEMS} are listed)", line=0, column=0, file=file))
+    return problems
 
 
 # ---------------------------------------------------------------- validation errors
 
 
-def _validation_problem(detail: Any, data: Any, source: NodeSourceMap, model: type[BaseModel], file: str) -> Problem | None:
+def _validation_problem(detail: Any, data: Any, source: NodeSourceMap, model: type[BaseModel]) -> _Found:
     kind = detail["type"]
     loc, at_key = _data_loc(data, detail["loc"], missing=kind == "missing")
     at_key = at_key or kind == "invalid_key"
     if kind == "missing":
         parent = loc[:-1]
-        line, column = source.locate(parent)
-        where = f"the required key `{loc[-1]}` is missing" if loc else "a required value is missing"
-        return _problem(where, parent, line, column, file)
+        message = f"the required key `{loc[-1]}` is missing" if loc else "a required value is missing"
+        return _Found(*source.locate(parent), parent, message)
     if kind == "extra_forbidden":
-        line, column = source.locate_key(loc)
         key = str(loc[-1]) if loc else ""
-        return _problem(f"unknown key `{_clip(key)}`{_did_you_mean(model, loc, key)}", loc, line, column, file)
-    line, column = source.locate_key(loc) if at_key else source.locate(loc)
-    return _problem(_describe_error(detail), loc, line, column, file)
+        return _Found(*source.locate_key(loc), loc, lambda: f"unknown key `{_clip(key)}`{_did_you_mean(model, loc, key)}")
+    position = source.locate_key(loc) if at_key else source.locate(loc)
+    return _Found(*position, loc, _describe_error(detail))
 
 
 def _data_loc(data: Any, loc: Sequence[Any], missing: bool) -> tuple[Loc, bool]:

@@ -113,7 +113,7 @@ def _parse(raw: bytes, what: str) -> Parsed:
         data = builder.value(root, 1)
     except _Fatal as fatal:
         return Parsed(None, None, text, [Issue(fatal.message, *mark_of(fatal.node))])
-    return Parsed(data, root, text, [issue.resolve(root) for issue in builder.issues])
+    return Parsed(data, root, text, _placed(root, builder.issues))
 
 
 # ---------------------------------------------------------------- bytes to text
@@ -437,13 +437,20 @@ class _PendingIssue:
     owner: Node  # the node whose path it belongs to
     key: str | None = None  # for key problems: the key, appended to the owner's path
 
-    def resolve(self, root: Node) -> Issue:
-        from .sourcemap import path_to
 
-        loc = path_to(root, self.owner)
-        if loc is not None and self.key is not None:
-            loc = (*loc, self.key)
-        return Issue(self.message, *mark_of(self.at), loc)
+def _placed(root: Node, pending: list[_PendingIssue]) -> list[Issue]:
+    if not pending:
+        return []
+    from .sourcemap import paths_to
+
+    paths = paths_to(root, [issue.owner for issue in pending])
+    issues = []
+    for issue in pending:
+        loc = paths.get(id(issue.owner))
+        if loc is not None and issue.key is not None:
+            loc = (*loc, issue.key)
+        issues.append(Issue(issue.message, *mark_of(issue.at), loc))
+    return issues
 
 
 _BUILDING = object()
@@ -503,6 +510,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, pairs: list[tuple[Node, Node]], depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
+        first_keys: dict[Any, Node] | None = None  # built at the first duplicate, to name where each key first was
         for key_node, value_node in pairs:
             if key_node.__class__ is not ScalarNode:
                 kind = "a mapping" if key_node.__class__ is MappingNode else "a list"
@@ -517,7 +525,9 @@ class _Builder:
                 self.issues.append(_PendingIssue("merge keys (`<<: *name`) are not supported; write the keys out", key_node, node, "<<"))
                 continue
             if key in out:
-                first = next(k for k, _ in pairs if k.__class__ is ScalarNode and _same_key(k, key))
+                if first_keys is None:
+                    first_keys = _first_keys(pairs)
+                first = first_keys[key]
                 self.issues.append(
                     _PendingIssue(
                         f"the key `{_clip(key_node.value)}` appears twice in one mapping (lines {first.start_mark.line + 1} and "
@@ -546,6 +556,12 @@ class _Builder:
         return built
 
 
-def _same_key(node: ScalarNode, key: Any) -> bool:
-    value = node.value if node.tag == STR_TAG else scalar_value(node)
-    return value.__class__ is not BadScalar and value == key
+def _first_keys(pairs: list[tuple[Node, Node]]) -> dict[Any, Node]:
+    """Each key of a mapping and the key node where it first appears."""
+    firsts: dict[Any, Node] = {}
+    for key_node, _ in pairs:
+        if key_node.__class__ is ScalarNode:
+            key = scalar_value(key_node)
+            if key.__class__ is not BadScalar:
+                firsts.setdefault(key, key_node)
+    return firsts
