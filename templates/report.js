@@ -85,10 +85,11 @@
   form.hidden = false;
   apply();
 
-  // Printing shows every explanation, not only the ones opened.
+  // On paper, red, amber and waived findings show their evidence and what to do (as the print stylesheet does).
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) { d.open = true; return true; });
+    var closed = document.querySelectorAll("tr.f-r details:not([open]), tr.f-a details:not([open]), tr.f-w details:not([open])");
+    opened = Array.prototype.filter.call(closed, function (d) { d.open = true; return true; });
   });
   window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 }());

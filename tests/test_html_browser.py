@@ -305,13 +305,19 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(browser, reports):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_print_hides_the_controls_and_shows_every_explanation(browser, reports):
+def test_print_hides_the_controls_and_spells_out_what_needs_doing(browser, reports, sample):
     page = open_report(browser, reports["sample"])
     page.emulate_media(media="print")
     assert not page.locator("#plan-filter").is_visible()
     assert not page.locator("nav").is_visible()
-    details = page.locator("section.plan details").first
-    assert details.locator("li").first.is_visible()
+    # Red and amber findings print their evidence and what to do, without anyone opening them ...
+    flagged = page.locator("section.plan tr.f-r").first
+    assert flagged.locator("details li").first.is_visible()
+    rule = sample.rule(flagged.locator("th a").inner_text())
+    assert flagged.get_by_text(rule.remediation).is_visible()
+    # ... and green findings stay brief: a disclosure cannot be opened on paper.
+    assert not page.locator("section.plan tr:not([class]) details").first.is_visible()
+    assert page.locator("#plans").evaluate("e => getComputedStyle(e).page") == "wide"
 
 
 # ---------------------------------------------------------------- the real thing
