@@ -454,3 +454,24 @@ def test_a_finding_of_a_rule_the_assessment_does_not_describe_is_still_shown(sam
     changed = sample.model_copy(update={"plans": [plan.model_copy(update={"findings": [*plan.findings, odd]}), *sample.plans[1:]]})
     section = plan_sections(parse_html(html_report.render(changed)))[0]
     assert "ZZ99" in section.text() and "from a rule no pack describes" in section.text()
+
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e15"), max_value=Decimal("1e15"), places=None))
+def test_money_shown_is_exactly_the_money_held(amount):
+    shown = html_report.money(amount)
+    assert Decimal(shown.replace(",", "")) == amount
+    whole = shown.lstrip("-").split(".")[0]
+    assert all(len(group) == 3 for group in whole.split(",")[1:]) and 1 <= len(whole.split(",")[0]) <= 3
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=6))
+def test_a_measured_value_is_shown_as_json_rounds_it(value):
+    from qipp_rag.results import round_value
+
+    shown = html_report.measured(value, "percent")
+    assert shown.endswith("\u00a0%")
+    assert Decimal(shown[:-2].replace(",", "")) == round_value(value)
