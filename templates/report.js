@@ -26,7 +26,9 @@
   function sortBy(column) {
     var head = heads[column];
     var kind = head.getAttribute("data-k");
-    var direction = head.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    var current = head.getAttribute("aria-sort");
+    // Ratings sort worst first on the first click; names and codes A to Z.
+    var direction = current ? (current === "ascending" ? "descending" : "ascending") : (kind === "rank" ? "descending" : "ascending");
     heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
     head.setAttribute("aria-sort", direction);
     var sign = direction === "ascending" ? 1 : -1;

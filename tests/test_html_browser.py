@@ -169,10 +169,13 @@ def test_clicking_a_heading_sorts_the_table_both_ways(browser, reports, sample):
     rating = page.locator("#plan-table thead th").nth(4)
     rating.locator("button").focus()
     page.keyboard.press("Enter")  # keyboard works as well as the mouse
-    assert header.get_attribute("aria-sort") is None and rating.get_attribute("aria-sort") == "ascending"
+    assert header.get_attribute("aria-sort") is None and rating.get_attribute("aria-sort") == "descending"  # worst first
     rank = {"green": 1, "amber": 2, "red": 3, "error": 4}
     ranks = [rank[row["rating"]] for row in visible_rows(page)]
-    assert ranks == sorted(ranks) and ranks[0] == 1 and ranks[-1] == 4
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] == 4 and ranks[-1] == 1
+    page.keyboard.press("Enter")
+    assert rating.get_attribute("aria-sort") == "ascending"
+    assert [rank[row["rating"]] for row in visible_rows(page)] == sorted(ranks)
 
 
 def test_choosing_red_shows_only_red_plans(browser, reports, sample):
