@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -55,6 +55,7 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
     """Every plan file under ``paths`` with its outcome, and an entry for each path that failed, in path order."""
     from pathlib import PurePath
 
+    from ..engine import organisation_info
     from ..loading import FailedPlan, discover, load_plan
     from ..results import OrganisationInfo
 
@@ -70,15 +71,8 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
         if isinstance(loaded, FailedPlan):
             outcomes[file] = FileOutcome(file, loaded.organisation, tuple(loaded.problems))
         else:
-            outcomes[file] = FileOutcome(file, _organisation(loaded.plan), ())
+            outcomes[file] = FileOutcome(file, organisation_info(loaded.plan), ())
     return [outcomes[name] for name in sorted(outcomes, key=lambda name: PurePath(name).parts)]
-
-
-def _organisation(plan: Any) -> OrganisationInfo:
-    from ..results import OrganisationInfo
-
-    org = plan.organisation
-    return OrganisationInfo(code=org.code, name=org.name, type=org.type.value, area_team=org.area_team, region=org.region.value)
 
 
 def run(paths: Sequence[str], output_format: str = "table", quiet: bool = False, no_color: bool = False) -> int:
