@@ -43,6 +43,48 @@ def build_app():  # -> typer.Typer, imported lazily so `--version` starts fast
     return app
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived.  Not a KeyboardInterrupt, which typer turns into a silent exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # a worker: its parent decides what happens
+        return
+    workers = multiprocessing.active_children()
+    if workers:
+        # Plans are still being measured, so no report file is open yet.  Unwinding through the
+        # process pool can hang or print a traceback from its threads: stop the workers and leave.
+        import os
+
+        for worker in workers:
+            worker.kill()
+        print(_interrupted_message(signum), file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+    raise Interrupted(signum)  # unwinds through `finally`, which removes any temporary report files
+
+
+def _interrupted_message(signum: int) -> str:
+    import signal
+
+    return f"qipp-rag: interrupted by {signal.Signals(signum).name}; no report was written"
+
+
+def _catch_signals() -> None:
+    """Turn SIGINT and SIGTERM into :class:`Interrupted`, so the run stops the same clear way for
+    both: temporary report files are removed on the way out and one line says what happened."""
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # a shell's `cmd &` ignores SIGINT: keep it so
+            signal.signal(signum, _raise_interrupted)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qipp-rag`` console script and ``python -m qipp_rag``."""
     args = sys.argv[1:] if argv is None else argv
@@ -51,13 +93,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     debug = "--debug" in args
     try:
+        _catch_signals()
         app = build_app()
         app(args=args, prog_name="qipp-rag", standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        print("qipp-rag: interrupted; no report was written", file=sys.stderr)
-        sys.exit(130)
+    except (KeyboardInterrupt, Interrupted) as error:
+        import signal
+
+        signum = error.signum if isinstance(error, Interrupted) else signal.SIGINT
+        print(_interrupted_message(signum), file=sys.stderr)
+        sys.exit(128 + signum)
     except BaseException as error:  # noqa: BLE001 - the last line of defence
         if debug:
             import traceback
