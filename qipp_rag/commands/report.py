@@ -134,9 +134,12 @@ def write_atomically(files: Sequence[tuple[str, str]]) -> None:
             except OSError as error:
                 raise OSError(error.errno, error.strerror, target) from error
             staged.append((temp, target))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(text.encode("utf-8"))
-            os.chmod(temp, _mode_for(target))
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(text.encode("utf-8"))
+                os.chmod(temp, _mode_for(target))
+            except OSError as error:  # a full disk names no file: name the report
+                raise OSError(error.errno, error.strerror, target) from error
         for temp, target in staged:
             try:
                 os.replace(temp, target)
