@@ -83,6 +83,8 @@ def _walk(folder: PurePath, top: str, top_shown: PurePath, found: _Found, proble
                 _walk(shown, top, top_shown, found, problems)
             elif entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(PLAN_SUFFIXES):
                 found.add(shown, os.path.realpath(shown), via_link=False)
+            elif entry.name.lower().endswith(PLAN_SUFFIXES):  # a pipe, socket or device: reading could block for ever
+                problems.append(_problem("not a regular file, so it is not read; name it on the command line to read it", str(shown)))
         except OSError as error:
             problems.append(_problem(f"cannot be read: {_reason(error)}", str(shown)))
 
