@@ -216,3 +216,13 @@ def test_a_signal_mid_run_stops_cleanly_without_a_report(tmp_path: Path, signum:
     assert process.returncode == 128 + signum, err
     assert err.strip().splitlines() == [f"qipp-rag: interrupted by {signal.Signals(signum).name}; no report was written"]
     assert _leftovers(out) == []
+
+
+def test_a_pipe_named_like_a_plan_in_a_folder_is_reported_not_skipped_or_waited_on(tmp_path: Path) -> None:
+    plans = _plans(tmp_path / "plans")
+    os.mkfifo(plans / "pipe.yaml")
+    result = run_cli("assess", str(plans), "--format", "json", cwd=tmp_path, timeout=120)
+    _clean(result)
+    assert result.returncode == 2
+    assert "pipe.yaml:0:0: error: not a regular file" in result.stderr
+    assert [Path(plan["file"]).name for plan in json.loads(result.stdout)["plans"]] == ["plan-0000.yaml"]
