@@ -248,6 +248,8 @@ def _syntax_issue(error: yaml.MarkedYAMLError, text: str) -> Issue:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = error.problem or "cannot be read"
+    if problem.startswith("exceeded maximum nesting depth"):  # libyaml 0.2.6 and later has its own limit
+        return Issue(too_deep_message(), line, column)
     if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         return Issue("YAML syntax error: a tab character here; YAML is indented with spaces only", line, column)
     if problem == "but found another document":
