@@ -11,9 +11,9 @@ import datetime as dt
 import json
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
 JSON_FORMAT = 1
 PlanRating = Literal["green", "amber", "red", "error"]
@@ -21,7 +21,21 @@ FindingRating = Literal["green", "amber", "red", "n/a", "waived"]
 RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
 TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date")
 Loc = tuple[str | int, ...]
-PerYear = dict[str, Decimal]
+
+# A Decimal is written to JSON as a marked string, then the mark is stripped
+# so that the number appears exactly as held (never through a binary float).
+# NUL cannot occur in any text the tool reads (plans, packs and waivers reject
+# it), so the mark cannot be forged.
+_MARK = "\x00D"
+_MARKED = re.compile(r'"\\u0000D([-0-9.]+)"')
+
+
+def _marked(value: Decimal) -> str:
+    return _MARK + format(value, "f")
+
+
+Exact = Annotated[Decimal, PlainSerializer(_marked, return_type=str, when_used="json")]
+PerYear = dict[str, Exact]
 
 
 class Record(BaseModel):
@@ -73,11 +87,15 @@ class WaiverApplied(Record):
 class Finding(Record):
     rule: str
     rating: FindingRating
-    value: Decimal | None  # the exact measurement; JSON shows it rounded
+    value: Exact | None  # the exact measurement; JSON shows it rounded
     message: str
     location: Location | None = None
     evidence: list[str] = Field(default_factory=list)
     waiver: WaiverApplied | None = None
+
+    @field_serializer("value", when_used="json")
+    def _shown(self, value: Decimal | None) -> str | None:
+        return None if value is None else _marked(round_value(value))  # type: ignore[arg-type]
 
 
 class OrganisationInfo(Record):
@@ -91,10 +109,10 @@ class OrganisationInfo(Record):
 class DeliveryFigures(Record):
     as_of: dt.date
     year: str
-    planned_to_date: Decimal
-    actual_to_date: Decimal
-    forecast_outturn: Decimal
-    target: Decimal
+    planned_to_date: Exact
+    actual_to_date: Exact
+    forecast_outturn: Exact
+    target: Exact
 
 
 class PlanFigures(Record):
@@ -123,10 +141,10 @@ class PlanResult(Record):
 class Band(Record):
     """``min``/``max`` include their edge; ``above``/``below`` exclude it (GV07's "> 0")."""
 
-    min: Decimal | None = None
-    max: Decimal | None = None
-    above: Decimal | None = None
-    below: Decimal | None = None
+    min: Exact | None = None
+    max: Exact | None = None
+    above: Exact | None = None
+    below: Exact | None = None
 
     def holds(self, value: Decimal) -> bool:
         return (
@@ -230,37 +248,10 @@ def exit_code(assessment: Assessment, fail_on: str) -> int:
 
 # ---------------------------------------------------------------- JSON
 
-# A Decimal is written as a marked string, then the mark is stripped so that
-# the number appears exactly as held.  NUL cannot occur in any text the tool
-# reads (plans, packs and waivers reject it), so the mark cannot be forged.
-_MARK = "\x00D"
-_MARKED = re.compile(r'"\\u0000D([-0-9.E+]+)"')
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return _MARK + format(value, "f")
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def assessment_to_data(assessment: Assessment) -> dict[str, Any]:
-    """The JSON document as Python data (Decimals kept), with values rounded for display."""
-    data = assessment.model_dump()
-    for plan in data["plans"]:
-        for finding in plan["findings"]:
-            finding["value"] = round_value(finding["value"])
-    return data
-
 
 def to_json(assessment: Assessment) -> str:
     """Deterministic JSON: the same assessment always gives the same text."""
-    text = json.dumps(_plain(assessment_to_data(assessment)), indent=2, ensure_ascii=False)
+    text = assessment.model_dump_json(indent=2)
     return _MARKED.sub(r"\1", text) + "\n"
 
 
