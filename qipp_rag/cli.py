@@ -85,6 +85,16 @@ def _catch_signals() -> None:
             signal.signal(signum, _raise_interrupted)
 
 
+def _tune_garbage_collector() -> None:
+    """Collect cycles rarely: a run builds millions of small objects (parse trees, models,
+    findings) and almost none of them form reference cycles, so the default
+    thresholds only make the cyclic collector rescan them, about a quarter of
+    the CPU time of a large run.  Workers inherit the setting."""
+    import gc
+
+    gc.set_threshold(100_000, 50, 1000)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qipp-rag`` console script and ``python -m qipp_rag``."""
     args = sys.argv[1:] if argv is None else argv
@@ -92,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"qipp-rag {__version__}")
         sys.exit(0)
     debug = "--debug" in args
+    _tune_garbage_collector()
     try:
         _catch_signals()
         app = build_app()

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from . import __version__
 from .measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
 from .packs import Rulebook, load_rulebook, select_rules
-from .plan import Loc, Plan
+from .plan import Loc, Plan, Scheme
 from .results import (
     Assessment,
     DeliveryFigures,
@@ -247,9 +247,24 @@ def _measure_file(setup: _Setup, index: int, file: str) -> _Outcome:
         organisation=organisation_info(plan),
         findings=findings,
         figures=plan_figures(plan, setup.stage_factors),
-        plan=plan,
+        plan=cross_plan_view(plan),
         positions=Positions.record(plan, loaded.source) if setup.record_positions else None,
     )
+
+
+def cross_plan_view(plan: Plan) -> Plan:
+    """The parts of a plan the cross-plan rules read: its organisation, its period and its
+    schemes' ids, stages, providers and baselines.
+
+    Every plan in a run is held until the cross-plan rules have seen them all,
+    and a worker sends each back to the main process; the rest of a plan
+    (savings by year, profiles, milestones, delivery) is most of its size.
+    """
+    schemes = [
+        Scheme.model_construct(id=scheme.id, stage=scheme.stage, provider=scheme.provider, baseline=scheme.baseline)
+        for scheme in plan.schemes
+    ]
+    return Plan.model_construct(qipp_plan=1, organisation=plan.organisation, period=plan.period, schemes=schemes)
 
 
 _WORKER_SETUP: _Setup | None = None
