@@ -64,6 +64,16 @@ def test_the_plain_table_has_words_places_and_a_summary(assessment: Assessment) 
     assert text.rstrip().splitlines()[-1].startswith("4 plans: 1 RED, 1 AMBER, 1 GREEN, 1 ERROR")
 
 
+def test_plain_text_gives_each_plan_one_line_however_long_its_path(assessment: Assessment) -> None:
+    long_name = "plans/" + "a-very-long-folder-name/" * 6 + "c-red.yaml"
+    plan = assessment.plans[2].model_copy(update={"file": long_name})
+    renamed = assessment.model_copy(update={"plans": [*assessment.plans[:2], plan, *assessment.plans[3:]]})
+    lines = table_report.render(renamed, RenderOptions()).splitlines()
+    rows = [line for line in lines if line.startswith(long_name + " ")]
+    assert len(rows) == 1 and "RED" in rows[0]
+    assert not any(line.startswith("a-very-long") or line.startswith("c-red.yaml") for line in lines)
+
+
 def test_colour_only_repeats_the_words(assessment: Assessment) -> None:
     coloured = table_report.render(assessment, RenderOptions(color=True, width=200))
     assert ANSI.search(coloured)

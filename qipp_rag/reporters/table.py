@@ -32,7 +32,7 @@ CRITERIA: dict[str, str] = {
 LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN", "error": "ERROR", "n/a": "n/a", "waived": "waived"}
 STYLES = {"red": "bold red", "amber": "bold yellow", "green": "bold green", "error": "bold magenta", "n/a": "dim", "waived": "cyan"}
 TOTAL_NAMES = {"allocation": "Allocation", "target": "Target", "identified": "Identified", "risk_adjusted": "Risk-adjusted"}
-PLAIN_WIDTH = 160  # plain text is read in logs and files: wide enough not to wrap most tables
+PLAIN_WIDTH = 10_000  # plain text is read in logs and files: a line per row, never a path folded mid-word
 
 
 # ---------------------------------------------------------------- wording shared with other text reports
