@@ -94,6 +94,8 @@ def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -
         value = None
     else:
         value = basis.display if basis.display is not None else basis.value
+        if value is not None and not value.is_finite():  # TR02's growth from nothing: rated, but no number to show
+            value = None
     message = basis.message or measurement.message
     loc: Loc | None = basis.loc if basis.loc is not None else measurement.loc
     location = None

@@ -66,7 +66,8 @@ def rate(spec: RuleSpec, measurement: Measurement) -> Outcome:
         return Outcome(chosen.value, worst, chosen)
     if measurement.value is None:
         return Outcome(None, "n/a", measurement)
-    return Outcome(measurement.value, spec.rate(measurement.value), measurement)
+    shown = measurement.value if measurement.value.is_finite() else None  # TR02's growth from nothing
+    return Outcome(shown, spec.rate(measurement.value), measurement)
 
 
 def case_files() -> list[Path]:

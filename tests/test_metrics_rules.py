@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from metric_cases import CASES, all_cases, case_files, rate, rule, run_case, shipped_pack, measure
+from metric_cases import CASES, DEFAULT_AS_OF, all_cases, case_files, rate, rule, run_case, shipped_pack, measure
 from planbuilder import build, load_yaml
+from qipp_rag.engine import make_finding
 from qipp_rag.results import round_value
 
 CASE_LIST = all_cases()
@@ -30,6 +31,21 @@ def test_rule_case(rule_id: str, name: str, case: dict) -> None:
         assert outcome.measurement.loc == tuple(case["loc"])
     if outcome.value is None:
         assert outcome.measurement.message, "an n/a result must say why"
+
+
+@pytest.mark.parametrize(("rule_id", "name", "case"), CASE_LIST, ids=[f"{r}: {n}" for r, n, _ in CASE_LIST])
+def test_the_engine_reports_each_case_as_expected(rule_id: str, name: str, case: dict) -> None:
+    """The finding users see: the case's rating, and its value (the display value where a rule has
+    one; null for yes/no rules, n/a and a measurement with no finite value)."""
+    spec = rule(rule_id)
+    finding = make_finding(spec, measure(spec, build(case.get("plan")), case.get("as_of", DEFAULT_AS_OF)))
+    assert finding.rating == case["rating"], finding.message
+    if spec.unit == "check" or case["rating"] == "n/a":
+        assert finding.value is None
+    elif "display" in case:
+        assert finding.value == Decimal(case["display"])
+    elif "value" in case:
+        assert finding.value == (None if case["value"] is None else Decimal(case["value"]))
 
 
 def test_every_plan_rule_has_a_case_file() -> None:

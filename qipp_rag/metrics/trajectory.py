@@ -23,10 +23,10 @@ from ._support import (
 from .figures import identified_by_year
 
 # TR02 when the first year identifies nothing and a later year something: growth
-# from nothing has no finite ratio, and the catalogue rates it red.  Reports
-# need a finite number (JSON, rounding), so the measurement is this stand-in,
-# far above any sensible band edge, and the message says what it stands for.
-UNBOUNDED_GROWTH = Decimal(1_000_000)
+# from nothing has no finite ratio, and the catalogue rates it red.  The
+# measurement is infinite, so it lies beyond every band edge and is rated by
+# the bands like any other; reports show it with no value (null in JSON).
+UNBOUNDED_GROWTH = Decimal("Infinity")
 
 
 @plan_metric("target_share_of_allocation")
@@ -76,8 +76,8 @@ def hockey_stick(ctx: MetricContext) -> Measurement:
             return Measurement(
                 UNBOUNDED_GROWTH,
                 f"no savings are identified in {first}, yet {money(identified[peak])} are in {peak}: "
-                f"growth from nothing has no finite ratio (reported as {int(UNBOUNDED_GROWTH):,}), "
-                "so the plan rests on savings not yet found",
+                "growth from nothing has no finite ratio (so no value is shown), "
+                "and the plan rests on savings not yet found",
                 evidence,
                 loc,
             )
