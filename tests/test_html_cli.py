@@ -45,7 +45,7 @@ def test_the_example_plans_report_names_every_plan_and_finding(assessed):
         text = section.text()
         assert plan.file in text
         for finding in plan.findings:
-            assert finding.rule in text and finding.message in text
+            assert finding.rule in text and finding.message.replace("`", "") in text  # backticked keys show as code
         for problem in plan.errors:
-            assert f"{plan.file}:{problem.line}:{problem.column} {problem.message}" in text
+            assert f"{plan.file}:{problem.line}:{problem.column} {problem.message.replace('`', '')}" in text
     assert "30 September 2014" in doc.by_id("summary").text()

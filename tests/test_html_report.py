@@ -136,7 +136,8 @@ def test_error_plans_list_every_problem_with_file_line_and_column(sample, doc):
         text = section.text()
         assert "Error" in text
         for problem in plan.errors:
-            assert f"{plan.file}:{problem.line}:{problem.column} {problem.message}" in text
+            shown = problem.message.replace("`", "")  # backticked keys are shown as code
+            assert f"{plan.file}:{problem.line}:{problem.column} {shown}" in text
             assert problem.path in text
 
 
@@ -475,3 +476,13 @@ def test_a_measured_value_is_shown_as_json_rounds_it(value):
     shown = html_report.measured(value, "percent")
     assert shown.endswith("\u00a0%")
     assert Decimal(shown[:-2].replace(",", "")) == round_value(value)
+
+
+def test_backticked_keys_in_messages_show_as_code_and_stay_escaped() -> None:
+    from qipp_rag.reporters.html import code_spans
+
+    assert str(code_spans("`governance` gives no `pmo`")) == "<code>governance</code> gives no <code>pmo</code>"
+    hostile = str(code_spans("name `<script>alert(1)</script>` & `x\" onmouseover=\"y`"))
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+    assert 'onmouseover="' not in hostile
+    assert str(code_spans("a lone ` backtick")) == "a lone ` backtick"

@@ -32,6 +32,7 @@ import base64
 import datetime as dt
 import decimal
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -507,6 +508,18 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> Any:
+    """Messages quote plan keys in backticks (`governance.pmo`); the page shows them as code.
+
+    The text is escaped first, so only the tool's own ``<code>`` tags are markup."""
+    from markupsafe import Markup, escape
+
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
+
+
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
     import jinja2
     from markupsafe import Markup
@@ -520,6 +533,7 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["code_spans"] = code_spans
     # The stylesheet and script are the project's own files, not user data.
     style = (folder / STYLE).read_text(encoding="utf-8")
     script = (folder / SCRIPT).read_text(encoding="utf-8")
