@@ -424,7 +424,7 @@ def test_a_thousand_plans_stay_under_ten_megabytes():
         for finding in plan.findings:
             assert finding.rule in text
             if finding.rating != "green":
-                assert finding.message in text
+                assert finding.message.replace("`", "") in text  # backticked keys show as code
 
 
 def test_runs_up_to_the_threshold_keep_every_detail_and_larger_ones_are_compact():
