@@ -249,10 +249,26 @@ def exit_code(assessment: Assessment, fail_on: str) -> int:
 # ---------------------------------------------------------------- JSON
 
 
+_NO_PLANS = '\n  "plans": [],\n'
+
+
+def _exact_numbers(text: str) -> str:
+    return _MARKED.sub(r"\1", text)
+
+
 def to_json(assessment: Assessment) -> str:
-    """Deterministic JSON: the same assessment always gives the same text."""
-    text = assessment.model_dump_json(indent=2)
-    return _MARKED.sub(r"\1", text) + "\n"
+    """Deterministic JSON: the same assessment always gives the same text.
+
+    Plans are written one at a time and spliced into the rest, so a national
+    run never holds a second whole copy of its assessment as serialiser
+    output; the text is the same as serialising it in one piece.
+    """
+    frame = _exact_numbers(assessment.model_copy(update={"plans": []}).model_dump_json(indent=2))
+    before, found, after = frame.partition(_NO_PLANS)
+    if not assessment.plans or not found:
+        return _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
+    plans = ",\n".join("    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans)
+    return "".join((before, '\n  "plans": [\n', plans, "\n  ],\n", after, "\n"))
 
 
 def from_json(text: str | bytes) -> Assessment:
