@@ -63,3 +63,20 @@ def test_a_missing_file_a_bad_format_and_an_unwritable_output_exit_2(cli, saved:
     assert bad_format.returncode == 2 and "pdf" in bad_format.stderr
     unwritable = cli("report", saved.name, "--format", "json", "--output", "no/such/dir/x.json", cwd=saved.parent)
     assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
+
+
+def test_long_text_goes_out_whole_in_chunks(monkeypatch, tmp_path) -> None:
+    import io
+    import sys
+    from types import SimpleNamespace
+
+    from qipp_rag.commands import report
+
+    text = "£€" * (report._CHUNK + 7) + "\n"
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", SimpleNamespace(flush=lambda: None, buffer=buffer, fileno=lambda: 1))
+    report.write_stdout(text)
+    assert buffer.getvalue().decode("utf-8") == text
+    target = tmp_path / "out.txt"
+    report.write_atomically([(str(target), text)])
+    assert target.read_text(encoding="utf-8") == text

@@ -98,6 +98,9 @@ def run(results: str, output_format: str, output: str | None, group_by: str | No
     return 0
 
 
+_CHUNK = 1 << 20  # characters written at a time
+
+
 def write_stdout(text: str) -> None:
     """The report on standard output as UTF-8, whatever the locale; a reader that
     stops early (``| head``) is not an error."""
@@ -105,7 +108,8 @@ def write_stdout(text: str) -> None:
 
     try:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        for start in range(0, len(text), _CHUNK):  # a national report is hundreds of MB: no second whole copy as bytes
+            sys.stdout.buffer.write(text[start : start + _CHUNK].encode("utf-8"))
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         # Python would complain again when it flushes at exit; point stdout at nothing instead.
@@ -136,7 +140,8 @@ def write_atomically(files: Sequence[tuple[str, str]]) -> None:
             staged.append((temp, target))
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    stream.write(text.encode("utf-8"))
+                    for start in range(0, len(text), _CHUNK):
+                        stream.write(text[start : start + _CHUNK].encode("utf-8"))
                 os.chmod(temp, _mode_for(target))
             except OSError as error:  # a full disk names no file: name the report
                 raise OSError(error.errno, error.strerror, target) from error
