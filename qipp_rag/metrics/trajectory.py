@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from ..measure import Measurement, MetricContext, plan_metric
 from ..plan import Assumptions
@@ -20,7 +20,7 @@ from ._support import (
     total,
     two_places,
 )
-from .figures import identified_by_year
+from .figures import EXACT_DIGITS, identified_by_year
 
 # TR02 when the first year identifies nothing and a later year something: growth
 # from nothing has no finite ratio, and the catalogue rates it red.  The
@@ -86,7 +86,9 @@ def hockey_stick(ctx: MetricContext) -> Measurement:
             return not_applicable(f"target is 0 in {year}, so the growth of the target cannot be measured", ("target", year), evidence)
     if identified[first] == 0:  # and, from above, nothing in any later year either
         return not_applicable(f"no savings are identified in {first} or {last}, so there is no growth to compare", loc, evidence)
-    value = ratio(identified[last] * target_first, identified[first] * target_last)
+    with localcontext(prec=EXACT_DIGITS):  # the products can be wider than the default 28 digits
+        numerator, denominator = identified[last] * target_first, identified[first] * target_last
+    value = ratio(numerator, denominator)
     savings_growth = ratio(identified[last], identified[first])
     target_growth = ratio(target_last, target_first)
     message = (
