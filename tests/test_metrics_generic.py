@@ -10,6 +10,7 @@ import pytest
 import qipp_rag.metrics as metrics
 from metric_cases import DEFAULT_AS_OF, measure, rule
 from planbuilder import build, make_plan
+from qipp_rag.engine import make_finding
 from qipp_rag.measure import PLAN_METRICS, Measurement, MetricContext
 from qipp_rag.metrics._support import amount, capped, money, nearest, pct
 from qipp_rag.rulebook import DEFAULT_STAGE_FACTORS
@@ -191,9 +192,11 @@ def test_tr01_gives_every_year_with_its_own_location() -> None:
 def test_tr02_growth_from_nothing_is_red_under_any_finite_band() -> None:
     plan = build({"schemes": [{"savings": {"2014/15": 0, "2015/16": Decimal("0.00001")}}]})
     result = measure(rule("TR02"), plan)
-    assert result.value is not None and result.value.is_finite()
+    assert result.value is not None and not result.value.is_finite()  # beyond every finite band edge
     assert rule("TR02").rate(result.value) == "red"
     assert "no finite ratio" in result.message
+    finding = make_finding(rule("TR02"), result)
+    assert finding.rating == "red" and finding.value is None
 
 
 # ---------------------------------------------------------------- wording and paths
