@@ -178,6 +178,14 @@ def test_clicking_a_heading_sorts_the_table_both_ways(browser, reports, sample):
     assert [rank[row["rating"]] for row in visible_rows(page)] == sorted(ranks)
 
 
+def wait_for_visible_rows(page, count: int) -> None:
+    """Wait through Playwright's own locator (page.wait_for_function would evaluate a string,
+    which the report's Content-Security-Policy rightly refuses)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#plan-table tbody tr[data-r]:not([hidden])")).to_have_count(count)
+
+
 def test_choosing_red_shows_only_red_plans(browser, reports, sample):
     page = open_report(browser, reports["sample"])
     assert page.locator("#plan-filter").is_visible()
@@ -188,7 +196,7 @@ def test_choosing_red_shows_only_red_plans(browser, reports, sample):
     assert {row["rating"] for row in rows} == {"red"}
     assert page.locator("#plan-count").inner_text() == f"Showing {len(reds)} of {len(sample.plans)} plans"
     page.locator("#f-reset").click()
-    page.wait_for_function(f"document.querySelectorAll('#plan-table tbody tr[data-r]:not([hidden])').length === {len(sample.plans)}")
+    wait_for_visible_rows(page, len(sample.plans))
 
 
 def test_filters_by_region_area_team_and_criterion_combine(browser, reports, sample):
@@ -203,7 +211,7 @@ def test_filters_by_region_area_team_and_criterion_combine(browser, reports, sam
     )
 
     page.locator("#f-reset").click()
-    page.wait_for_function(f"document.querySelectorAll('#plan-table tbody tr[data-r]:not([hidden])').length === {len(sample.plans)}")
+    wait_for_visible_rows(page, len(sample.plans))
     # Criterion: the plans whose worst delivery result is amber.
     criteria = page.eval_on_selector_all("#f-crit option", "options => options.map(o => o.textContent)")
     page.select_option("#f-crit", label="Delivery")
