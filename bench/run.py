@@ -183,7 +183,7 @@ def write_schema(qipp: list[str], out: Path) -> tuple[Path, str]:
         return path, "qipp-rag schema"
     except ValueError:
         # Until `qipp-rag schema` exists, the same models give the same schema.
-        from qipp_rag.plan import Plan
+        from qipp_rag.plan.models import Plan
 
         path.write_text(json.dumps(Plan.model_json_schema(), indent=2), encoding="utf-8")
         return path, "Plan.model_json_schema() (qipp-rag schema was unavailable)"

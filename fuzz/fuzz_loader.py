@@ -25,8 +25,8 @@ import atheris
 
 with atheris.instrument_imports(include=["qipp_rag", "yaml"]):
     from qipp_rag.config import ConfigFile
-    from qipp_rag.loading import FailedPlan, LoadedPlan, load_document, load_plan
-    from qipp_rag.rulebook import RulePack
+    from qipp_rag.load.loading import FailedPlan, LoadedPlan, load_document, load_plan
+    from qipp_rag.rulebook.models import RulePack
     from qipp_rag.waivers import WaiversFile
 
 REPO = Path(__file__).resolve().parents[1]

@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .plan import Date, Flag, OrgCode, Text, _text
+from .plan.models import Date, Flag, OrgCode, Text, _text
 from .reporters import REPORTERS
 from .results import Problem
 
@@ -176,7 +176,7 @@ def _shown(file: Path) -> str:
 
 
 def _read_yaml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
-    from .loading import load_document
+    from .load.loading import load_document
 
     if _only_comments(file):  # an empty file sets nothing, as the command line without options
         return ConfigFile(), []

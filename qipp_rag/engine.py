@@ -30,9 +30,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import __version__
-from .measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
-from .packs import Rulebook, load_rulebook, select_rules
-from .plan import Loc, Plan, Scheme
+from .rulebook.measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
+from .rulebook.packs import Rulebook, load_rulebook, select_rules
+from .plan.models import Loc, Plan, Scheme
 from .results import (
     Assessment,
     DeliveryFigures,
@@ -45,7 +45,7 @@ from .results import (
     ToolInfo,
     format_path,
 )
-from .rulebook import RuleSpec
+from .rulebook.models import RuleSpec
 from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
 
 SEVERITY = {"green": 0, "amber": 1, "red": 2}
@@ -132,7 +132,7 @@ def organisation_info(plan: Plan) -> OrganisationInfo:
 
 def plan_figures(plan: Plan, stage_factors: Mapping[str, Decimal]) -> PlanFigures:
     """A plan's money by year (£000, exact) and its in-year delivery where it reports any."""
-    from .metrics import identified_by_year, risk_adjusted_by_year
+    from .rulebook.metrics import identified_by_year, risk_adjusted_by_year
 
     zero = Decimal(0)
     first = plan.first_year
@@ -230,7 +230,7 @@ class _Outcome:
 
 
 def _measure_file(setup: _Setup, index: int, file: str) -> _Outcome:
-    from .loading import FailedPlan, load_plan
+    from .load.loading import FailedPlan, load_plan
 
     loaded = load_plan(file)
     if isinstance(loaded, FailedPlan):
@@ -357,7 +357,7 @@ def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[Pla
 def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessment:
     """Assess every plan under ``options.paths``.  ``problems`` are earlier input errors (a config
     file's) to report with the rest.  Raises :class:`OptionError` for options the input cannot meet."""
-    from .loading import discover
+    from .load.loading import discover
     from .portfolio import summarise
 
     all_metric_names()

@@ -20,8 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from . import reference
-from .measure import Measurement, PlanRef, portfolio_metric
-from .plan import OrgType, Region, Scheme
+from .rulebook.measure import Measurement, PlanRef, portfolio_metric
+from .plan.models import OrgType, Region, Scheme
 from .results import RATING_ORDER, TOTAL_KEYS, GroupSummary, OrganisationInfo, PerYear, PlanResult, Portfolio
 
 UNKNOWN = "unknown"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .plan import Date, Text
+from .plan.models import Date, Text
 from .results import Finding, Problem, WaiverApplied, WaiverRecord
 
 WAIVABLE = ("red", "amber")
@@ -59,7 +59,7 @@ class WaiversFile(BaseModel):
 
 def load_waivers(file: str) -> tuple[list[Waiver], list[Problem]]:
     """The waivers in ``file``; any problem (with line and column) rejects the whole file."""
-    from .loading import load_document
+    from .load.loading import load_document
 
     if not Path(file).is_file():
         return [], [Problem(message="no such waivers file", line=0, column=0, file=file)]

@@ -10,11 +10,11 @@ from typing import Any
 
 import yaml
 
-from qipp_rag import loading
-from qipp_rag.measure import PLAN_METRICS, Measurement, MetricContext, PlanRef, plan_metric, portfolio_metric
-from qipp_rag.plan import Plan
+from qipp_rag.load import loading
+from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext, PlanRef, plan_metric, portfolio_metric
+from qipp_rag.plan.models import Plan
 from qipp_rag.results import OrganisationInfo, Problem
-from qipp_rag.rulebook import RulePack, RuleSpec
+from qipp_rag.rulebook.models import RulePack, RuleSpec
 
 PARAM_METRIC = "test_engine_param"
 YEARS_METRIC = "test_engine_years"

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-import qipp_rag.metrics  # noqa: F401  (registers the metrics)
+import qipp_rag.rulebook.metrics  # noqa: F401  (registers the metrics)
 from planbuilder import build, load_yaml
-from qipp_rag.measure import PLAN_METRICS, Measurement, MetricContext
-from qipp_rag.rulebook import DEFAULT_STAGE_FACTORS, RulePack, RuleSpec
+from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext
+from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS, RulePack, RuleSpec
 
 REPO = Path(__file__).resolve().parents[1]
 PACK_FILE = REPO / "rules" / "green-criteria.yaml"

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from qipp_rag.plan import Plan, consistency_problems
+from qipp_rag.plan.models import Plan, consistency_problems
 
 DEFAULT_PERIOD = ("2014/15", "2015/16")
 

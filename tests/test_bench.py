@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qipp_rag.plan import Plan, consistency_problems
+from qipp_rag.plan.models import Plan, consistency_problems
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 

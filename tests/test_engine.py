@@ -10,8 +10,8 @@ import pytest
 
 from qipp_rag import engine
 from qipp_rag.engine import AssessOptions, OptionError, assess, make_finding, plan_rating
-from qipp_rag.measure import Measurement
-from qipp_rag.packs import Rulebook
+from qipp_rag.rulebook.measure import Measurement
+from qipp_rag.rulebook.packs import Rulebook
 from qipp_rag.results import Finding, Problem, to_json
 from qipp_rag.waivers import Waiver
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qipp_rag.packs import SHIPPED_SOURCE, load_rulebook, select_rules, shipped_pack_file
+from qipp_rag.rulebook.packs import SHIPPED_SOURCE, load_rulebook, select_rules, shipped_pack_file
 
 from engine_support import rule
 
@@ -171,7 +171,7 @@ def test_select_rules_by_id_or_glob_and_report_patterns_matching_nothing() -> No
 
 
 def test_every_shipped_rule_names_a_registered_metric_and_ids_are_unique() -> None:
-    from qipp_rag.measure import all_metric_names
+    from qipp_rag.rulebook.measure import all_metric_names
 
     book, problems = load_rulebook()
     assert problems == []
@@ -190,7 +190,7 @@ def test_malformed_packs_never_raise(tmp_path: Path, text: str) -> None:
 
 
 def test_a_metric_that_checks_its_params_refuses_a_pack_at_the_params(tmp_path: Path) -> None:
-    from qipp_rag.measure import PLAN_METRICS, Measurement, plan_metric
+    from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, plan_metric
 
     if "test_packs_checked" not in PLAN_METRICS:
 

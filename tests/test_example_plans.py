@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qipp_rag.plan import OrgType, Plan, consistency_problems
+from qipp_rag.plan.models import OrgType, Plan, consistency_problems
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS_DIR = REPO / "plans"
@@ -136,7 +136,7 @@ def test_plan_matches_the_format(path: Path) -> None:
 
 @pytest.mark.parametrize("path", PLAN_FILES, ids=_rel)
 def test_plan_loads_with_the_strict_loader(path: Path) -> None:
-    from qipp_rag import loading
+    from qipp_rag.load import loading
 
     try:
         outcome = loading.load_plan(str(path))

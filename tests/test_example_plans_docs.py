@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qipp_rag.plan import Plan, consistency_problems
+from qipp_rag.plan.models import Plan, consistency_problems
 
 REPO = Path(__file__).resolve().parents[1]
 FORMAT_DOC = REPO / "docs" / "plan-format.md"
@@ -32,7 +32,7 @@ def _pack() -> dict:
 
 
 def test_annotated_example_loads_with_the_strict_loader(tmp_path: Path) -> None:
-    from qipp_rag import loading
+    from qipp_rag.load import loading
 
     example = tmp_path / "example.yaml"
     example.write_text(_annotated_example(), encoding="utf-8")
@@ -57,7 +57,7 @@ def test_annotated_example_shows_every_top_level_and_scheme_key() -> None:
 
 
 def test_format_doc_names_every_key_of_the_format() -> None:
-    from qipp_rag.plan import (Approval, Assumptions, Baseline, BoardPresentation, BusinessCase, Delivery, Engagement, Governance,
+    from qipp_rag.plan.models import (Approval, Assumptions, Baseline, BoardPresentation, BusinessCase, Delivery, Engagement, Governance,
                                Kpi, Milestone, Organisation, Person, Pmo, ProgrammeBoard, QualityImpact, Risk, RiskRegister, Scheme)
 
     text = FORMAT_DOC.read_text(encoding="utf-8")

@@ -76,7 +76,8 @@ def test_a_symlink_loop_ends_with_a_message(tmp_path: Path) -> None:
 
 def test_a_plan_that_vanishes_between_discovery_and_reading_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """In process: the file list is found, then one file is deleted before it is read."""
-    from qipp_rag import cli, loading
+    from qipp_rag import cli
+    from qipp_rag.load import loading
 
     plans = _plans(tmp_path / "plans", 3)
     found = loading.discover

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qipp_rag.config import ConfigFile
-from qipp_rag.loading import FailedPlan, LoadedPlan, load_document, load_plan
-from qipp_rag.rulebook import RulePack
+from qipp_rag.load.loading import FailedPlan, LoadedPlan, load_document, load_plan
+from qipp_rag.rulebook.models import RulePack
 from qipp_rag.waivers import WaiversFile
 
 HERE = Path(__file__).resolve().parent

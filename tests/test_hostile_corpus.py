@@ -107,7 +107,7 @@ LOAD_ALL = textwrap.dedent(
     import json, resource, sys
     from pathlib import Path
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-    from qipp_rag.loading import FailedPlan, LoadedPlan, load_plan
+    from qipp_rag.load.loading import FailedPlan, LoadedPlan, load_plan
     for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
         outcome = load_plan(str(path))
         kind = "loaded" if isinstance(outcome, LoadedPlan) else "failed" if isinstance(outcome, FailedPlan) else "other"

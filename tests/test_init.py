@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qipp_rag.commands.init import InitError, Organisation, financial_year_containing, organisation, plan_years, skeleton, yaml_quote
-from qipp_rag.loading import LoadedPlan, load_plan
+from qipp_rag.load.loading import LoadedPlan, load_plan
 
 
 def loaded(path: Path) -> LoadedPlan:

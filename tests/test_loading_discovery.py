@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qipp_rag.loading import discover
+from qipp_rag.load.loading import discover
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs POSIX symbolic links")
 

@@ -13,8 +13,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from conftest import REPO
-from qipp_rag.loading import FailedPlan, LoadedPlan, load_document, load_plan
-from qipp_rag.plan import Plan, _strip, _unwrap_model
+from qipp_rag.load.loading import FailedPlan, LoadedPlan, load_document, load_plan
+from qipp_rag.plan.models import Plan, _strip, _unwrap_model
 from qipp_rag.results import OrganisationInfo
 
 FIXTURES = REPO / "tests" / "fixtures" / "valid"

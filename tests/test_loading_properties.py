@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qipp_rag.loading import LoadedPlan, load_plan
-from qipp_rag.plan import Plan, consistency_problems, year_end, year_start
+from qipp_rag.load.loading import LoadedPlan, load_plan
+from qipp_rag.plan.models import Plan, consistency_problems, year_end, year_start
 
 # ---------------------------------------------------------------- valid plans as data
 

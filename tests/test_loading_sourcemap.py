@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from qipp_rag import sourcemap, yamlsafe
-from qipp_rag.sourcemap import NodeSourceMap, path_to
+from qipp_rag.load import sourcemap, yamlsafe
+from qipp_rag.load.sourcemap import NodeSourceMap, path_to
 
 TEXT = """\
 qipp_plan: 1

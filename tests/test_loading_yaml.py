@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from qipp_rag import yamlsafe
-from qipp_rag.scalars import Ambiguous
-from qipp_rag.yamlsafe import BadScalar, parse, type_plain
+from qipp_rag.load import yamlsafe
+from qipp_rag.load.scalars import Ambiguous
+from qipp_rag.load.yamlsafe import BadScalar, parse, type_plain
 
 
 def read(text: str | bytes) -> yamlsafe.Parsed:

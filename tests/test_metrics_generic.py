@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-import qipp_rag.metrics as metrics
+import qipp_rag.rulebook.metrics as metrics
 from metric_cases import DEFAULT_AS_OF, measure, rule
 from planbuilder import build, make_plan
 from qipp_rag.engine import make_finding
-from qipp_rag.measure import PLAN_METRICS, Measurement, MetricContext
-from qipp_rag.metrics._support import amount, capped, money, nearest, pct
-from qipp_rag.rulebook import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext
+from qipp_rag.rulebook.metrics._support import amount, capped, money, nearest, pct
+from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS
 
 
 def run(name: str, plan=None, **params) -> Measurement:
@@ -225,7 +225,7 @@ def test_nearest_stops_at_the_last_written_key() -> None:
 
 def test_every_metric_returns_a_measurement_with_a_message_for_the_base_plan() -> None:
     plan = build()
-    ours = {name: function for name, function in PLAN_METRICS.items() if function.__module__.startswith("qipp_rag.metrics")}
+    ours = {name: function for name, function in PLAN_METRICS.items() if function.__module__.startswith("qipp_rag.rulebook.metrics")}
     assert len(ours) >= 20
     for name, function in ours.items():
         result = function(MetricContext(plan=plan, stage_factors=DEFAULT_STAGE_FACTORS, as_of=dt.date(2014, 9, 30), params={}))

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from metric_cases import PACK_FILE, shipped_pack
-from qipp_rag.measure import PLAN_METRICS, PORTFOLIO_METRICS, all_metric_names
-from qipp_rag.rulebook import DEFAULT_STAGE_FACTORS, RulePack
+from qipp_rag.rulebook.measure import PLAN_METRICS, PORTFOLIO_METRICS, all_metric_names
+from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS, RulePack
 
 D = Decimal
 # id: (criterion, unit, green, amber or None, critical) -- the catalogue's table, as bands.
@@ -104,7 +104,7 @@ def test_every_rule_states_its_basis() -> None:
 
 
 def test_pack_loads_through_the_strict_loader_without_problems() -> None:
-    from qipp_rag.packs import read_shipped_pack
+    from qipp_rag.rulebook.packs import read_shipped_pack
 
     pack, problems = read_shipped_pack()
     assert problems == []

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from metric_cases import DEFAULT_AS_OF, measure, rate, rule, shipped_pack
 from planbuilder import build, years_from
-from qipp_rag.measure import PLAN_METRICS, MetricContext
-from qipp_rag.plan import Plan, consistency_problems
-from qipp_rag.rulebook import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.measure import PLAN_METRICS, MetricContext
+from qipp_rag.plan.models import Plan, consistency_problems
+from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS
 
 PLAN_RULES = [spec for spec in shipped_pack().rules if spec.criterion != "portfolio"]
 SHARE_RULES = ["SP04", "GV08", "GV09", "TR03", "TR04", "TR06", "TR07", "QL01", "QL02", "QL03", "DL03"]
@@ -234,7 +234,7 @@ JSONISH = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=8,
 )
-OUR_METRICS = sorted(name for name, function in PLAN_METRICS.items() if function.__module__.startswith("qipp_rag.metrics"))
+OUR_METRICS = sorted(name for name, function in PLAN_METRICS.items() if function.__module__.startswith("qipp_rag.rulebook.metrics"))
 PARAM_NAMES = ["path", "field", "what", "with", "missing", "at_least", "min_saving", "stages", "keys", "all_of", "any_of", "min_score"]
 BUSY_PLAN = build(
     {

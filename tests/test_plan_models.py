@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from qipp_rag.plan import (
+from qipp_rag.plan.models import (
     MAX_TEXT,
     Frequency,
     Plan,
@@ -21,7 +21,7 @@ from qipp_rag.plan import (
     year_end,
     year_start,
 )
-from qipp_rag.scalars import Ambiguous
+from qipp_rag.load.scalars import Ambiguous
 
 BASE: dict[str, Any] = {
     "qipp_plan": 1,

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from qipp_rag import reference
-from qipp_rag.measure import PlanRef
-from qipp_rag.plan import Plan, consistency_problems
+from qipp_rag.rulebook.measure import PlanRef
+from qipp_rag.plan.models import Plan, consistency_problems
 from qipp_rag.portfolio import area_team_ccgs, duplicate_plans, shared_provider_baseline, summarise, unknown_area_team
 from qipp_rag.results import RATING_ORDER, TOTAL_KEYS, DeliveryFigures, OrganisationInfo, PlanFigures, PlanResult
 

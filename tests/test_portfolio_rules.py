@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from qipp_rag.measure import PORTFOLIO_METRICS, PlanRef
-from qipp_rag.plan import Plan, consistency_problems
+from qipp_rag.rulebook.measure import PORTFOLIO_METRICS, PlanRef
+from qipp_rag.plan.models import Plan, consistency_problems
 from qipp_rag.portfolio import EVIDENCE_ITEMS, area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
 
 # ---------------------------------------------------------------- a compact plan builder

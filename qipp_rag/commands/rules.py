@@ -64,7 +64,7 @@ def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
     import os
 
     from ..config import load_config
-    from ..packs import load_rulebook
+    from ..rulebook.packs import load_rulebook
 
     problems = []
     if not paths:

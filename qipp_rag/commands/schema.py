@@ -19,6 +19,6 @@ def register(app: typer.Typer) -> None:
 def schema_text() -> str:
     import json
 
-    from ..plan import json_schema
+    from ..plan.models import json_schema
 
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

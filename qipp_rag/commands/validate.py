@@ -56,7 +56,7 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
     from pathlib import PurePath
 
     from ..engine import organisation_info
-    from ..loading import FailedPlan, discover, load_plan
+    from ..load.loading import FailedPlan, discover, load_plan
     from ..results import OrganisationInfo
 
     files, problems = discover(paths)

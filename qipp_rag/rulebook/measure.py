@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .plan import Loc, Plan
+from ..plan.models import Loc, Plan
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ def portfolio_metric(name: str) -> Callable[[PortfolioMetric], PortfolioMetric]:
 
 def all_metric_names() -> Sequence[str]:
     """Every registered metric, importing the modules that register them."""
-    from . import metrics, portfolio  # noqa: F401  (import registers)
+    from . import metrics  # noqa: F401  (import registers)
+    from .. import portfolio  # noqa: F401  (import registers)
 
     return sorted([*PLAN_METRICS, *PORTFOLIO_METRICS])

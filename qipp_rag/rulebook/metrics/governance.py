@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ..measure import Measurement, MetricContext, plan_metric
-from ..plan import year_start
+from ...plan.models import year_start
 from ._support import PathError, is_blank, money, nearest, not_applicable, pct, percent, plural
 from .generic import FREQUENCY_WORDS, at_least_param, frequency_score, how_often
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, localcontext
 
-from ..plan import Plan
-from ..rulebook import DEFAULT_STAGE_FACTORS
+from ...plan.models import Plan
+from ..models import DEFAULT_STAGE_FACTORS
 
 ZERO = Decimal(0)
 EXACT_DIGITS = 60  # money < 10^9 with <= 5 places: sums and products of such numbers fit exactly

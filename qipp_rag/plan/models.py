@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .scalars import Ambiguous, describe
+from ..load.scalars import Ambiguous, describe
 
 FORMAT_VERSION = 1
 MAX_TEXT = 2_000  # characters; longer is a mistake, and keeps reports bounded

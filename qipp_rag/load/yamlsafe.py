@@ -9,7 +9,7 @@ them with rules of its own rather than YAML 1.1's:
 * libyaml composes the node tree (with line and column marks); Python data
   is then built from the nodes in one pass with our own scalar typing:
   quoted text stays text, ``yes``/``010``/``1e3`` and friends become
-  :class:`~qipp_rag.scalars.Ambiguous` (so the field they land in can say
+  :class:`~qipp_rag.load.scalars.Ambiguous` (so the field they land in can say
   "put it in quotes"), plain decimals become exact ``Decimal``, and
   ``YYYY-MM-DD`` a ``date``.
 * Only the standard tags; no duplicate keys; aliases allowed but their

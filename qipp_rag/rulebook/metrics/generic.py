@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..measure import Measurement, MetricContext, plan_metric
-from ..plan import Frequency, Loc, Plan, Scheme, Stage
+from ...plan.models import Frequency, Loc, Plan, Scheme, Stage
 from ._support import PathError, check_path, is_blank, money, nearest, not_applicable, parse_path, resolve, share_of_value, shown
 
 FREQUENCY_RANK = {Frequency.weekly: 5, Frequency.fortnightly: 4, Frequency.monthly: 3, Frequency.quarterly: 2, Frequency.annually: 1}

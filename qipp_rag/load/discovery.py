@@ -15,7 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from .results import Problem
+from ..results import Problem
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 

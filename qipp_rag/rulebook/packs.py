@@ -8,7 +8,7 @@ replaces an earlier one's rule of the same id in place, so the rule order
 (and so the order of findings) stays that of the pack that introduced it.
 
 Every pack is read by the same strict loader as plans and validated by the
-models in :mod:`qipp_rag.rulebook`; a pack file with any problem is left out
+models in :mod:`qipp_rag.rulebook.models`; a pack file with any problem is left out
 whole (a half-read pack must never rate a plan), and its problems are
 returned with file, line and column.
 """
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .results import Problem, RuleInfo, RulePackInfo
-from .rulebook import DEFAULT_STAGE_FACTORS, SHIPPED_PACK, RulePack, RuleSpec
+from ..results import Problem, RuleInfo, RulePackInfo
+from .models import DEFAULT_STAGE_FACTORS, SHIPPED_PACK, RulePack, RuleSpec
 
 SHIPPED_SOURCE = "shipped"  # how the shipped pack's source is shown: the same on every machine
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -71,9 +71,9 @@ def rule_info(rule: RuleSpec, pack: str) -> RuleInfo:
 
 def shipped_rules_dir() -> Path:
     """Where the shipped packs are: inside the installed package, else the repository's ``rules/``."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "rules"
-    return packaged if packaged.is_dir() else here.parent / "rules"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def shipped_pack_file() -> Path:
@@ -109,7 +109,7 @@ def pack_files(path: str) -> tuple[list[str], list[Problem]]:
 
 def read_pack(file: str) -> tuple[RulePack | None, list[Problem]]:
     """One pack file through the strict loader; any problem leaves the whole pack out."""
-    from .loading import load_document
+    from ..load.loading import load_document
 
     pack, problems = load_document(file, RulePack)
     if problems:

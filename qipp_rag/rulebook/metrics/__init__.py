@@ -2,10 +2,10 @@
 
 Each submodule holds the metrics of one criterion, or the generic ones users
 can point their own rules at without code; importing this package registers
-them all in :data:`qipp_rag.measure.PLAN_METRICS`.  A metric is a pure
-function of a :class:`~qipp_rag.measure.MetricContext`; it computes exactly
+them all in :data:`qipp_rag.rulebook.measure.PLAN_METRICS`.  A metric is a pure
+function of a :class:`~qipp_rag.rulebook.measure.MetricContext`; it computes exactly
 (one Decimal division per ratio, 60 significant digits) and returns a
-:class:`~qipp_rag.measure.Measurement` whose message states what was measured
+:class:`~qipp_rag.rulebook.measure.Measurement` whose message states what was measured
 with its numbers, whose evidence lists the years or schemes behind it, and
 whose ``loc`` is the most relevant place in the plan.
 """

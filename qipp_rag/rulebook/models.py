@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .results import Band
+from ..results import Band
 
 Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
 Unit = Literal["percent", "ratio", "count", "check"]
@@ -202,6 +202,6 @@ class RulePack(PackModel):
 
 
 # Loading packs from disk (files and folders, `extends`, overriding by id) is
-# in :mod:`qipp_rag.packs`; the checks that need a line and column (unknown
+# in :mod:`qipp_rag.rulebook.packs`; the checks that need a line and column (unknown
 # metrics, repeated ids, a green band outside amber) are validators above, so
 # that the loader reports them where they are.

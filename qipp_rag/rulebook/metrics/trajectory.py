@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 
 from ..measure import Measurement, MetricContext, plan_metric
-from ..plan import Assumptions
+from ...plan.models import Assumptions
 from ._support import (
     amount,
     capped,

@@ -6,8 +6,8 @@ does the same for any other YAML input (rule packs, waivers, configuration).
 None of them raises for bad input; every problem comes back with its line
 and column, all of a file's problems at once, in file order.
 
-The parts live in :mod:`qipp_rag.yamlsafe` (bytes to data),
-:mod:`qipp_rag.sourcemap` (positions) and :mod:`qipp_rag.discovery`.
+The parts live in :mod:`qipp_rag.load.yamlsafe` (bytes to data),
+:mod:`qipp_rag.load.sourcemap` (positions) and :mod:`qipp_rag.load.discovery`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamlsafe
 from .discovery import discover
-from .plan import Loc, Plan, consistency_problems, model_keys_at
-from .results import OrganisationInfo, Problem, format_path
+from ..plan.models import Loc, Plan, consistency_problems, model_keys_at
+from ..results import OrganisationInfo, Problem, format_path
 from .scalars import _clip, describe
 from .sourcemap import NodeSourceMap
 

@@ -27,7 +27,7 @@ _tokens = itertools.count()
 
 
 class NodeSourceMap:
-    """Positions of the values of one YAML document (see :class:`qipp_rag.loading.SourceMap`)."""
+    """Positions of the values of one YAML document (see :class:`qipp_rag.load.loading.SourceMap`)."""
 
     __slots__ = ("text", "_token")
 

@@ -1,0 +1,1 @@
+"""Rules: rule packs, rule models, the metric registry and the metrics."""
