@@ -164,6 +164,9 @@ def load_config(start: str | os.PathLike[str]) -> tuple[dict[str, Any], list[Pro
         model, problems = _read_yaml(file, shown)
     if problems or model is None:
         return {}, problems
+    outside = _reports_outside(model, file)
+    if outside:
+        return {}, outside
     return _values(model, file.parent), []
 
 
@@ -304,6 +307,32 @@ def _resolve(path: str, folder: Path) -> str:
         return os.path.relpath(target)
     except ValueError:  # another drive on Windows
         return str(target)
+
+
+def _reports_outside(model: ConfigFile, file: Path) -> list[Problem]:
+    """A report path from a configuration file must stay inside the file's folder (links resolved):
+    a plan repository's config must not write over files elsewhere on the machine."""
+    folder = os.path.realpath(file.parent)
+    problems = []
+    for spec in model.report or []:
+        target = spec.partition(":")[2]
+        real = os.path.realpath(os.path.join(folder, os.path.expanduser(target)))
+        if os.path.commonpath([folder, real]) != folder:
+            line, column = _text_position(file, target)
+            message = f"`report`: {target} lies outside the folder of the configuration file; a configured report stays inside it"
+            problems.append(Problem(message=message, line=line, column=column, path="report", file=_shown(file)))
+    return problems
+
+
+def _text_position(file: Path, text: str) -> tuple[int, int]:
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    for number, line in enumerate(lines, start=1):
+        if text in line:
+            return number, line.index(text) + 1
+    return 1, 1
 
 
 def _resolve_report(spec: str, folder: Path) -> str:

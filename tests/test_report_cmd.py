@@ -70,9 +70,10 @@ def test_long_text_goes_out_whole_in_chunks(monkeypatch, tmp_path) -> None:
     import sys
     from types import SimpleNamespace
 
+    from qipp_rag import output_files
     from qipp_rag.commands import report
 
-    text = "£€" * (report._CHUNK + 7) + "\n"
+    text = "£€" * (output_files.CHUNK + 7) + "\n"
     buffer = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", SimpleNamespace(flush=lambda: None, buffer=buffer, fileno=lambda: 1))
     report.write_stdout(text)

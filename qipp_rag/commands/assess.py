@@ -197,22 +197,48 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
 def _check_report_paths(reports: list[tuple[str, str]]) -> None:
     """Fail before any work is done when a report cannot be written where asked."""
     import os
-    from pathlib import Path
 
-    seen: set[Path] = set()
+    from ..output_files import TargetError, check_target
+
+    seen: set[str] = set()
     for _, target in reports:
-        path = Path(target)
-        resolved = path.resolve()
+        resolved = os.path.realpath(target)
         if resolved in seen:
             raise InputError(f"--report: two reports would be written to {target}")
         seen.add(resolved)
-        folder = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
-            raise InputError(f"--report: {target} is a folder; give a file path")
-        if not folder.is_dir():
-            raise InputError(f"--report: cannot write {target}: the folder {folder} does not exist")
-        if not os.access(folder, os.W_OK):
-            raise InputError(f"--report: cannot write {target}: the folder {folder} is not writable")
+        try:
+            check_target(target)
+        except TargetError as error:
+            raise InputError(f"--report: {error}") from None
+
+
+def _input_files(settings: Settings) -> list[str]:
+    """Every file the run reads: plans, rule packs, the waivers file and the configuration file."""
+    from .. import config
+    from ..discovery import discover
+    from ..packs import pack_files
+
+    files, _ = discover(settings.paths)
+    for path in settings.rules:
+        files += pack_files(path)[0]
+    files += [name for name in (settings.waivers, config.LAST_SOURCE) if name]
+    return files
+
+
+def check_reports_are_not_inputs(settings: Settings) -> None:
+    """A report never overwrites a file the run reads, however its path is spelt (links, ``./``, absolute)."""
+    import os
+
+    from ..output_files import same_file
+
+    existing = [target for _, target in settings.reports if os.path.exists(target)]
+    if not existing:
+        return
+    inputs = _input_files(settings)
+    for target in existing:
+        clash = same_file(target, inputs)
+        if clash is not None:
+            raise InputError(f"--report: {target} is {clash}, one of the run's input files; give another path")
 
 
 # ---------------------------------------------------------------- the run
@@ -224,6 +250,7 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
     configured, config_problems = _from_config()
     try:
         settings = merge(paths, given, configured)
+        check_reports_are_not_inputs(settings)
     except InputError as error:
         _print_config_problems(config_problems)
         typer.echo(f"qipp-rag assess: {error}", err=True)
@@ -271,7 +298,7 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
 
     from ..reporters import renderer
     from ..results import exit_code
-    from .report import write_atomically, write_stdout
+    from ..output_files import TargetError, write_atomically, write_stdout
 
     to_terminal = sys.stdout.isatty()
     options = _render_options(settings, to_terminal)
@@ -282,6 +309,9 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     code = exit_code(assessment, settings.fail_on)
     try:
         write_atomically(files)
+    except TargetError as error:
+        typer.echo(f"qipp-rag assess: --report: {error}; no report was written", err=True)
+        code = max(code, EXIT_INPUT)
     except OSError as error:
         typer.echo(f"qipp-rag assess: cannot write the report {error.filename}: {error.strerror}; no report was written", err=True)
         code = max(code, EXIT_INPUT)

@@ -1,18 +1,19 @@
 """`qipp-rag report RESULTS.json --format F`: render a saved assessment again, without re-assessing.
 
-Also home of :func:`write_atomically`, which every command that writes a
-report file uses: a reader never sees half a report, and a failed run leaves
-nothing behind.
+Files are written by :mod:`qipp_rag.output_files` (all or nothing, never
+over a file the tool does not own).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from typing import Optional
 
 import typer
 
+from ..output_files import TargetError, check_target, same_file, write_atomically, write_stdout
+
+__all__ = ["register", "run", "write_atomically", "write_stdout"]
 EXIT_INPUT = 2
 
 
@@ -76,6 +77,15 @@ def run(results: str, output_format: str, output: str | None, group_by: str | No
         return _fail(f"--group-by: {group_by!r} is not one of region, area_team")
     if fail_on not in ("red", "amber", "never"):
         return _fail(f"--fail-on: {fail_on!r} is not one of red, amber, never")
+    if output == "-":
+        output = None  # standard output, as without --output
+    if output is not None:
+        try:
+            check_target(output)
+        except TargetError as error:
+            return _fail(f"--output: {error}")
+        if same_file(output, [results]):
+            return _fail(f"--output: {output} is the assessment being read; give another path")
     assessment, problem = read_assessment(results)
     if assessment is None:
         return _fail(str(problem))
@@ -93,77 +103,8 @@ def run(results: str, output_format: str, output: str | None, group_by: str | No
         return 0
     try:
         write_atomically([(output, text)])
+    except TargetError as error:
+        return _fail(f"--output: {error}")
     except OSError as error:
         return _fail(f"cannot write {error.filename or output}: {error.strerror or error}")
     return 0
-
-
-_CHUNK = 1 << 20  # characters written at a time
-
-
-def write_stdout(text: str) -> None:
-    """The report on standard output as UTF-8, whatever the locale; a reader that
-    stops early (``| head``) is not an error."""
-    import os
-
-    try:
-        sys.stdout.flush()
-        for start in range(0, len(text), _CHUNK):  # a national report is hundreds of MB: no second whole copy as bytes
-            sys.stdout.buffer.write(text[start : start + _CHUNK].encode("utf-8"))
-        sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        # Python would complain again when it flushes at exit; point stdout at nothing instead.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-def write_atomically(files: Sequence[tuple[str, str]]) -> None:
-    """Write every (path, text) as UTF-8, all or nothing as far as the file system allows.
-
-    Each text goes to a temporary file in its target's folder first; only
-    when all are written are they moved into place (``os.replace``, atomic
-    on one file system).  On any failure the temporary files are removed and
-    ``OSError`` is raised with the target's name.
-    """
-    import os
-    import tempfile
-    from pathlib import Path
-
-    staged: list[tuple[str, str]] = []
-    try:
-        for target, text in files:
-            folder = Path(target).parent
-            try:
-                handle, temp = tempfile.mkstemp(prefix=f".{Path(target).name}.", suffix=".tmp", dir=folder)
-            except OSError as error:
-                raise OSError(error.errno, error.strerror, target) from error
-            staged.append((temp, target))
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    for start in range(0, len(text), _CHUNK):
-                        stream.write(text[start : start + _CHUNK].encode("utf-8"))
-                os.chmod(temp, _mode_for(target))
-            except OSError as error:  # a full disk names no file: name the report
-                raise OSError(error.errno, error.strerror, target) from error
-        for temp, target in staged:
-            try:
-                os.replace(temp, target)
-            except OSError as error:
-                raise OSError(error.errno, error.strerror, target) from error
-    finally:
-        for temp, _ in staged:
-            if os.path.exists(temp):
-                os.unlink(temp)
-
-
-def _mode_for(target: str) -> int:
-    """Keep an existing report's permissions; a new one gets what the user's umask allows."""
-    import os
-    import stat
-
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
