@@ -13,7 +13,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
 JSON_FORMAT = 1
 PlanRating = Literal["green", "amber", "red", "error"]
@@ -36,6 +36,16 @@ def _marked(value: Decimal) -> str:
 
 Exact = Annotated[Decimal, PlainSerializer(_marked, return_type=str, when_used="json")]
 PerYear = dict[str, Exact]
+
+
+def _printable(text: str) -> str:
+    from .reporters.text import printable_path  # lazily: the reporters package imports this module
+
+    return printable_path(text)
+
+
+# A file name or a message naming one: bytes that are not UTF-8 are shown escaped (``caf\xe9.yaml``).
+ShownText = Annotated[str, AfterValidator(_printable)]
 
 
 class Record(BaseModel):
@@ -70,11 +80,11 @@ class Location(Record):
 class Problem(Record):
     """An input error: in a plan, a rule pack, a waivers or a config file."""
 
-    message: str
+    message: ShownText
     line: int
     column: int
     path: str = ""
-    file: str | None = None  # set for problems outside plan files
+    file: ShownText | None = None  # set for problems outside plan files
 
 
 class WaiverApplied(Record):
@@ -127,7 +137,7 @@ class PlanFigures(Record):
 
 
 class PlanResult(Record):
-    file: str
+    file: ShownText
     organisation: OrganisationInfo
     rating: PlanRating
     findings: list[Finding] = Field(default_factory=list)
@@ -184,7 +194,7 @@ class WaiverRecord(Record):
     approved_by: str
     expires: dt.date
     status: Literal["applied", "expired", "unmatched"]
-    applied_to: list[str] = Field(default_factory=list)  # plan files it waived a finding in
+    applied_to: list[ShownText] = Field(default_factory=list)  # plan files it waived a finding in
 
 
 # ---------------------------------------------------------------- summary and portfolio

@@ -152,3 +152,34 @@ def test_item02_reports_are_written_0644_never_keeping_an_executable_bit(tmp_pat
     os.umask(mask)
     assert stat.S_IMODE(old.stat().st_mode) == 0o644 & ~mask
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o644 & ~mask
+
+
+# ---------------------------------------------------------------- item 3: file names that are not UTF-8
+
+RED = REPO / "plans" / "north" / "Q50" / "03E-harrogate.yaml"  # expected-rating: red
+FORMATS = ("json", "sarif", "junit", "csv", "html", "markdown", "github", "table")
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_item03_an_undecodable_file_name_is_assessed_and_shown_escaped(tmp_path: Path, output_format: str) -> None:
+    folder = os.fsencode(tmp_path / "p")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"caf\xe9.yaml"), "wb") as handle:
+        handle.write(RED.read_bytes())
+    result = run_cli("assess", "p", "--format", output_format, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    if output_format == "json":
+        assert json.loads(result.stdout)["plans"][0]["file"] == "p/caf\\xe9.yaml"
+    else:
+        assert "caf\\xe9" in result.stdout.replace("\\\\", "\\")
+
+
+def test_item03_validate_shows_an_undecodable_file_name_escaped(tmp_path: Path) -> None:
+    os.mkdir(os.fsencode(tmp_path / "p"))
+    with open(os.path.join(os.fsencode(tmp_path / "p"), b"caf\xe9.yaml"), "wb") as handle:
+        handle.write(RED.read_bytes())
+    for extra in ([], ["--format", "json"]):
+        result = run_cli("validate", "p", *extra, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "caf\\xe9" in result.stdout.replace("\\\\", "\\")

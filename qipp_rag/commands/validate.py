@@ -57,6 +57,7 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
 
     from ..engine import organisation_info
     from ..load.loading import FailedPlan, discover, load_plan
+    from ..reporters.text import printable_path
     from ..results import OrganisationInfo
 
     files, problems = discover(paths)
@@ -69,9 +70,9 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
     for file in files:
         loaded = load_plan(file)
         if isinstance(loaded, FailedPlan):
-            outcomes[file] = FileOutcome(file, loaded.organisation, tuple(loaded.problems))
+            outcomes[file] = FileOutcome(printable_path(file), loaded.organisation, tuple(loaded.problems))
         else:
-            outcomes[file] = FileOutcome(file, organisation_info(loaded.plan), ())
+            outcomes[file] = FileOutcome(printable_path(file), organisation_info(loaded.plan), ())
     return [outcomes[name] for name in sorted(outcomes, key=lambda name: PurePath(name).parts)]
 
 

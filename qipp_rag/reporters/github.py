@@ -103,7 +103,7 @@ def _problem_command(problem: Problem, file: str | None, label: str | None) -> s
 
 
 def _path(file: str) -> str:
-    posix = file.replace("\\", "/")
+    posix = re.sub(r"\\(?!x[0-9a-f]{2})", "/", file)  # a Windows separator, not an undecodable byte's escape
     while posix.startswith("./"):
         posix = posix[2:]
     return posix

@@ -1,0 +1,40 @@
+"""Shared text helpers for reporters: what a human-readable output may show of untrusted text.
+
+Plan files, rule packs, waivers and file names are written by people the
+tool does not trust.  A line break in a key or a name must not start a new
+line in a terminal or a CI log (GitHub Actions reads a line starting ``::``
+as a command), an ANSI escape must not recolour or rewrite the terminal, and
+a file name that is not UTF-8 must not crash a report.  :func:`visible`
+shows such characters as escapes (``\\n``, ``\\x1b``); :func:`printable_path`
+shows a file name's undecodable bytes as ``\\xe9``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, Unicode line and paragraph separators, and lone surrogates
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte a file name could not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character, line break and lone surrogate shown as an escape."""
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+
+
+def printable_path(path: str) -> str:
+    """A file name as every output can carry it: bytes that are not UTF-8 shown as ``\\xe9``."""
+    return _SURROGATE.sub(_escape, path) if _SURROGATE.search(path) else path
