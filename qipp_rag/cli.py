@@ -98,10 +98,11 @@ def _tune_garbage_collector() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qipp-rag`` console script and ``python -m qipp_rag``."""
     args = sys.argv[1:] if argv is None else argv
+    options = args[: args.index("--")] if "--" in args else args  # after `--` every argument is a path
     if args == ["--version"]:  # the commonest cold start: answer before importing anything heavy
         print(f"qipp-rag {__version__}")
         sys.exit(0)
-    debug = "--debug" in args
+    debug = "--debug" in options
     _tune_garbage_collector()
     try:
         _catch_signals()

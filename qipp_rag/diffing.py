@@ -14,7 +14,6 @@ plans that were there before.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -286,24 +285,22 @@ def diff_to_data(diff: AssessmentDiff) -> dict[str, Any]:
     }
 
 
-_MARK = "\x00DIFF"
-_MARKED = re.compile(r'"\\u0000DIFF([-0-9.]+)"')
-
-
 def render_json(diff: AssessmentDiff) -> str:
     """Values as exact JSON numbers, as in the assessment itself."""
 
     def plain(value: Any) -> Any:
         if isinstance(value, Decimal):
-            return _MARK + format(value, "f")
+            return mark_exact(value)  # the assessment's own unforgeable mark
         if isinstance(value, dict):
             return {key: plain(item) for key, item in value.items()}
         if isinstance(value, list):
             return [plain(item) for item in value]
         return value
 
+    from .results import exact_numbers, mark_exact
+
     text = json.dumps(plain(diff_to_data(diff)), indent=2, ensure_ascii=False)
-    return _MARKED.sub(r"\1", text) + "\n"
+    return exact_numbers(text) + "\n"
 
 
 RENDERERS = {"table": render_table, "markdown": render_markdown, "json": render_json}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Literal
 
@@ -24,17 +25,21 @@ Loc = tuple[str | int, ...]
 
 # A Decimal is written to JSON as a marked string, then the mark is stripped
 # so that the number appears exactly as held (never through a binary float).
-# NUL cannot occur in any text the tool reads (plans, packs and waivers reject
-# it), so the mark cannot be forged.
-_MARK = "\x00D"
-_MARKED = re.compile(r'"\\u0000D([-0-9.]+)"')
+# The mark holds a random key drawn when the process starts, so no input can
+# forge it: a text that spells out any fixed mark ("\0D999", "\u0000D-") stays
+# text, and the JSON stays valid.
+_MARK = "\x00" + secrets.token_hex(16) + ":"
+_MARKED = re.compile(r'"\\u0000' + _MARK[1:] + r'(-?[0-9]+(?:\.[0-9]+)?)"')
 
 
-def _marked(value: Decimal) -> str:
+def mark_exact(value: Decimal) -> str:
+    """``value`` as a marked string that :func:`exact_numbers` turns into an exact JSON number."""
+    if not value.is_finite():  # never in an assessment (inputs are finite); kept as text, never marked
+        return str(value)
     return _MARK + format(value, "f")
 
 
-Exact = Annotated[Decimal, PlainSerializer(_marked, return_type=str, when_used="json")]
+Exact = Annotated[Decimal, PlainSerializer(mark_exact, return_type=str, when_used="json")]
 PerYear = dict[str, Exact]
 
 
@@ -105,7 +110,7 @@ class Finding(Record):
 
     @field_serializer("value", when_used="json")
     def _shown(self, value: Decimal | None) -> str | None:
-        return None if value is None else _marked(round_value(value))  # type: ignore[arg-type]
+        return None if value is None else mark_exact(round_value(value))  # type: ignore[arg-type]
 
 
 class OrganisationInfo(Record):
@@ -262,8 +267,12 @@ def exit_code(assessment: Assessment, fail_on: str) -> int:
 _NO_PLANS = '\n  "plans": [],\n'
 
 
-def _exact_numbers(text: str) -> str:
+def exact_numbers(text: str) -> str:
+    """JSON text with every marked Decimal (see :func:`mark_exact`) written as the exact number."""
     return _MARKED.sub(r"\1", text)
+
+
+_exact_numbers = exact_numbers
 
 
 def to_json(assessment: Assessment) -> str:

@@ -183,3 +183,73 @@ def test_item03_validate_shows_an_undecodable_file_name_escaped(tmp_path: Path) 
         result = run_cli("validate", "p", *extra, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert "caf\\xe9" in result.stdout.replace("\\\\", "\\")
+
+
+# ---------------------------------------------------------------- item 5: the exact-number marker
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(max_size=24) | st.sampled_from(["\x00D-", "\x00D999", "\x00D1.5", '"\x00D7"']), min_size=6, max_size=6))
+def test_item05_any_text_in_any_field_gives_valid_json_that_round_trips(texts: list[str]) -> None:
+    from ci_fixtures import assessment, figures, finding, organisation, plan
+
+    from qipp_rag.results import Problem, from_json, to_json
+
+    file, name, message, code, problem, path = texts
+    result = assessment(
+        [
+            plan(file or "p.yaml", organisation(code or None, name), "red", [finding("GV01", "red", "12.5", message, line=3, path=path)],
+                 figures("100", "10", "9", "8")),
+        ],
+        errors=[Problem(message=problem or "x", line=1, column=1, file=file or None, path=path)],
+    )
+    text = to_json(result)
+    data = json.loads(text)  # valid JSON whatever the text
+    assert data["plans"][0]["organisation"]["name"] == name
+    assert data["plans"][0]["findings"][0]["message"] == message
+    assert data["plans"][0]["findings"][0]["value"] == 12.5
+    assert from_json(text) == result
+
+
+def test_item05_a_plan_cannot_forge_a_number_through_a_yaml_escape(tmp_path: Path) -> None:
+    text = VALID.read_text(encoding="utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("  name:"))
+    _plans(tmp_path / "p", text=text.replace(name, '  name: "\\0D999"', 1))
+    result = run_cli("assess", "p", "--format", "json", cwd=tmp_path)
+    data = json.loads(result.stdout)
+    assert result.returncode == 2
+    assert data["plans"][0]["rating"] == "error"
+    assert "control character U+0000" in data["plans"][0]["errors"][0]["message"]
+
+
+def test_item05_report_and_diff_keep_a_forged_mark_as_text(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    assert run_cli("assess", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
+    data = json.loads((tmp_path / "a.json").read_text())
+    data["plans"][0]["organisation"]["name"] = "\x00D-"
+    data["plans"][0]["findings"][0]["message"] = "\x00D999"
+    (tmp_path / "b.json").write_text(json.dumps(data))
+    rendered = run_cli("report", "b.json", "--format", "json", cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    again = json.loads(rendered.stdout)
+    assert again["plans"][0]["organisation"]["name"] == "\x00D-"
+    assert again["plans"][0]["findings"][0]["message"] == "\x00D999"
+    diffed = run_cli("diff", "a.json", "b.json", "--format", "json", cwd=tmp_path)
+    assert diffed.returncode == 0, diffed.stderr
+    json.loads(diffed.stdout)
+
+
+def test_item05_a_diff_cannot_forge_a_number_either(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    assert run_cli("assess", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
+    data = json.loads((tmp_path / "a.json").read_text())
+    data["plans"][0]["rating"] = "red"
+    data["plans"][0]["organisation"]["name"] = "\x00DIFF5"
+    (tmp_path / "b.json").write_text(json.dumps(data))
+    diffed = run_cli("diff", "a.json", "b.json", "--format", "json", cwd=tmp_path)
+    assert diffed.returncode == 0, diffed.stderr
+    assert "\x00DIFF5" in diffed.stdout or "\\u0000DIFF5" in diffed.stdout
+    json.loads(diffed.stdout)

@@ -104,3 +104,31 @@ def test_validate_hook_checks_the_format_only(repos):
     failed = pre_commit(repos, "run", "qipp-rag-validate", "--files", "plans/typo.yaml")
     assert failed.returncode == 1
     assert "plans/typo.yaml" in failed.stdout
+
+
+def test_item04_a_file_named_like_an_option_is_a_path_to_the_hook(repos):
+    """A committed file at `--rules=.github/empty.yaml`, beside an empty pack, must not become
+    `--rules` and pass a red plan: the hook's entry ends options with `--`."""
+    hooks, plans, home = repos
+    hostile = plans.parent / "hostile-repo"
+    (hostile / "plans").mkdir(parents=True)
+    (hostile / ".github").mkdir()
+    (hostile / ".github" / "empty.yaml").write_text("pack: empty\nrules: []\n", encoding="utf-8")
+    (hostile / "--rules=.github").mkdir()
+    (hostile / "--rules=.github" / "empty.yaml").write_text("pack: empty\nrules: []\n", encoding="utf-8")
+    (hostile / "plans" / "red.yaml").write_text(RED_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    git("init", "-q", cwd=hostile)
+    git("add", "-A", cwd=hostile)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "qipp-rag", "--all-files"],
+        cwd=hostile, env=env, capture_output=True, text=True, timeout=900,
+    )
+    output = result.stdout + result.stderr
+    if result.returncode != 0 and "Installing environment" in output and any(sign in output for sign in INDEX_UNREACHABLE):
+        pytest.skip("pre-commit could not install qipp-rag: no package index reachable")
+    assert result.returncode == 1, output
+    assert "Failed" in output
+    assert "--rules=.github/empty.yaml" in output  # read as a plan path, and reported as one
+    assert "plans/red.yaml" in output

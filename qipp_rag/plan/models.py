@@ -42,7 +42,15 @@ def _text(value: object) -> str:
         _fail("text_type", "expected text, got {got}; put it in quotes if it is meant as text", got=describe(value))
     if len(value) > MAX_TEXT:
         _fail("text_too_long", "text is {n} characters long; at most {limit} are allowed", n=len(value), limit=MAX_TEXT)
+    control = _CONTROL_RE.search(value)
+    if control is not None:
+        _fail("text_control", "text cannot hold the control character U+{code} (a YAML escape such as \\0 or \\e); "
+              "only tab and line breaks are allowed", code=f"{ord(control.group()):04X}")
     return value
+
+
+# C0 controls but tab and line feed, DEL, C1 controls, and lone surrogates (a YAML "\ud800")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 _CODE_RE = re.compile(r"[A-Z0-9]{3,6}")
