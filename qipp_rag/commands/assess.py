@@ -215,8 +215,8 @@ def _check_report_paths(reports: list[tuple[str, str]]) -> None:
 def _input_files(settings: Settings) -> list[str]:
     """Every file the run reads: plans, rule packs, the waivers file and the configuration file."""
     from .. import config
-    from ..discovery import discover
-    from ..packs import pack_files
+    from ..load.discovery import discover
+    from ..rulebook.packs import pack_files
 
     files, _ = discover(settings.paths)
     for path in settings.rules:
