@@ -14,6 +14,7 @@ from . import __version__
 
 ISSUES_URL = "https://github.com/qipp-rag/qipp-rag/issues"
 EXIT_INTERNAL = 3
+POOL_MODULE = "qipp_rag.pool"  # holds the worker pool a signal must stop
 
 
 def build_app():  # -> typer.Typer, imported lazily so `--version` starts fast
@@ -56,14 +57,14 @@ def _raise_interrupted(signum: int, frame: object) -> None:
 
     if multiprocessing.parent_process() is not None:  # a worker: its parent decides what happens
         return
-    workers = multiprocessing.active_children()
-    if workers:
-        # Plans are still being measured, so no report file is open yet.  Unwinding through the
-        # process pool can hang or print a traceback from its threads: stop the workers and leave.
+    # Looked up, not imported: no pool runs before the engine has imported its module, and importing
+    # here could meet that module half-imported if the signal came in the middle of the import.
+    stop_pool = getattr(sys.modules.get(POOL_MODULE), "stop_pool", None)
+    if stop_pool is not None and stop_pool():
+        # Plans were still being measured, so no report file is open yet.  Unwinding through the
+        # process pool can hang or print a traceback from its threads: the workers are gone, so leave.
         import os
 
-        for worker in workers:
-            worker.kill()
         print(_interrupted_message(signum), file=sys.stderr, flush=True)
         os._exit(128 + signum)
     raise Interrupted(signum)  # unwinds through `finally`, which removes any temporary report files

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,6 +32,7 @@ from . import __version__
 from .rulebook.measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .plan.models import Loc, Plan, Scheme
+from .pool import map_in_pool
 from .results import (
     Assessment,
     DeliveryFigures,
@@ -302,8 +302,7 @@ def _measure_all(files: Sequence[str], setup: _Setup, jobs: int | None) -> list[
     if workers == 1:
         return [_measure_file(setup, index, file) for index, file in items]
     chunk = max(1, -(-len(items) // (workers * 4)))  # a few chunks per worker evens out uneven plans
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,)) as pool:
-        return list(pool.map(_work, items, chunksize=chunk))
+    return map_in_pool(_work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,))
 
 
 # ---------------------------------------------------------------- cross-plan rules
