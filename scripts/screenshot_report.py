@@ -5,10 +5,14 @@
     python scripts/screenshot_report.py --out shots --plan 03Q
 
 Writes into the output folder (default ``screenshots/``, git-ignored):
-``report.html`` (what was shot), ``summary.png``, ``plans-table.png``,
-``plan-CODE.png`` (one plan's section: the first red plan unless ``--plan``
-names one), ``summary-narrow.png`` (a 375-pixel-wide phone) and
-``plan-CODE-print.png`` (the same section under the print stylesheet).
+``report.html`` (what was shot), ``first-screen.png`` (what a director sees
+on opening it, 1440 by 900), ``needs-action.png``, ``failures.png``,
+``plans-table.png``, ``plan-CODE.png`` (the top of one plan's section: the
+first red plan unless ``--plan`` names one), ``phone-first-screen.png``,
+``phone-plans.png`` and ``phone-plan-CODE.png`` (320 pixels wide),
+``print-1.png`` to ``print-3.png`` (the first printed A4 pages, drawn at the
+printed width under the print stylesheet) and ``report.pdf`` (the whole
+print, with its page count printed).
 
 Needs Chromium (Debian's ``chromium`` package) and Playwright for Python.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +72,19 @@ def pick_plan(page, code: str | None) -> str:
     )
 
 
+A4_WIDTH_PX = 703  # 210 mm less 2 x 12 mm margins, at 96 pixels to the inch
+A4_HEIGHT_PX = 1017  # 297 mm less 2 x 14 mm margins
+
+
+def _top(page, selector: str, path: Path, height: int) -> None:
+    """The top ``height`` pixels of an element (a whole section of 240 plans would be a poster)."""
+    box = page.locator(selector).bounding_box()
+    if box is None:
+        return
+    clip = {"x": box["x"], "y": box["y"] + page.evaluate("window.scrollY"), "width": box["width"], "height": min(box["height"], height)}
+    page.screenshot(path=str(path), clip=clip, full_page=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="a saved assessment (assess --format json) to render instead of assessing")
@@ -83,45 +101,56 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     report = args.out / "report.html"
     report.write_text(render_html(args.json, args.plans), encoding="utf-8")
+    url = report.resolve().as_uri()
 
-    written = []
+    written: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(report.resolve().as_uri())
-            shots = [("summary.png", "#summary"), ("plans-table.png", "#plans")]
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(url)
+            page.screenshot(path=str(args.out / "first-screen.png"))
+            written.append("first-screen.png")
             anchor = pick_plan(page, args.plan)
+            code = page.locator(f"#{anchor} h3 .code").inner_text().strip() if anchor else ""
+            shots = [("needs-action.png", "#action", 1400), ("failures.png", "#failures", 1000), ("plans-table.png", "#plans", 1400)]
             if anchor:
-                code = page.locator(f"#{anchor} h3 .code").inner_text().strip() or anchor
-                shots.append((f"plan-{code}.png", f"#{anchor}"))
-            for name, selector in shots:
-                page.locator(selector).screenshot(path=str(args.out / name))
-                written.append(name)
-            if anchor:
-                # The whole section is long; its top (heading, charts, first findings) at full size too.
-                box = page.evaluate(
-                    "(id) => { const r = document.getElementById(id).getBoundingClientRect();"
-                    " return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}; }",
-                    anchor,
-                )
-                clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": min(box["height"], 1100)}
-                page.screenshot(path=str(args.out / f"plan-{code}-top.png"), clip=clip, full_page=True)
-                written.append(f"plan-{code}-top.png")
+                shots.append((f"plan-{code}.png", f"#{anchor}", 1600))
+            for name, selector, height in shots:
+                if page.locator(selector).count():
+                    _top(page, selector, args.out / name, height)
+                    written.append(name)
 
-            narrow = browser.new_page(viewport={"width": 375, "height": 800})
-            narrow.goto(report.resolve().as_uri())
-            narrow.locator("#summary").screenshot(path=str(args.out / "summary-narrow.png"))
-            written.append("summary-narrow.png")
-
+            phone = browser.new_page(viewport={"width": 320, "height": 640})
+            phone.goto(url)
+            phone.screenshot(path=str(args.out / "phone-first-screen.png"))
+            written.append("phone-first-screen.png")
+            _top(phone, "#plans", args.out / "phone-plans.png", 1400)
+            written.append("phone-plans.png")
             if anchor:
-                page.emulate_media(media="print")
-                page.locator(f"#{anchor}").screenshot(path=str(args.out / f"plan-{code}-print.png"))
-                written.append(f"plan-{code}-print.png")
+                _top(phone, f"#{anchor}", args.out / f"phone-plan-{code}.png", 1800)
+                written.append(f"phone-plan-{code}.png")
+
+            printed = browser.new_page(viewport={"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
+            printed.goto(url)
+            printed.emulate_media(media="print")
+            height = printed.evaluate("document.documentElement.scrollHeight")
+            for number in range(1, 4):
+                top = (number - 1) * A4_HEIGHT_PX
+                if top >= height:
+                    break
+                clip = {"x": 0, "y": top, "width": A4_WIDTH_PX, "height": min(A4_HEIGHT_PX, height - top)}
+                printed.screenshot(path=str(args.out / f"print-{number}.png"), clip=clip, full_page=True)
+                written.append(f"print-{number}.png")
+            pdf = printed.pdf(format="A4", print_background=True)
+            (args.out / "report.pdf").write_bytes(pdf)
+            written.append("report.pdf")
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         finally:
             browser.close()
     for name in written:
         print(args.out / name)
+    print(f"printed: {pages} A4 page{'' if pages == 1 else 's'}")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 import shutil
 import sys
 from pathlib import Path
@@ -69,6 +70,12 @@ def sample():
 
 
 @pytest.fixture(scope="module")
+def ordered(sample):
+    """The sample's plans in the order the report shows them: worst first."""
+    return html_report.worst_first(sample)
+
+
+@pytest.fixture(scope="module")
 def reports(tmp_path_factory, sample):
     folder = tmp_path_factory.mktemp("html")
     paths = {}
@@ -118,12 +125,12 @@ def describe(violations: list[dict]) -> str:
 # ---------------------------------------------------------------- content
 
 
-def test_every_plan_and_finding_is_in_the_page(browser, reports, sample):
+def test_every_plan_and_finding_is_in_the_page(browser, reports, sample, ordered):
     page = open_report(browser, reports["sample"])
     assert len(visible_rows(page)) == len(sample.plans)
     sections = page.locator("section.plan")
     assert sections.count() == len(sample.plans)
-    for index, plan in enumerate(sample.plans):
+    for index, plan in enumerate(ordered):
         section = sections.nth(index)
         assert section.locator("h3").inner_text().startswith(plan.organisation.name)
         assert section.locator("table.fnd tbody tr").count() == len(plan.findings)
@@ -142,37 +149,41 @@ def test_nothing_is_requested_but_the_file_itself(browser, reports):
     assert page.errors == []
 
 
-def test_a_table_link_goes_to_the_plans_section(browser, reports, sample):
+def test_a_table_link_goes_to_the_plans_section(browser, reports, ordered):
     page = open_report(browser, reports["sample"])
     page.locator("#plan-table tbody tr").nth(2).locator("a").click()
     assert page.evaluate("location.hash") == "#p3"
     assert page.locator("#p3").is_visible()
-    assert page.locator("#p3 h3").inner_text().startswith(sample.plans[2].organisation.name)
+    assert page.locator("#p3 h3").inner_text().startswith(ordered[2].organisation.name)
 
 
 # ---------------------------------------------------------------- sorting and filtering
 
 
-def test_clicking_a_heading_sorts_the_table_both_ways(browser, reports, sample):
+def test_clicking_a_heading_sorts_the_table_both_ways(browser, reports, ordered):
     page = open_report(browser, reports["sample"])
+    caption = page.locator("#plan-table caption")
     names = [row["name"] for row in visible_rows(page)]
-    assert names == [plan.organisation.name for plan in sample.plans]  # file order to begin with
+    assert names == [plan.organisation.name for plan in ordered]  # worst first to begin with
+    assert "worst first" in caption.inner_text()
     header = page.locator("#plan-table thead th").first
     header.locator("button").click()
     ascending = [row["name"] for row in visible_rows(page)]
     assert ascending == sorted(names, key=str.lower) and ascending != names
     assert header.get_attribute("aria-sort") == "ascending"
+    assert "sorted by Organisation, A to Z" in caption.inner_text()  # the caption says what the order now is
     header.locator("button").click()
     assert [row["name"] for row in visible_rows(page)] == ascending[::-1]
     assert header.get_attribute("aria-sort") == "descending"
 
-    rating = page.locator("#plan-table thead th").nth(4)
+    rating = page.locator("#plan-table thead th").nth(5)
     rating.locator("button").focus()
     page.keyboard.press("Enter")  # keyboard works as well as the mouse
     assert header.get_attribute("aria-sort") is None and rating.get_attribute("aria-sort") == "descending"  # worst first
     rank = {"green": 1, "amber": 2, "red": 3, "error": 4}
     ranks = [rank[row["rating"]] for row in visible_rows(page)]
     assert ranks == sorted(ranks, reverse=True) and ranks[0] == 4 and ranks[-1] == 1
+    assert "sorted by Rating, worst first" in caption.inner_text()
     page.keyboard.press("Enter")
     assert rating.get_attribute("aria-sort") == "ascending"
     assert [rank[row["rating"]] for row in visible_rows(page)] == sorted(ranks)
@@ -186,12 +197,12 @@ def wait_for_visible_rows(page, count: int) -> None:
     expect(page.locator("#plan-table tbody tr[data-r]:not([hidden])")).to_have_count(count)
 
 
-def test_choosing_red_shows_only_red_plans(browser, reports, sample):
+def test_choosing_red_shows_only_red_plans(browser, reports, sample, ordered):
     page = open_report(browser, reports["sample"])
     assert page.locator("#plan-filter").is_visible()
     page.select_option("#f-rating", "red")
     rows = visible_rows(page)
-    reds = [plan.organisation.name for plan in sample.plans if plan.rating == "red"]
+    reds = [plan.organisation.name for plan in ordered if plan.rating == "red"]
     assert [row["name"] for row in rows] == reds
     assert {row["rating"] for row in rows} == {"red"}
     assert page.locator("#plan-count").inner_text() == f"Showing {len(reds)} of {len(sample.plans)} plans"
@@ -199,10 +210,10 @@ def test_choosing_red_shows_only_red_plans(browser, reports, sample):
     wait_for_visible_rows(page, len(sample.plans))
 
 
-def test_filters_by_region_area_team_and_criterion_combine(browser, reports, sample):
+def test_filters_by_region_area_team_and_criterion_combine(browser, reports, sample, ordered):
     page = open_report(browser, reports["sample"])
     page.select_option("#f-region", label="North")
-    assert {row["cells"][2] for row in visible_rows(page)} == {"North"}
+    assert {row["cells"][3] for row in visible_rows(page)} == {"North"}
     north = [plan for plan in sample.plans if plan.organisation.region == "north"]
     assert len(visible_rows(page)) == len(north)
     page.select_option("#f-team", label="Greater Manchester (Q46)")
@@ -216,13 +227,13 @@ def test_filters_by_region_area_team_and_criterion_combine(browser, reports, sam
     criteria = page.eval_on_selector_all("#f-crit option", "options => options.map(o => o.textContent)")
     page.select_option("#f-crit", label="Delivery")
     page.select_option("#f-crit-r", label="Amber")
-    column = 5 + criteria.index("Delivery") - 1
+    column = 7 + criteria.index("Delivery") - 1
     rows = visible_rows(page)
     assert rows and {row["cells"][column] for row in rows} == {"Amber"}
     delivery_rules = {rule.id for rule in sample.rules if rule.criterion == "delivery"}
     expected = [
         plan.organisation.name
-        for plan in sample.plans
+        for plan in ordered
         if html_report.worst([f for f in plan.findings if f.rule in delivery_rules]) == "amber"
     ]
     assert [row["name"] for row in rows] == expected
@@ -231,7 +242,7 @@ def test_filters_by_region_area_team_and_criterion_combine(browser, reports, sam
 # ---------------------------------------------------------------- without JavaScript
 
 
-def test_without_javascript_everything_is_still_there(browser, reports, sample):
+def test_without_javascript_everything_is_still_there(browser, reports, sample, ordered):
     page = open_report(browser, reports["sample"], java_script_enabled=False)
     rows = page.locator("#plan-table tbody tr")
     assert rows.count() == len(sample.plans)
@@ -239,7 +250,9 @@ def test_without_javascript_everything_is_still_there(browser, reports, sample):
         assert rows.nth(index).is_visible()
     assert not page.locator("#plan-filter").is_visible()  # controls that would do nothing are not shown
     assert page.locator("#plan-table thead th button").count() == 0
-    for index, plan in enumerate(sample.plans):
+    assert "worst first" in page.locator("#plan-table caption").inner_text()
+    assert "select a column heading" not in page.locator("#plan-table caption").inner_text()  # no sorting without script
+    for index, plan in enumerate(ordered):
         section = page.locator("section.plan").nth(index)
         assert section.is_visible()
         assert section.locator("table.fnd tbody tr").count() == len(plan.findings)
@@ -274,17 +287,34 @@ def test_hostile_text_never_runs(browser, tmp_path, bypass_csp):
 
 
 def test_axe_finds_no_wcag_violations(browser, reports, axe_js):
-    page = open_report(browser, reports["sample"], bypass_csp=True)  # the CSP would block axe's own script
+    page = open_report(browser, reports["sample"], bypass_csp=True, viewport={"width": 1440, "height": 900})  # the CSP would block axe
     violations = run_axe(page, axe_js)
     assert violations == [], describe(violations)
 
 
-def test_axe_finds_no_violations_on_a_phone_sized_screen(browser, reports, axe_js):
-    page = open_report(browser, reports["sample"], bypass_csp=True, viewport={"width": 375, "height": 800})
+@pytest.mark.parametrize("width", [320, 375])
+def test_axe_finds_no_violations_on_a_phone_sized_screen(browser, reports, axe_js, width):
+    page = open_report(browser, reports["sample"], bypass_csp=True, viewport={"width": width, "height": 800})
     violations = run_axe(page, axe_js)
     assert violations == [], describe(violations)
-    # Reflow: the page itself never scrolls sideways; wide tables and the chart scroll in their own regions.
+    # Reflow: the page itself never scrolls sideways; only the region chart scrolls in its own region.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_tables_stack_each_row_with_its_headings_at_320_pixels(browser, reports):
+    page = open_report(browser, reports["sample"], viewport={"width": 320, "height": 800})
+    cell = page.locator("#plan-table tbody tr").first.locator("td").nth(4)
+    assert cell.evaluate("c => getComputedStyle(c).display") == "flex"
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"Rating"'
+    # Every table and every finding's message fits the screen: nothing sits beyond its right edge.
+    overflowing = page.eval_on_selector_all(
+        "main td, main th, main p, main li, main dd",
+        "els => els.filter(e => !e.closest('[role=region] figure, thead') && e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map(e => e.tagName + ': ' + e.textContent.slice(0, 60))",
+    )
+    assert overflowing == []
+    wide = open_report(browser, reports["sample"], viewport={"width": 1440, "height": 900})
+    assert wide.locator("#plan-table tbody tr").first.locator("td").nth(4).evaluate("c => getComputedStyle(c).display") == "table-cell"
 
 
 def test_axe_finds_no_violations_with_a_filter_applied_and_a_column_sorted(browser, reports, axe_js):
@@ -325,19 +355,19 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(browser, reports):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_print_hides_the_controls_and_spells_out_what_needs_doing(browser, reports, sample):
+def test_print_gives_the_summary_needs_action_and_red_and_amber_findings(browser, reports, sample, ordered):
     page = open_report(browser, reports["sample"])
     page.emulate_media(media="print")
-    assert not page.locator("#plan-filter").is_visible()
-    assert not page.locator("nav").is_visible()
-    # Red and amber findings print their evidence and what to do, without anyone opening them ...
+    for hidden in ("#plan-filter", "nav", "#plans", "#rules", "details.passed"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for shown in ("#summary", "#action", "#failures"):
+        assert page.locator(shown).is_visible(), shown
+    # Red and amber findings print what to do; green plans are left out.
     flagged = page.locator("section.plan tr.f-r").first
-    assert flagged.locator("details li").first.is_visible()
     rule = sample.rule(flagged.locator("th a").inner_text())
     assert flagged.get_by_text(rule.remediation).is_visible()
-    # ... and green findings stay brief: a disclosure cannot be opened on paper.
-    assert not page.locator("section.plan tr:not([class]) details").first.is_visible()
-    assert page.locator("#plans").evaluate("e => getComputedStyle(e).page") == "wide"
+    for index, plan in enumerate(ordered):
+        assert page.locator("section.plan").nth(index).is_visible() == (plan.rating != "green"), plan.file
 
 
 # ---------------------------------------------------------------- the real thing
@@ -372,6 +402,101 @@ def test_the_example_plans_report_is_complete_and_accessible(browser, real_repor
         if plan["findings"]:
             assert section.locator("table.fnd tbody tr").count() == len(plan["findings"])
     assert page.errors == []
+    violations = run_axe(page, axe_js)
+    assert violations == [], describe(violations)
+
+
+def _short(plan: dict) -> Decimal:
+    """A plan's risk-adjusted savings short of target, summed over its years, worked out from the JSON alone."""
+    figures = plan.get("figures") or {}
+    return sum(
+        (max(Decimal(0), Decimal(str(target)) - Decimal(str(figures["risk_adjusted"].get(year, 0)))) for year, target in figures.get("target", {}).items()),
+        Decimal(0),
+    )
+
+
+def expected_needs_action(data: dict) -> list[dict]:
+    """Red plans, then amber, worst first: most red critical rules, red rules, amber rules, money short, then file order."""
+    critical = {rule["id"] for rule in data["rules"] if rule["critical"]}
+
+    def key(item: tuple[int, dict]) -> tuple:
+        index, plan = item
+        reds = [f["rule"] for f in plan["findings"] if f["rating"] == "red"]
+        ambers = [f["rule"] for f in plan["findings"] if f["rating"] == "amber"]
+        return ({"red": 0, "amber": 1}[plan["rating"]], -len(set(reds) & critical), -len(reds), -len(ambers), -_short(plan), index)
+
+    flagged = [(index, plan) for index, plan in enumerate(data["plans"]) if plan["rating"] in ("red", "amber")]
+    return [plan for _, plan in sorted(flagged, key=key)]
+
+
+def test_needs_action_lists_red_then_amber_plans_worst_first_with_reasons_and_a_first_step(browser, real_report):
+    path, data = real_report
+    page = open_report(browser, path)
+    entries = page.locator("#action li.act")
+    expected = expected_needs_action(data)
+    assert entries.count() == len(expected) > 0
+    titles = {rule["id"]: rule for rule in data["rules"]}
+    for index, plan in enumerate(expected):
+        entry = entries.nth(index)
+        heading = entry.locator("h3").inner_text()
+        assert plan["organisation"]["name"] in heading and plan["organisation"]["code"] in heading
+        assert plan["rating"].capitalize() in heading
+        text = " ".join(entry.inner_text().split())
+        failing = [f for f in plan["findings"] if f["rating"] in ("red", "amber")]
+        for finding in failing:
+            assert f"{finding['rule']} {' '.join(titles[finding['rule']]['title'].split())}" in text, finding["rule"]
+        for finding in plan["findings"]:
+            if finding["rating"] not in ("red", "amber"):
+                assert f"{finding['rule']} " not in text.split("First step")[0], finding["rule"]
+        reds = [f["rule"] for f in failing if f["rating"] == "red"]
+        first = sorted(reds, key=lambda rule: not titles[rule]["critical"])[0] if reds else failing[0]["rule"]
+        step = " ".join(titles[first]["remediation"].replace("`", "").split()).split(". ")[0]
+        assert f"First step ({first}): {step}" in text.replace("`", "")
+        # The link leads to the plan's own section.
+        target = entry.locator("h3 a").get_attribute("href")
+        assert plan["file"] in page.locator(target).inner_text()
+    assert page.errors == []
+
+
+def test_a_failures_by_rule_count_shows_those_plans_in_the_table(browser, reports, sample, ordered):
+    page = open_report(browser, reports["sample"])
+    link = page.locator("#failures a[data-rule='SP03'][data-rr='red']")
+    expected = [plan.organisation.name for plan in ordered if any(f.rule == "SP03" and f.rating == "red" for f in plan.findings)]
+    assert link.inner_text().startswith(f"{len(expected)} plan")
+    link.click()
+    wait_for_visible_rows(page, len(expected))
+    assert [row["name"] for row in visible_rows(page)] == expected
+    assert page.locator("#f-rule").input_value() == "SP03" and page.locator("#f-rule-r").input_value() == "red"
+    assert page.evaluate("location.hash") == "#plans"
+    page.select_option("#f-rule-r", "both")
+    both = [plan.organisation.name for plan in ordered if any(f.rule == "SP03" and f.rating in ("red", "amber") for f in plan.findings)]
+    assert [row["name"] for row in visible_rows(page)] == both
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_the_example_plans_print_on_few_full_pages(browser, real_report):
+    path, data = real_report
+    page = open_report(browser, path, viewport={"width": 703, "height": 1000})
+    pages = _pdf_pages(page.pdf(format="A4", print_background=True))
+    page.emulate_media(media="print")
+    # The printed matter is the summary, needs action and the red and amber plans' findings: no forced breaks,
+    # so the page count is what the content needs (A4 less margins is about 1,010 CSS pixels tall).
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert pages <= height / 1000 * 1.25 + 1, (pages, height)  # no near-empty pages
+    flagged = sum(1 for plan in data["plans"] if plan["rating"] in ("red", "amber"))
+    assert pages <= 2 + flagged, pages  # today: 124 pages before the print stylesheet chose what to print
+    print(f"example plans print on {pages} A4 pages")
+
+
+def test_the_example_plans_report_reflows_at_320_pixels_and_passes_axe(browser, real_report, axe_js):
+    path, _ = real_report
+    page = open_report(browser, path, bypass_csp=True, viewport={"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     violations = run_axe(page, axe_js)
     assert violations == [], describe(violations)
 

@@ -12,6 +12,7 @@ import pytest
 from html_fixtures import hostile_assessment, large_assessment, parse_html, sample_assessment
 from qipp_rag.reporters import RenderOptions, renderer
 from qipp_rag.reporters import html as html_report
+from qipp_rag.reporters.html_digest import millions, thousands
 from qipp_rag.results import Band, from_json, to_json
 
 PAYLOADS = [
@@ -29,6 +30,12 @@ PAYLOADS = [
 @pytest.fixture(scope="module")
 def sample():
     return sample_assessment()
+
+
+@pytest.fixture(scope="module")
+def ordered(sample):
+    """The plans in the order the report shows them: worst first."""
+    return html_report.worst_first(sample)
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +59,13 @@ def test_found_by_the_registry_under_its_format_name(sample, page):
     assert renderer("html")(sample, RenderOptions()) == page
 
 
-def test_every_plan_has_a_row_and_a_section_linked_from_it(sample, doc):
+def test_every_plan_has_a_row_and_a_section_linked_from_it(sample, ordered, doc):
     body = doc.by_id("plan-table").find_all("tbody")[0]
     rows = [row for row in body.find_all("tr") if "data-r" in row.attrs]
     assert len(rows) == len(sample.plans)
     sections = plan_sections(doc)
     assert len(sections) == len(sample.plans)
-    for plan, row, section in zip(sample.plans, rows, sections):
+    for plan, row, section in zip(ordered, rows, sections):
         link = row.find_all("a")[0]
         assert link.attrs["href"] == "#" + section.attrs["id"]
         assert plan.organisation.name in row.text()
@@ -67,8 +74,8 @@ def test_every_plan_has_a_row_and_a_section_linked_from_it(sample, doc):
         assert row.attrs["data-r"] == plan.rating
 
 
-def test_every_finding_is_in_its_plans_section_with_value_bands_place_and_evidence(sample, doc):
-    for plan, section in zip(sample.plans, plan_sections(doc)):
+def test_every_finding_is_in_its_plans_section_with_value_bands_place_and_evidence(sample, ordered, doc):
+    for plan, section in zip(ordered, plan_sections(doc)):
         text = section.text()
         findings_rows = [row for row in section.find_all("tr") if row.find_all("th", scope="row")]
         assert len(findings_rows) == len(plan.findings) + (4 if plan.figures else 0)  # + savings table rows
@@ -85,9 +92,31 @@ def test_every_finding_is_in_its_plans_section_with_value_bands_place_and_eviden
                 assert finding.location.path in row_text
             for line in finding.evidence:
                 assert line in row_text
-            if finding.rating in ("red", "amber"):
-                assert rule.rationale in row_text and rule.remediation in row_text
+            if finding.rating in ("red", "amber"):  # what to do is on the page, not behind a click
+                assert "What to do: " + rule.remediation in row_text
+                assert not _inside(section, row, "details")
+            else:
+                assert rule.remediation not in row_text
         assert text.count("Back to all plans") == 1
+
+
+def _inside(root, element, tag: str) -> bool:
+    """Whether ``element`` sits inside a ``tag`` element under ``root``."""
+    return any(element in outer.iter() for outer in root.find_all(tag))
+
+
+def test_red_and_amber_findings_come_first_and_green_and_na_are_folded(ordered, doc):
+    for plan, section in zip(ordered, plan_sections(doc)):
+        rows = [row for row in section.find_all("tr") if row.find_all("th", scope="row") and row.find_all("td", class_="msg")]
+        shown = [row.find_all("th")[0].text().split(" ")[0] for row in rows]
+        order = {"red": 0, "amber": 1, "waived": 2, "green": 3, "n/a": 4}
+        expected = [f.rule for f in sorted(plan.findings, key=lambda f: order[f.rating])]
+        assert shown == expected
+        folded = section.find_all("details", class_="passed")
+        passed = [f for f in plan.findings if f.rating in ("green", "n/a")]
+        assert bool(folded) == bool(passed)
+        for row, finding in zip(rows, sorted(plan.findings, key=lambda f: order[f.rating])):
+            assert _inside(section, row, "details") == (finding.rating in ("green", "n/a")), finding.rule
 
 
 def test_bands_read_as_the_catalogue_writes_them(sample):
@@ -102,13 +131,16 @@ def test_bands_read_as_the_catalogue_writes_them(sample):
     assert html_report.band_text(Band(), "count") == "any value"
 
 
-def test_money_is_exact_with_thousands_separators():
-    assert html_report.money(Decimal("1234567.50")) == "1,234,567.5"
-    assert html_report.money(Decimal("1080.0")) == "1,080"
-    assert html_report.money(Decimal("86.419746")) == "86.419746"
-    assert html_report.money(Decimal("123456789012345678.123456789")) == "123,456,789,012,345,678.123456789"
-    assert html_report.money(Decimal("1E+3")) == "1,000"
-    assert html_report.money(Decimal("0.000")) == "0"
+def test_money_is_whole_thousands_in_tables_and_millions_in_headlines():
+    assert thousands(Decimal("1234567.50")) == "1,234,568"
+    assert thousands(Decimal("1080.0")) == "1,080"
+    assert thousands(Decimal("86.419746")) == "86"
+    assert thousands(Decimal("-0.4")) == "0"
+    assert thousands(Decimal("1E+3")) == "1,000"
+    assert millions(Decimal("546123")) == "£546.1m"
+    assert millions(Decimal("6133.01")) == "£6.1m"
+    assert millions(Decimal("1234567")) == "£1,234.6m"
+    assert millions(Decimal("-915049")) == "−£915.0m"
 
 
 def test_summary_shows_counts_totals_roll_ups_date_packs_and_version(sample, doc):
@@ -117,20 +149,22 @@ def test_summary_shows_counts_totals_roll_ups_date_packs_and_version(sample, doc
         assert re.search(rf"{rating.capitalize()}\s*{count}\s*plans?", summary), rating
     totals = doc.by_id("totals-c").text()
     assert "£000" in totals
-    table_text = doc.by_id("summary").find_all("table")[0].text()
+    table_text = doc.by_id("money").find_all("table")[0].text()
     for key in ("allocation", "target", "identified", "risk_adjusted"):
         for amount in sample.summary.totals[key].values():
-            assert html_report.money(amount) in table_text
-    assert "30 September 2014" in summary
-    assert "green-criteria" in summary and "0.1.0" in summary
+            assert thousands(amount) in table_text
+    assert "30 September 2014" in doc.find_all("h1")[0].text()
+    rules = doc.by_id("rules").text()
+    assert "green-criteria" in rules and "0.1.0" in rules
+    money = doc.by_id("money").text()
     for group in sample.portfolio.by_region:
-        assert group.name in doc.by_id("roll-region").text() or group.name in summary
+        assert group.name in money
     for group in sample.portfolio.by_area_team:
-        assert f"{group.name} ({group.key})" in summary
+        assert f"{group.name} ({group.key})" in money
 
 
-def test_error_plans_list_every_problem_with_file_line_and_column(sample, doc):
-    for plan, section in zip(sample.plans, plan_sections(doc)):
+def test_error_plans_list_every_problem_with_file_line_and_column(sample, ordered, doc):
+    for plan, section in zip(ordered, plan_sections(doc)):
         if plan.rating != "error":
             continue
         text = section.text()
@@ -141,11 +175,11 @@ def test_error_plans_list_every_problem_with_file_line_and_column(sample, doc):
             assert problem.path in text
 
 
-def test_waived_findings_show_reason_approver_expiry_and_the_rating_they_would_have_had(sample, doc):
+def test_waived_findings_show_reason_approver_expiry_and_the_rating_they_would_have_had(sample, ordered, doc):
     waived = [(plan, finding) for plan in sample.plans for finding in plan.findings if finding.waiver]
     assert waived
     for plan, finding in waived:
-        section = plan_sections(doc)[sample.plans.index(plan)]
+        section = plan_sections(doc)[ordered.index(plan)]
         row = next(row for row in section.find_all("tr") if row.text().startswith(finding.rule + " "))
         text = row.text()
         assert "Waived" in text
@@ -157,23 +191,23 @@ def test_waived_findings_show_reason_approver_expiry_and_the_rating_they_would_h
         assert record.reason in waivers and record.status.capitalize() in waivers
 
 
-def test_na_findings_give_their_reason(sample, doc):
-    for plan, section in zip(sample.plans, plan_sections(doc)):
+def test_na_findings_give_their_reason(sample, ordered, doc):
+    for plan, section in zip(ordered, plan_sections(doc)):
         for finding in plan.findings:
             if finding.rating == "n/a":
                 assert finding.message in section.text()
 
 
 def test_plan_table_shows_each_criterions_worst_result(sample, doc):
-    criteria = [header.text() for header in doc.by_id("plan-table").find_all("thead")[0].find_all("th")][5:]
+    criteria = [header.text() for header in doc.by_id("plan-table").find_all("thead")[0].find_all("th")][7:]
     assert criteria[:3] == ["Savings plan", "Governance", "Trajectory"]
     body = doc.by_id("plan-table").find_all("tbody")[0]
     bolton = next(row for row in body.find_all("tr") if "NHS Bolton" in row.text())
-    cells = bolton.find_all("td")[4:]
+    cells = bolton.find_all("td")[6:]
     assert cells[0].text() == "Red" and cells[0].attrs["data-s"] == "5"  # SP02, SP03 red
     assert cells[criteria.index("Delivery")].text() == "Amber"
     leeds = next(row for row in body.find_all("tr") if "NHS Leeds North" in row.text())
-    assert leeds.find_all("td")[4 + criteria.index("Governance")].text() == "Amber"  # GV07 amber beats GV02 waived
+    assert leeds.find_all("td")[6 + criteria.index("Governance")].text() == "Amber"  # GV07 amber beats GV02 waived
     assert html_report.worst([]) is None
 
 
@@ -264,16 +298,16 @@ def test_charts_are_labelled_images_with_title_desc_and_defined_patterns(sample,
         assert label in text
 
 
-def test_delivery_chart_says_every_figure_in_words(sample, doc):
+def test_delivery_chart_says_every_figure_in_words(sample, ordered, doc):
     for plan in sample.plans:
         if not (plan.figures and plan.figures.delivery):
             continue
         delivery = plan.figures.delivery
-        section = plan_sections(doc)[sample.plans.index(plan)]
+        section = plan_sections(doc)[ordered.index(plan)]
         chart = section.find_all("svg", class_="chart dchart")[0]
         desc = chart.find_all("desc")[0].text()
         for amount in (delivery.planned_to_date, delivery.actual_to_date, delivery.forecast_outturn, delivery.target):
-            assert html_report.money(amount) in desc
+            assert thousands(amount) in desc
 
 
 def test_rating_mix_chart_labels_each_segment_with_its_count(sample, doc):
@@ -290,7 +324,9 @@ def test_print_stylesheet_hides_controls_and_keeps_sections_whole(page):
     style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
     printing = style[style.index("@media print") :]
     assert ".filters" in printing and "display: none" in printing
-    assert "break-inside: avoid" in printing and "break-before: page" in printing
+    assert "break-inside: avoid" in printing and "break-before: page" not in printing  # no near-empty pages
+    for hidden in ("#plans", "#rules", ".passed", ".charts", '.plan[data-r="green"]'):
+        assert hidden in printing
     assert "attr(href)" in printing
 
 
@@ -419,7 +455,7 @@ def test_a_thousand_plans_stay_under_ten_megabytes():
     assert page.count('<section class="plan" id="p') == 1000
     # Compact sections still name every finding of every plan (the first couple of dozen read back in full).
     chunk = page[page.index('<section class="plan" id="p1"') : page.index('<section class="plan" id="p25"')]
-    for plan, section in zip(assessment.plans[:24], plan_sections(parse_html(chunk))):
+    for plan, section in zip(html_report.worst_first(assessment)[:24], plan_sections(parse_html(chunk))):
         text = section.text()
         for finding in plan.findings:
             assert finding.rule in text
@@ -453,7 +489,7 @@ def test_a_finding_of_a_rule_the_assessment_does_not_describe_is_still_shown(sam
     plan = next(plan for plan in sample.plans if plan.findings)
     odd = plan.findings[0].model_copy(update={"rule": "ZZ99", "message": "from a rule no pack describes"})
     changed = sample.model_copy(update={"plans": [plan.model_copy(update={"findings": [*plan.findings, odd]}), *sample.plans[1:]]})
-    section = plan_sections(parse_html(html_report.render(changed)))[0]
+    section = plan_sections(parse_html(html_report.render(changed)))[html_report.worst_first(changed).index(changed.plans[0])]
     assert "ZZ99" in section.text() and "from a rule no pack describes" in section.text()
 
 
@@ -462,10 +498,13 @@ from hypothesis import strategies as st
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e15"), max_value=Decimal("1e15"), places=None))
-def test_money_shown_is_exactly_the_money_held(amount):
-    shown = html_report.money(amount)
-    assert Decimal(shown.replace(",", "")) == amount
-    whole = shown.lstrip("-").split(".")[0]
+def test_money_shown_is_the_money_held_to_the_nearest_thousand(amount):
+    from decimal import ROUND_HALF_UP
+
+    shown = thousands(amount)
+    assert Decimal(shown.replace(",", "")) == amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    assert "." not in shown
+    whole = shown.lstrip("-")
     assert all(len(group) == 3 for group in whole.split(",")[1:]) and 1 <= len(whole.split(",")[0]) <= 3
 
 

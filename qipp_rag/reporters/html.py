@@ -42,6 +42,8 @@ from typing import Any
 
 from ..results import Assessment, Band, Finding, GroupSummary, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
+from . import html_digest as digest
+from .html_digest import thousands
 
 TEMPLATE = "report.html.j2"
 STYLE = "report.css"
@@ -75,17 +77,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 NBSP = "\u00a0"  # keeps "≥ 100 %" on one line
 UNIT_SUFFIX: dict[str, str] = {"percent": NBSP + "%"}
 COMPACT_ABOVE = 250
+MANY_ABOVE = 40  # past this many plans, the browser lays out only the plan sections in view
 
 
 # ---------------------------------------------------------------- formatting
-
-
-def money(value: Decimal) -> str:
-    """£000 exactly as held, with thousands separators: ``1234567.50`` -> ``1,234,567.5``."""
-    text = format(value, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def long_date(day: dt.date) -> str:
@@ -93,8 +88,16 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def _plain(value: Decimal) -> str:
+    """A number exactly as held, with thousands separators: ``1234567.50`` -> ``1,234,567.5``."""
+    text = format(value, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _number(value: Decimal) -> str:
-    return money(value.normalize()) if value == value.to_integral_value() else money(value)
+    return _plain(value.normalize()) if value == value.to_integral_value() else _plain(value)
 
 
 def measured(value: Decimal | None, unit: str) -> str:
@@ -102,7 +105,7 @@ def measured(value: Decimal | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "count" and value == value.to_integral_value():
-        return money(value)
+        return _plain(value)
     rounded = round_value(value)
     assert rounded is not None
     return format(rounded, ",f") + UNIT_SUFFIX.get(unit, "")
@@ -192,7 +195,6 @@ class FindingView:
     location: str | None  # "line 12, col 5": the file is the plan's own, named at the top of its section
     path: str | None
     evidence: list[str]
-    rationale: str | None
     remediation: str | None
     waiver: dict[str, Any] | None
 
@@ -204,6 +206,7 @@ class PlanView:
     code: str
     type: str
     file: str
+    years: str
     region: str
     region_index: int
     area_team: str
@@ -211,11 +214,14 @@ class PlanView:
     tag: Tag
     rank: int
     criteria: list[tuple[Tag, int]]
+    shortfall: str = "—"  # risk-adjusted, all plan years, whole £000
+    shortfall_sort: str = "-1"
+    red_rules: str = ""  # rule ids, space-separated: the plans table's rule filter reads them
+    amber_rules: str = ""
     findings: list[FindingView] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     counts: list[tuple[Tag, int]] = field(default_factory=list)
-    attention: list[tuple[Tag, list[str]]] = field(default_factory=list)
-    passed: list[tuple[Tag, list[FindingView]]] = field(default_factory=list)  # green, then n/a: listed briefly in a compact report
+    passed: list[FindingView] = field(default_factory=list)  # green, then n/a: folded below the rest
     flagged: list[FindingView] = field(default_factory=list)  # red, amber and waived
     savings_chart: Any = None
     savings_table: dict[str, Any] | None = None
@@ -265,7 +271,7 @@ def worst(findings: Iterable[Finding]) -> str | None:
 
 
 def _finding(finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str], bands: Mapping[str, str]) -> FindingView:
-    needs_action = finding.rating in ("red", "amber", "waived")
+    needs_action = finding.rating in ("red", "amber")
     waiver = None
     if finding.waiver is not None:
         waiver = {
@@ -287,7 +293,6 @@ def _finding(finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str]
         location=f"line {location.line}, col {location.column}" if location else None,
         path=location.path if location and location.path else None,
         evidence=list(finding.evidence),
-        rationale=rule.rationale if rule and needs_action else None,
         remediation=rule.remediation if rule and needs_action else None,
         waiver=waiver,
     )
@@ -297,7 +302,7 @@ def _savings_table(plan: PlanResult) -> dict[str, Any]:
     figures = plan.figures
     assert figures is not None
     rows = [
-        (label, [money(getattr(figures, key).get(year, Decimal(0))) for year in figures.years])
+        (label, [thousands(getattr(figures, key).get(year, Decimal(0))) for year in figures.years])
         for key, label in TOTAL_ROWS
         if key != "delivered_to_date"
     ]
@@ -315,9 +320,10 @@ class _Context:
     labels: _Labels
     region_keys: list[str]
     team_keys: list[str]
+    paths: Mapping[str, str]  # plan file -> as shown (never an absolute temporary path)
 
 
-def _plan(index: int, plan: PlanResult, context: _Context) -> PlanView:
+def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfall | None) -> PlanView:
     from . import html_charts
 
     org = plan.organisation
@@ -334,13 +340,15 @@ def _plan(index: int, plan: PlanResult, context: _Context) -> PlanView:
     region_key = org.region or ""
     team_key = _area_team_code(plan) or ""
     anchor = f"p{index}"
-    name = org.name or plan.file
+    file = context.paths.get(plan.file, plan.file)
+    name = org.name or (f"Plan file {file}" if plan.rating == "error" else file)
     view = PlanView(
         anchor=anchor,
         name=name,
-        code=org.code or "—",
+        code=org.code or digest.code_from_file(plan.file) or "—",
         type=ORG_TYPES.get(org.type or "", org.type or "Not known"),
-        file=plan.file,
+        file=file,
+        years=digest.years_text(plan.figures.years if plan.figures else []),
         region=labels.region(org.region),
         region_index=context.region_keys.index(region_key),
         area_team=labels.team(team_key or None),
@@ -349,34 +357,84 @@ def _plan(index: int, plan: PlanResult, context: _Context) -> PlanView:
         rank=PLAN_RANK.get(plan.rating, 0),
         criteria=cells,
     )
+    if short is not None:
+        view.shortfall = thousands(short.total)
+        view.shortfall_sort = format(short.total, "f")
+    view.red_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "red")
+    view.amber_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "amber")
     view.findings = [_finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings]
-    view.errors = [
-        {"where": where(problem.file or plan.file, problem.line, problem.column), "message": problem.message, "path": problem.path}
-        for problem in plan.errors
-    ]
+    view.errors = []
+    for problem in plan.errors:
+        shown = context.paths.get(problem.file or plan.file, problem.file or plan.file)
+        view.errors.append({"where": where(shown, problem.line, problem.column), "message": problem.message, "path": problem.path})
     tally = {rating: 0 for rating in ("red", "amber", "waived", "green", "n/a")}
     for finding in plan.findings:
         tally[finding.rating] = tally.get(finding.rating, 0) + 1
     view.counts = [(Tag.of(rating), count) for rating, count in tally.items() if count]
-    view.passed = [
-        (Tag.of(rating), group)
-        for rating in ("green", "n/a")
-        if (group := [finding for finding in view.findings if finding.tag.rating == rating])
-    ]
-    view.flagged = [finding for finding in view.findings if finding.tag.rating not in ("green", "n/a")]
-    view.attention = [
-        (Tag.of(rating), [finding.rule for finding in plan.findings if finding.rating == rating])
-        for rating in ("red", "amber")
-        if tally[rating]
-    ]
+    order = {"red": 0, "amber": 1, "waived": 2, "green": 3, "n/a": 4}
+    ranked = sorted(view.findings, key=lambda finding: order.get(finding.tag.rating, 5))
+    view.flagged = [finding for finding in ranked if finding.tag.rating not in ("green", "n/a")]
+    view.passed = [finding for finding in ranked if finding.tag.rating in ("green", "n/a")]
     if plan.figures is not None and plan.figures.years:
-        view.savings_chart = html_charts.savings_chart(plan.figures, anchor, name, money)
+        view.savings_chart = html_charts.savings_chart(plan.figures, anchor, name, _plain)
         view.savings_table = _savings_table(plan)
         delivery = plan.figures.delivery
         if delivery is not None:
-            view.delivery_chart = html_charts.delivery_chart(plan.figures, anchor, name, money)
-            view.delivery = {"as_of": long_date(delivery.as_of), "as_of_iso": delivery.as_of.isoformat(), "year": delivery.year}
+            view.delivery_chart = html_charts.delivery_chart(plan.figures, anchor, name, thousands)
+            figures = (
+                ("Planned to date", delivery.planned_to_date),
+                ("actual to date", delivery.actual_to_date),
+                (f"target {delivery.year}", delivery.target),
+                ("forecast outturn", delivery.forecast_outturn),
+            )
+            view.delivery = {
+                "as_of": long_date(delivery.as_of),
+                "as_of_iso": delivery.as_of.isoformat(),
+                "year": delivery.year,
+                "text": "; ".join(f"{label} £{thousands(value)}k" for label, value in figures) + ".",
+            }
     return view
+
+
+def _needs_action(plan: PlanResult, view: PlanView, context: _Context) -> dict[str, Any]:
+    """One entry of the ranked list: who, how bad, which rules fail and what to do first."""
+    failing = digest.failing(plan, context.rules)
+    first = context.rules.get(failing[0].rule) if failing else None
+    return {
+        "anchor": view.anchor,
+        "name": view.name,
+        "code": view.code,
+        "years": view.years,
+        "tag": view.tag,
+        "shortfall": view.shortfall,
+        "failing": [
+            {
+                "rule": finding.rule,
+                "anchor": context.anchors.get(finding.rule),
+                "title": rule.title if (rule := context.rules.get(finding.rule)) else "",
+                "tag": Tag.of(finding.rating),
+            }
+            for finding in failing
+        ],
+        "step": {"rule": first.id, "text": digest.first_step(first.remediation)} if first else None,
+    }
+
+
+def _shortfall_view(total: digest.Shortfall, plans: int) -> dict[str, Any]:
+    years = sorted(set(total.identified) | set(total.risk_adjusted))
+    return {
+        "plans": plans,
+        "risk_adjusted": digest.millions(total.total),
+        "identified": digest.millions(sum(total.identified.values(), Decimal(0))),
+        "years": years,
+        "rows": [
+            (label, [thousands(amounts.get(year, Decimal(0))) for year in years])
+            for label, amounts in (
+                ("Identified savings short of target", total.identified),
+                ("Risk-adjusted savings short of target", total.risk_adjusted),
+            )
+        ],
+    }
 
 
 def _rollup(groups: list[GroupSummary], kind: str, labels: _Labels) -> list[dict[str, Any]]:
@@ -388,7 +446,7 @@ def _rollup(groups: list[GroupSummary], kind: str, labels: _Labels) -> list[dict
                 "region": labels.region(group.region) if kind == "area_team" else None,
                 "plans": group.plans,
                 "ratings": [group.ratings.get(rating, 0) for rating in ("green", "amber", "red", "error")],
-                "money": [money(_exact_sum(group.totals.get(key, {}).values())) for key, _ in TOTAL_ROWS[:4]],
+                "money": [thousands(_exact_sum(group.totals.get(key, {}).values())) for key, _ in TOTAL_ROWS[:4]],
             }
         )
     return rows
@@ -397,7 +455,7 @@ def _rollup(groups: list[GroupSummary], kind: str, labels: _Labels) -> list[dict
 def _totals(summary: GroupSummary) -> dict[str, Any]:
     years = sorted({year for per_year in summary.totals.values() for year in per_year})
     rows = [
-        (label, [money(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years])
+        (label, [thousands(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years])
         for key, label in TOTAL_ROWS
         if key in summary.totals
     ]
@@ -425,6 +483,19 @@ def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
     }
 
 
+def _ranked(assessment: Assessment, rules: Mapping[str, RuleInfo], shorts: list[digest.Shortfall | None]) -> list[int]:
+    """Worst first: the plans table's, the plans' sections' and the needs-action list's order (ties in file order)."""
+    plans = assessment.plans
+    return sorted(range(len(plans)), key=lambda i: (*digest.severity(plans[i], rules, shorts[i]), i))
+
+
+def worst_first(assessment: Assessment) -> list[PlanResult]:
+    """The assessment's plans in the order the report shows them."""
+    rules = {rule.id: rule for rule in reversed(assessment.rules)}
+    shorts = [digest.shortfall(plan) for plan in assessment.plans]
+    return [assessment.plans[i] for i in _ranked(assessment, rules, shorts)]
+
+
 def build_view(assessment: Assessment) -> dict[str, Any]:
     """Everything the template shows, formatted and in a stable order."""
     from . import html_charts
@@ -447,16 +518,32 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         labels=labels,
         region_keys=region_keys,
         team_keys=team_keys,
+        paths=digest.display_paths(plan.file for plan in assessment.plans),
     )
-    plans = [_plan(index, plan, context) for index, plan in enumerate(assessment.plans, start=1)]
+    shorts = [digest.shortfall(plan) for plan in assessment.plans]
+    ranked = _ranked(assessment, rules, shorts)
+    plans = [_plan(index, assessment.plans[i], context, shorts[i]) for index, i in enumerate(ranked, start=1)]
+    needs_action = [
+        _needs_action(assessment.plans[i], view, context)
+        for i, view in zip(ranked, plans)
+        if assessment.plans[i].rating in ("red", "amber")
+    ]
     summary = assessment.summary
     regions = assessment.portfolio.by_region
+    scope = digest.scope([plan.organisation.region for plan in assessment.plans], {key: labels.region(key) for key in REGIONS})
+    as_of = long_date(assessment.as_of)
     return {
-        "title": "QIPP plan assurance report",
+        "title": f"QIPP plan assurance: {scope}, as of {as_of}",
+        "scope": scope,
+        "needs_action": needs_action,
+        "shortfall": _shortfall_view(digest.shortfall_totals(shorts), sum(1 for item in shorts if item is not None)),
+        "failures": digest.failures_by_rule(assessment.plans, assessment.rules, anchors),
+        "unreadable": [view for view in plans if view.tag.rating == "error"],
+        "many": len(assessment.plans) > MANY_ABOVE,
         "compact": len(assessment.plans) > COMPACT_ABOVE,
         "compact_above": COMPACT_ABOVE,
         "tool": assessment.tool,
-        "as_of": long_date(assessment.as_of),
+        "as_of": as_of,
         "as_of_iso": assessment.as_of.isoformat(),
         "packs": assessment.rule_packs,
         "rating_counts": [(Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")],
