@@ -74,30 +74,61 @@ def test_every_plan_has_a_row_and_a_section_linked_from_it(sample, ordered, doc)
         assert row.attrs["data-r"] == plan.rating
 
 
+ORDER = {"red": 0, "amber": 1, "waived": 2, "green": 3, "n/a": 4}
+LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "n/a": "N/A", "waived": "Waived"}
+
+
+def _flagged_rows(section):
+    return [row for row in section.find_all("tr") if row.find_all("td", class_="msg")]
+
+
+def _folded_items(section):
+    return [item for folded in section.find_all("ul", class_="passed-l") for item in folded.find_all("li")]
+
+
 def test_every_finding_is_in_its_plans_section_with_value_bands_place_and_evidence(sample, ordered, doc):
     for plan, section in zip(ordered, plan_sections(doc)):
-        text = section.text()
-        findings_rows = [row for row in section.find_all("tr") if row.find_all("th", scope="row")]
-        assert len(findings_rows) == len(plan.findings) + (4 if plan.figures else 0)  # + savings table rows
-        for finding in plan.findings:
-            row = next(row for row in findings_rows if row.find_all("th")[0].text().startswith(finding.rule + " "))
+        flagged = [f for f in plan.findings if f.rating in ("red", "amber", "waived")]
+        rows = _flagged_rows(section)
+        assert len(rows) == len(flagged)
+        for finding, row in zip(sorted(flagged, key=lambda f: ORDER[f.rating]), rows):
             row_text = row.text()
-            assert finding.message in row_text
-            assert {"green": "Green", "amber": "Amber", "red": "Red", "n/a": "N/A", "waived": "Waived"}[finding.rating] in row_text
             rule = sample.rule(finding.rule)
+            assert row.find_all("th")[0].text() == f"{finding.rule} {rule.title}"
+            assert finding.message in row_text and LABELS[finding.rating] in row_text
             assert html_report.bands_text(rule) in row_text
             assert html_report.measured(finding.value, rule.unit) in row_text
             if finding.location:
                 assert f"line {finding.location.line}, col {finding.location.column}" in row_text
                 assert finding.location.path in row_text
-            for line in finding.evidence:
+            for line in finding.evidence[: html_report.EVIDENCE_SHOWN]:
                 assert line in row_text
             if finding.rating in ("red", "amber"):  # what to do is on the page, not behind a click
                 assert "What to do: " + rule.remediation in row_text
                 assert not _inside(section, row, "details")
             else:
                 assert rule.remediation not in row_text
-        assert text.count("Back to all plans") == 1
+        # Green and N/A results are listed with their title and message, folded; their evidence is left to the JSON.
+        passed = sorted((f for f in plan.findings if f.rating in ("green", "n/a")), key=lambda f: ORDER[f.rating])
+        items = _folded_items(section)
+        assert [item.text() for item in items] == [f"{LABELS[f.rating]} {f.rule} {sample.rule(f.rule).title}: {f.message}" for f in passed]
+        shown = {line for finding in flagged for line in finding.evidence}
+        for finding in passed:
+            for line in set(finding.evidence) - shown:
+                assert line not in section.text()
+        assert section.text().count("Back to all plans") == 1
+
+
+def test_long_evidence_is_cut_short_with_a_pointer_to_the_json(sample):
+    plan = next(plan for plan in sample.plans if any(f.rating == "red" for f in plan.findings))
+    index = next(i for i, f in enumerate(plan.findings) if f.rating == "red")
+    lines = [f"line {n} of the evidence" for n in range(1, 13)]
+    findings = list(plan.findings)
+    findings[index] = findings[index].model_copy(update={"evidence": lines})
+    changed = sample.model_copy(update={"plans": [plan.model_copy(update={"findings": findings})]})
+    text = parse_html(html_report.render(changed)).by_id("details").text()
+    assert "Evidence (12)" in text and "line 8 of the evidence" in text and "line 9 of the evidence" not in text
+    assert "and 4 more in the JSON assessment" in text
 
 
 def _inside(root, element, tag: str) -> bool:
@@ -107,16 +138,12 @@ def _inside(root, element, tag: str) -> bool:
 
 def test_red_and_amber_findings_come_first_and_green_and_na_are_folded(ordered, doc):
     for plan, section in zip(ordered, plan_sections(doc)):
-        rows = [row for row in section.find_all("tr") if row.find_all("th", scope="row") and row.find_all("td", class_="msg")]
-        shown = [row.find_all("th")[0].text().split(" ")[0] for row in rows]
-        order = {"red": 0, "amber": 1, "waived": 2, "green": 3, "n/a": 4}
-        expected = [f.rule for f in sorted(plan.findings, key=lambda f: order[f.rating])]
-        assert shown == expected
-        folded = section.find_all("details", class_="passed")
-        passed = [f for f in plan.findings if f.rating in ("green", "n/a")]
-        assert bool(folded) == bool(passed)
-        for row, finding in zip(rows, sorted(plan.findings, key=lambda f: order[f.rating])):
-            assert _inside(section, row, "details") == (finding.rating in ("green", "n/a")), finding.rule
+        shown = [row.find_all("th")[0].text().split(" ")[0] for row in _flagged_rows(section)]
+        shown += [item.find_all("a")[0].text() for item in _folded_items(section)]
+        assert shown == [f.rule for f in sorted(plan.findings, key=lambda f: ORDER[f.rating])]
+        assert bool(section.find_all("details", class_="passed")) == any(f.rating in ("green", "n/a") for f in plan.findings)
+        for item in _folded_items(section):
+            assert _inside(section, item, "details")
 
 
 def test_bands_read_as_the_catalogue_writes_them(sample):

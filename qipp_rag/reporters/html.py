@@ -77,6 +77,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 NBSP = "\u00a0"  # keeps "≥ 100 %" on one line
 UNIT_SUFFIX: dict[str, str] = {"percent": NBSP + "%"}
 COMPACT_ABOVE = 250
+EVIDENCE_SHOWN = 8  # lines of a finding's evidence on the page (a national round must open in seconds)
 MANY_ABOVE = 40  # past this many plans, the browser lays out only the plan sections in view
 
 
@@ -194,7 +195,8 @@ class FindingView:
     message: str
     location: str | None  # "line 12, col 5": the file is the plan's own, named at the top of its section
     path: str | None
-    evidence: list[str]
+    evidence: list[str]  # the first EVIDENCE_SHOWN lines; the JSON assessment has them all
+    evidence_count: int
     remediation: str | None
     waiver: dict[str, Any] | None
 
@@ -292,7 +294,8 @@ def _finding(finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str]
         message=finding.message,
         location=f"line {location.line}, col {location.column}" if location else None,
         path=location.path if location and location.path else None,
-        evidence=list(finding.evidence),
+        evidence=list(finding.evidence[:EVIDENCE_SHOWN]),
+        evidence_count=len(finding.evidence),
         remediation=rule.remediation if rule and needs_action else None,
         waiver=waiver,
     )
