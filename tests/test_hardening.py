@@ -253,3 +253,38 @@ def test_item05_a_diff_cannot_forge_a_number_either(tmp_path: Path) -> None:
     assert diffed.returncode == 0, diffed.stderr
     assert "\x00DIFF5" in diffed.stdout or "\\u0000DIFF5" in diffed.stdout
     json.loads(diffed.stdout)
+
+
+# ---------------------------------------------------------------- item 6: the shipped pack is the base
+
+STRICT_SP01 = """pack: a-strict
+rules:
+  - id: SP01
+    title: At least a thousand live schemes
+    criterion: savings_plan
+    measures: count of live schemes
+    unit: count
+    metric: live_scheme_count
+    green: {min: 1000}
+    critical: true
+    rationale: strict
+    remediation: add schemes
+"""
+
+
+@pytest.mark.parametrize("order", ["strict-first", "strict-last"])
+def test_item06_a_users_rule_wins_over_the_shipped_pack_in_any_order(tmp_path: Path, order: str) -> None:
+    _plans(tmp_path / "p")
+    packs = tmp_path / "rp"
+    packs.mkdir()
+    strict, extra = ("a-strict.yaml", "b-extra.yaml") if order == "strict-first" else ("b-strict.yaml", "a-extra.yaml")
+    (packs / strict).write_text(STRICT_SP01)
+    (packs / extra).write_text("pack: extra\nextends: green-criteria\nrules: []\n")
+    result = run_cli("assess", "p", "--rules", "rp", "--format", "json", cwd=tmp_path)
+    data = json.loads(result.stdout)
+    sp01 = next(rule for rule in data["rules"] if rule["id"] == "SP01")
+    assert sp01["pack"] == "a-strict" and sp01["green"] == {"min": 1000, "max": None, "above": None, "below": None}
+    assert data["plans"][0]["rating"] == "red"
+    assert result.returncode == 1
+    assert [pack["name"] for pack in data["rule_packs"]][0] == "green-criteria"  # laid down first, once
+    assert [pack["name"] for pack in data["rule_packs"]].count("green-criteria") == 1

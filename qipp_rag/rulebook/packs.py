@@ -3,9 +3,12 @@
 With no ``--rules``, the shipped ``green-criteria`` pack is in force.  Packs
 given with ``--rules`` (files, or folders of ``*.yaml``/``*.yml`` files,
 each file one pack) replace it; a pack that says ``extends: green-criteria``
-builds on it.  Packs are taken in the order given, and a later pack's rule
-replaces an earlier one's rule of the same id in place, so the rule order
-(and so the order of findings) stays that of the pack that introduced it.
+builds on it: the shipped pack is then laid down once, first, whichever
+pack says so and wherever it comes in the order, so a user's rule always
+wins over the shipped rule of the same id.  Packs are taken in the order
+given (a folder's files in sorted order), and a later pack's rule replaces
+an earlier one's rule of the same id in place, so the rule order (and so
+the order of findings) stays that of the pack that introduced it.
 
 Every pack is read by the same strict loader as plans and validated by the
 models in :mod:`qipp_rag.rulebook.models`; a pack file with any problem is left out
@@ -183,16 +186,20 @@ def load_rulebook(paths: Sequence[str] = ()) -> tuple[Rulebook, list[Problem]]:
                 seen.add(resolved)
                 files.append(file)
 
+    packs: list[tuple[RulePack, str]] = []
     for file in files:
         pack, found = read_pack(file)
         problems += found
-        if pack is None:
-            continue
-        if pack.extends is not None and pack.extends not in combiner.names:
-            base, base_problems = read_shipped_pack()
-            problems += base_problems
-            if base is not None:
-                combiner.add(base, SHIPPED_SOURCE)
+        if pack is not None:
+            packs.append((pack, file))
+    # The shipped pack is the base: laid down once, first, whichever pack asks for it and
+    # in whatever order the packs were read, so that a user's rule always wins over it.
+    if any(pack.extends is not None for pack, _ in packs):
+        base, base_problems = read_shipped_pack()
+        problems += base_problems
+        if base is not None:
+            combiner.add(base, SHIPPED_SOURCE)
+    for pack, file in packs:
         combiner.add(pack, file)
     return combiner.rulebook(), problems
 
