@@ -45,6 +45,9 @@ PATH_OPTIONS = ("rules", "waivers")
 
 LAST_SOURCE: str | None = None
 """The configuration file the latest :func:`load_config` read (None: there was none), for messages."""
+LAST_WARNINGS: list[str] = []
+"""Near misses the latest :func:`find_config` passed over (``[tool.qipp_rag]``, ``.qipp-rag.yml``)."""
+NEAR_YAML_NAMES = (".qipp-rag.yml", ".qipp_rag.yaml", ".qipp_rag.yml", "qipp-rag.yaml", ".qipprag.yaml")
 
 
 # ---------------------------------------------------------------- the model
@@ -113,6 +116,7 @@ KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in ConfigFile.
 
 def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The configuration file in force for ``start`` (a folder, or a file whose folder counts)."""
+    LAST_WARNINGS.clear()
     folder = Path(start).absolute()
     if not folder.is_dir():
         folder = folder.parent
@@ -123,21 +127,36 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
         pyproject = candidate / PYPROJECT
         if pyproject.is_file() and _mentions_tool(pyproject):
             return pyproject
+        for near in NEAR_YAML_NAMES:
+            if (candidate / near).is_file():
+                LAST_WARNINGS.append(f"{_shown(candidate / near)} is not read: the configuration file is named {YAML_NAME}")
     return None
 
 
 def _mentions_tool(pyproject: Path) -> bool:
-    """Whether a pyproject.toml has a [tool.qipp-rag] table (or cannot be read but seems to)."""
+    """Whether a pyproject.toml has a [tool.qipp-rag] table, or seems to but cannot be read (then
+    its problem is reported, never ignored).  A near miss (``[tool.qipp_rag]``) is a warning."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
+        data = pyproject.read_bytes()
+    except OSError:
+        return True  # it may configure us: say why it cannot be read
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return b"qipp" in data.lower()
     try:
         tool = tomllib.loads(text).get("tool")
     except tomllib.TOMLDecodeError:
         # A broken file counts only if it looks like it configures us; then its error is reported.
         return TOOL_KEY in text
-    return isinstance(tool, dict) and TOOL_KEY in tool
+    if not isinstance(tool, dict):
+        return False
+    if TOOL_KEY in tool:
+        return True
+    for key in tool:
+        if str(key).lower().replace("_", "").replace("-", "").replace(" ", "") == "qipprag":
+            LAST_WARNINGS.append(f"{_shown(pyproject)}: [tool.{key}] is not read; the table is [tool.{TOOL_KEY}]")
+    return False
 
 
 # ---------------------------------------------------------------- reading it
@@ -219,8 +238,10 @@ def suggest(key: str) -> str | None:
 def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
     try:
         text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(message="pyproject.toml is not UTF-8 text", line=1, column=1, file=shown)]
+    except UnicodeDecodeError as error:
+        line = file.read_bytes()[: error.start].count(b"\n") + 1
+        message = "pyproject.toml is not UTF-8 text (saved as Latin-1 or Windows-1252?); save it as UTF-8"
+        return None, [Problem(message=message, line=line, column=1, file=shown)]
     except OSError as error:
         return None, [Problem(message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown)]
     try:

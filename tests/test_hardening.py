@@ -288,3 +288,29 @@ def test_item06_a_users_rule_wins_over_the_shipped_pack_in_any_order(tmp_path: P
     assert result.returncode == 1
     assert [pack["name"] for pack in data["rule_packs"]][0] == "green-criteria"  # laid down first, once
     assert [pack["name"] for pack in data["rule_packs"]].count("green-criteria") == 1
+
+
+# ---------------------------------------------------------------- item 7: configuration problems
+
+
+def test_item07_a_latin1_pyproject_is_an_input_error_not_ignored(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    (tmp_path / "pyproject.toml").write_bytes("# caf\xe9\n[tool.qipp-rag]\nfail-on = 'never'\n".encode("latin-1"))
+    result = run_cli("assess", "p", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not UTF-8" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("table", ["qipp_rag", "qipprag", "QIPP-RAG"])
+def test_item07_a_misspelt_table_is_a_warning_naming_the_right_one(tmp_path: Path, table: str) -> None:
+    _plans(tmp_path / "p")
+    (tmp_path / "pyproject.toml").write_text(f"[tool.{table}]\nfail-on = 'never'\n")
+    result = run_cli("assess", "p", cwd=tmp_path)
+    assert f"[tool.{table}] is not read; the table is [tool.qipp-rag]" in result.stderr
+
+
+def test_item07_a_misnamed_yaml_config_is_a_warning(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    (tmp_path / ".qipp-rag.yml").write_text("fail-on: never\n")
+    result = run_cli("assess", "p", cwd=tmp_path)
+    assert "is not read: the configuration file is named .qipp-rag.yaml" in result.stderr

@@ -117,7 +117,12 @@ def _from_config() -> tuple[dict[str, Any], list[Problem]]:
 
     from ..config import load_config
 
+    from .. import config
+    from ..reporters.text import visible
+
     values, problems = load_config(os.getcwd())
+    for warning in config.LAST_WARNINGS:
+        typer.echo(f"qipp-rag: warning: {visible(warning)}", err=True)
     return {str(key).replace("_", "-"): value for key, value in (values or {}).items()}, list(problems)
 
 
@@ -215,6 +220,7 @@ def _check_report_paths(reports: list[tuple[str, str]]) -> None:
 def _input_files(settings: Settings) -> list[str]:
     """Every file the run reads: plans, rule packs, the waivers file and the configuration file."""
     from .. import config
+    from ..reporters.text import visible
     from ..load.discovery import discover
     from ..rulebook.packs import pack_files
 
