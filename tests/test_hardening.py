@@ -314,3 +314,32 @@ def test_item07_a_misnamed_yaml_config_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / ".qipp-rag.yml").write_text("fail-on: never\n")
     result = run_cli("assess", "p", cwd=tmp_path)
     assert "is not read: the configuration file is named .qipp-rag.yaml" in result.stderr
+
+
+# ---------------------------------------------------------------- item 8: financial years within range
+
+
+def _with_period(first: int) -> str:
+    text = VALID.read_text(encoding="utf-8")
+    years = [f"{year:04d}/{(year + 1) % 100:02d}" for year in range(first, first + 3)]
+    for old, new in zip(["2014/15", "2015/16", "2016/17"], years):
+        text = text.replace(old, new)
+    return text
+
+
+def test_item08_year_0000_is_invalid_in_validate_and_assess_alike(tmp_path: Path) -> None:
+    _plans(tmp_path / "p", text=_with_period(0))
+    validated = run_cli("validate", "p", cwd=tmp_path)
+    assessed = run_cli("assess", "p", "--format", "json", cwd=tmp_path)
+    assert validated.returncode == 2 and "2000/01 to 2099/00" in validated.stdout
+    assert assessed.returncode == 2, assessed.stderr
+    assert json.loads(assessed.stdout)["plans"][0]["rating"] == "error"
+
+
+def test_item08_init_period_within_range(tmp_path: Path) -> None:
+    for period in ("0000/01", "2098/99", "1999/00"):
+        result = run_cli("init", "03Q", "--period", period, "-o", "x.yaml", cwd=tmp_path)
+        assert result.returncode == 2, (period, result.stderr)
+        assert not (tmp_path / "x.yaml").exists()
+    assert run_cli("init", "03Q", "--period", "2097/98", "-o", "x.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("validate", "x.yaml", cwd=tmp_path).returncode == 0

@@ -126,6 +126,9 @@ def organisation(code: str, *, name: str | None = None, org_type: str | None = N
 # ---------------------------------------------------------------- the years
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the plan format's financial years: 2000/01 to 2099/00
+
+
 def financial_year_containing(day: dt.date) -> str:
     """``2014/15`` for any day from 2014-04-01 to 2015-03-31."""
     start = day.year if day.month >= 4 else day.year - 1
@@ -139,6 +142,8 @@ def plan_years(first: str | None, today: dt.date | None = None) -> list[str]:
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise InitError(f"--period {first!r} is not a financial year written YYYY/YY with consecutive years, such as 2014/15")
     start = int(match.group(1))
+    if not FIRST_YEAR <= start <= LAST_YEAR - YEARS + 1:
+        raise InitError(f"--period {first!r}: plan years run from 2000/01 to 2099/00, so the first year is 2000/01 to {LAST_YEAR - YEARS + 1}/{(LAST_YEAR - YEARS + 2) % 100:02d}")
     return [f"{year}/{(year + 1) % 100:02d}" for year in range(start, start + YEARS)]
 
 

@@ -95,7 +95,7 @@ def _number(value: object) -> Decimal:
     return _exact_number(value, "a number")
 
 
-_FY_RE = re.compile(r"(\d{4})/(\d{2})")
+_FY_RE = re.compile(r"(20\d{2})/(\d{2})")  # 2000/01 to 2099/00: dates in every such year exist
 
 
 def _financial_year(value: object) -> str:
@@ -103,7 +103,7 @@ def _financial_year(value: object) -> str:
         match = _FY_RE.fullmatch(value)
         if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
             return value
-    _fail("financial_year", "a financial year is written YYYY/YY with consecutive years, such as 2014/15; got {got}", got=describe(value))
+    _fail("financial_year", "a financial year is written YYYY/YY with consecutive years from 2000/01 to 2099/00, such as 2014/15; got {got}", got=describe(value))
 
 
 def _date(value: object) -> dt.date:
@@ -144,7 +144,7 @@ Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "
 OrgCode = Annotated[str, PlainValidator(_org_code), WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{3,6}$"})]
 Money = Annotated[Decimal, PlainValidator(_money), PlainSerializer(_as_number), WithJsonSchema(_decimal_schema(0))]
 Number = Annotated[Decimal, PlainValidator(_number), PlainSerializer(_as_number), WithJsonSchema(_decimal_schema(None))]
-FinancialYear = Annotated[str, PlainValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^\d{4}/\d{2}$"})]
+FinancialYear = Annotated[str, PlainValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^20\d{2}/\d{2}$"})]
 Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.isoformat()), WithJsonSchema({"type": "string", "format": "date"})]
 Flag = Annotated[bool, PlainValidator(_bool), WithJsonSchema({"type": "boolean"})]
 Score = Annotated[int, PlainValidator(_score), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})]
