@@ -367,6 +367,9 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
         chosen, _ = select_rules(rulebook.rules, options.only, options.skip)
     else:
         chosen = _select(rulebook, options)
+    if not chosen and not pack_problems:  # nothing in force would rate every plan green: never a pass
+        why = "the rule packs hold no rules" if not rulebook.rules else "--only/--skip (or `only`/`skip` in the configuration file) leave none"
+        raise OptionError(f"no rule is in force: {why}; `qipp-rag rules` lists the rules")
 
     waivers: list[Waiver] = []
     if options.waivers is not None:

@@ -343,3 +343,70 @@ def test_item08_init_period_within_range(tmp_path: Path) -> None:
         assert not (tmp_path / "x.yaml").exists()
     assert run_cli("init", "03Q", "--period", "2097/98", "-o", "x.yaml", cwd=tmp_path).returncode == 0
     assert run_cli("validate", "x.yaml", cwd=tmp_path).returncode == 0
+
+
+# ---------------------------------------------------------------- items 9 and 15: packs
+
+
+def _pack_with(tmp_path: Path, metric: str, params: str, band: str = "{min: 1}", head: str = "pack: hostile\n") -> Path:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        f"{head}rules:\n  - id: X01\n    title: t\n    criterion: governance\n    measures: m\n    unit: percent\n"
+        f"    metric: {metric}\n    params:\n{params}    green: {band}\n    rationale: r\n    remediation: r\n"
+    )
+    return pack
+
+
+@pytest.mark.parametrize(
+    ("metric", "params", "band", "line", "says"),
+    [
+        ("field_present", "      path: 'governance.²'\n", "{min: 1}", 10, "not a key of governance"),
+        ("share_of_value_with", "      field: lead\n      min_saving: 1e5000\n", "{min: 1}", 11, "min_saving"),
+        ("unmitigated_high_risks", "      min_score: 1e999999999\n", "{min: 1}", 10, "min_score"),
+        ("unmitigated_high_risks", "      min_score: 100000000000000000000\n", "{min: 1}", 10, "below 10^13"),
+        ("live_scheme_count", "      {}\n", "{max: 1e999999999}", 11, "below 10^13"),
+        ("live_scheme_count", "      {}\n", "{max: 1.0000000000000000000000000000000001}", 11, "at most 30 digits"),
+    ],
+)
+def test_item09_pack_numbers_and_parameters_are_bounded_and_checked_at_load(
+    tmp_path: Path, metric: str, params: str, band: str, line: int, says: str
+) -> None:
+    _plans(tmp_path / "p")
+    _pack_with(tmp_path, metric, params, band)
+    result = run_cli("assess", "p", "--rules", "pack.yaml", "--format", "json", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2, result.stderr
+    errors = json.loads(result.stdout)["errors"]
+    assert any(error["line"] == line and says in error["message"] for error in errors), errors
+    assert len(result.stdout) < 200_000
+
+
+def test_item15_an_unknown_parameter_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    _pack_with(tmp_path, "unmitigated_high_risks", "      minscore: 1\n")
+    result = run_cli("assess", "p", "--rules", "pack.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown parameter `minscore`" in result.stdout and "did you mean `min_score`?" in result.stdout
+
+
+def test_item15_an_unknown_pack_version_is_refused(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    (tmp_path / "pack.yaml").write_text("pack: later\nversion: 2\nextends: green-criteria\nrules: []\n")
+    result = run_cli("assess", "p", "--rules", "pack.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "reads rule pack version 1, not 2" in result.stdout
+
+
+@pytest.mark.parametrize("how", ["skip-option", "skip-config", "empty-pack"])
+def test_item15_no_rule_in_force_is_exit_2(tmp_path: Path, how: str) -> None:
+    _plans(tmp_path / "p")
+    args = ["assess", "p"]
+    if how == "skip-option":
+        args += ["--skip", "*"]
+    elif how == "skip-config":
+        (tmp_path / ".qipp-rag.yaml").write_text("skip: ['*']\n")
+    else:
+        (tmp_path / "pack.yaml").write_text("pack: empty\nrules: []\n")
+        args += ["--rules", "pack.yaml"]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no rule is in force" in result.stderr

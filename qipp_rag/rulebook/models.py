@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextvars
 import difflib
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, PlainValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..results import Band
 
@@ -31,6 +31,26 @@ DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
 }
 
 
+def _pack_number(value: Decimal) -> Decimal:
+    from .params import bounded_number
+
+    return bounded_number(value)
+
+
+PackNumber = Annotated[Decimal, AfterValidator(_pack_number)]
+"""A number in a pack: finite, below 10^13, at most 30 digits."""
+
+
+PACK_VERSIONS = (1,)
+
+
+def _pack_version(value: object) -> int:
+    if isinstance(value, bool) or value not in PACK_VERSIONS:
+        known = ", ".join(str(version) for version in PACK_VERSIONS)
+        raise ValueError(f"this qipp-rag reads rule pack version {known}, not {value!r}; upgrade qipp-rag or fix `version`")
+    return int(value)  # type: ignore[call-overload]
+
+
 class PackModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -42,10 +62,10 @@ class BandSpec(PackModel):
     ``above`` and ``below`` exclude it (its ">" and "<").
     """
 
-    min: Decimal | None = None
-    max: Decimal | None = None
-    above: Decimal | None = None
-    below: Decimal | None = None
+    min: PackNumber | None = None
+    max: PackNumber | None = None
+    above: PackNumber | None = None
+    below: PackNumber | None = None
 
     @model_validator(mode="after")
     def _well_formed(self) -> "BandSpec":
@@ -136,8 +156,10 @@ class RuleSpec(PackModel):
         use; the pack is then refused here, at ``params``, instead of the rule measuring
         every plan as n/a."""
         from .measure import PLAN_METRICS, PORTFOLIO_METRICS
+        from .params import check_params
 
         name = info.data.get("metric")
+        check_params(name if isinstance(name, str) else None, params)  # bounds, unknown names, each value
         metric = PLAN_METRICS.get(name) or PORTFOLIO_METRICS.get(name) if isinstance(name, str) else None
         check = getattr(metric, "check_params", None)
         if check is not None:
@@ -166,10 +188,10 @@ class RulePack(PackModel):
     """One rule pack file."""
 
     pack: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-    version: int = 1
+    version: Annotated[int, PlainValidator(_pack_version)] = 1  # a later format is refused, not half-understood
     description: str = ""
     extends: Literal["green-criteria"] | None = None  # build on the shipped pack
-    stage_factors: dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], Decimal] | None = None
+    stage_factors: dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], PackNumber] | None = None
     rules: list[RuleSpec] = Field(default_factory=list)
 
     @model_validator(mode="wrap")
