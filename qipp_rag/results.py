@@ -226,7 +226,7 @@ class ToolInfo(Record):
 
 class Assessment(Record):
     tool: ToolInfo
-    format: int = JSON_FORMAT
+    format: Literal[1] = JSON_FORMAT  # a format this tool does not know is refused, not half-read
     as_of: dt.date
     rule_packs: list[RulePackInfo]
     rules: list[RuleInfo]
@@ -290,10 +290,51 @@ def to_json(assessment: Assessment) -> str:
     return "".join((before, '\n  "plans": [\n', plans, "\n  ],\n", after, "\n"))
 
 
+MAX_JSON_DIGITS = 20  # an integer in a saved assessment (a count, a line) has at most this many digits
+MAX_JSON_MAGNITUDE = 17  # a number in a saved assessment lies below 10^18 (£000 or a measurement)
+# An escaped UTF-16 surrogate; :func:`_lone_surrogates` then checks they come in pairs.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_JSON_DIGITS:
+        raise ValueError(f"an integer of {len(text)} digits is not one an assessment holds")
+    return int(text)
+
+
+def _json_number(text: str) -> Decimal:
+    number = Decimal(text)
+    if number and (number.adjusted() > MAX_JSON_MAGNITUDE or len(number.as_tuple().digits) > 40):
+        raise ValueError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is larger or longer than any an assessment holds")
+    return number
+
+
+def _json_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a number an assessment holds")
+
+
+def _lone_surrogates(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_lone_surrogates(key) or _lone_surrogates(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogates(item) for item in value)
+    return False
+
+
 def from_json(text: str | bytes) -> Assessment:
     """Read a saved assessment back; numbers come back as exact Decimals.
 
-    Raises ``ValueError`` (json or pydantic) on a document that is not one.
+    The file is untrusted: integers and numbers are bounded, NaN and
+    Infinity refused, text must be Unicode (no lone surrogate such as
+    ``"\\ud800"``), and the whole is validated by the model (an unknown
+    ``format`` is refused).  Raises ``ValueError`` (json, pydantic or these
+    checks) on a document that is not one, and ``RecursionError`` on one
+    nested too deeply.
     """
-    data = json.loads(text, parse_float=Decimal)
+    data = json.loads(text, parse_float=_json_number, parse_int=_json_int, parse_constant=_json_constant)
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if _ESCAPED_SURROGATE.search(raw) and _lone_surrogates(data):
+        raise ValueError("the text holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character")
     return Assessment.model_validate(data)

@@ -410,3 +410,63 @@ def test_item15_no_rule_in_force_is_exit_2(tmp_path: Path, how: str) -> None:
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert "no rule is in force" in result.stderr
+
+
+# ---------------------------------------------------------------- item 10: report and diff read hostile JSON
+
+
+@pytest.fixture
+def saved_pair(tmp_path: Path) -> Path:
+    _plans(tmp_path / "p", text=RED.read_text(encoding="utf-8"))
+    assert run_cli("assess", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 1
+    return tmp_path
+
+
+def _hostile(saved: Path, how: str) -> str:
+    text = (saved / "a.json").read_text()
+    data = json.loads(text)
+    if how == "nested":
+        return "[" * 100_000 + "]" * 100_000
+    if how == "long-integer":
+        return text.replace('"format": 1', '"format": ' + "9" * 5000, 1)
+    if how == "finding-1e30":
+        finding = next(f for f in data["plans"][0]["findings"] if f["value"] is not None)
+        finding["value"] = "VALUE"
+        return json.dumps(data).replace('"VALUE"', "1e30")
+    if how == "rule-1e999":
+        data["rules"][0]["green"]["min"] = "VALUE"
+        return json.dumps(data).replace('"VALUE"', "1e999")
+    if how == "format-99":
+        data["format"] = 99
+        return json.dumps(data)
+    if how == "nan":
+        return json.dumps(data).replace('"format": 1', '"format": NaN', 1)
+    if how == "lone-surrogate":
+        data["plans"][0]["organisation"]["name"] = "SURROGATE"
+        return json.dumps(data).replace("SURROGATE", "\\ud800")
+    raise AssertionError(how)
+
+
+HOSTILE_JSON = ["nested", "long-integer", "finding-1e30", "rule-1e999", "format-99", "nan", "lone-surrogate"]
+
+
+REPORT_CASES = [(how, "table") for how in HOSTILE_JSON] + [
+    (how, output_format) for how in ("finding-1e30", "format-99") for output_format in ("json", "csv", "junit", "sarif")
+]
+
+
+@pytest.mark.parametrize(("how", "output_format"), REPORT_CASES)
+def test_item10_report_refuses_hostile_json_with_exit_2(saved_pair: Path, how: str, output_format: str) -> None:
+    (saved_pair / "bad.json").write_text(_hostile(saved_pair, how))
+    result = run_cli("report", "bad.json", "--format", output_format, cwd=saved_pair)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("qipp-rag report: bad.json") and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("how", HOSTILE_JSON)
+def test_item10_diff_refuses_hostile_json_with_exit_2(saved_pair: Path, how: str) -> None:
+    (saved_pair / "bad.json").write_text(_hostile(saved_pair, how))
+    for args in (["a.json", "bad.json"], ["bad.json", "a.json"]):
+        result = run_cli("diff", *args, "--format", "json", cwd=saved_pair)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("qipp-rag diff: ") and "internal error" not in result.stderr

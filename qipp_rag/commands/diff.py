@@ -23,6 +23,8 @@ def register(app: typer.Typer) -> None:
 
 def read_assessment(path: str):  # -> tuple[Assessment | None, str | None]
     """The assessment saved at ``path``, or a one-line reason it cannot be read."""
+    import json
+
     from pydantic import ValidationError
 
     from ..results import from_json
@@ -42,8 +44,10 @@ def read_assessment(path: str):  # -> tuple[Assessment | None, str | None]
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
         return None, f"{path} is not a qipp-rag JSON assessment: at {where}: {first['msg']} ({error.error_count()} problem{'s' if error.error_count() != 1 else ''})"
-    except ValueError as error:  # json.JSONDecodeError
+    except json.JSONDecodeError as error:
         return None, f"{path} is not valid JSON: {error}"
+    except ValueError as error:  # a number out of bounds, NaN, a lone surrogate
+        return None, f"{path} is not a qipp-rag JSON assessment: {error}"
     except RecursionError:
         return None, f"{path} is nested too deeply to be an assessment"
 

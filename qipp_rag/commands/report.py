@@ -58,11 +58,15 @@ def read_assessment(file: str):  # -> tuple[Assessment | None, str | None]
         return None, f"{file}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
     except UnicodeDecodeError:
         return None, f"{file}: not UTF-8 text, so not a saved assessment"
+    except RecursionError:
+        return None, f"{file}: nested too deeply to be a saved assessment"
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
         more = f" (and {error.error_count() - 1} more problems)" if error.error_count() > 1 else ""
         return None, f"{file}: not a qipp-rag assessment: at {where}: {first['msg']}{more}"
+    except ValueError as error:  # a number out of bounds, NaN, a lone surrogate
+        return None, f"{file}: not a qipp-rag assessment: {error}"
 
 
 def run(results: str, output_format: str, output: str | None, group_by: str | None, fail_on: str, no_color: bool) -> int:
