@@ -222,7 +222,9 @@ def render_table(diff: AssessmentDiff) -> str:
 
 
 def _md(text: str) -> str:
-    return " ".join(text.translate(_MARKDOWN_ENTITIES).split())
+    from .reporters.text import visible
+
+    return " ".join(visible(text).translate(_MARKDOWN_ENTITIES).split())
 
 
 _MARKDOWN_ENTITIES = str.maketrans({char: f"&#{ord(char)};" for char in "&<>|\\`*_[]@#~!"})
@@ -308,4 +310,6 @@ RENDERERS = {"table": render_table, "markdown": render_markdown, "json": render_
 
 def _one_line(text: str) -> str:
     """Plan text in the plain table: control characters and line breaks cannot reshape the output."""
-    return "".join(char if char.isprintable() or char == " " else " " for char in text)
+    from .reporters.text import visible
+
+    return visible(text)

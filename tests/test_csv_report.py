@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ci_fixtures import assessment, finding, green_plan, hostile_assessment, mixed_assessment, organisation, plan
 from qipp_rag.reporters.csv_report import BOM, COLUMNS, render, safe_cell
+from qipp_rag.reporters.text import visible
 from qipp_rag.results import Problem, from_json, to_json
 
 
@@ -79,17 +80,17 @@ def test_formula_cells_are_defused_but_numbers_are_not():
     assert first["organisation_name"].startswith("'=HYPERLINK(")
     assert first["value"] == "-12.50"
     messages = [row["message"] for row in found]
-    assert "'+cmd|' /C calc'!A0\x07 bell \x1b[31m escape \x00 nul" in messages
+    assert "'+cmd|' /C calc'!A0\\x07 bell \\x1b[31m escape \\x00 nul" in messages  # control characters shown as escapes
     assert "'@SUM(1+1) | pipe `tick` *star* #hash" in messages
     assert "'-2+3" in messages
     waived = next(row for row in found if row["rating"] == "waived")
-    assert waived["waiver_reason"] == "'\tTab-led reason, with = sign"
+    assert waived["waiver_reason"] == "\\tTab-led reason, with = sign"  # a tab shown as an escape starts no formula
     assert waived["waiver_approved_by"] == "'=evil()"
-    # multi-line text survives quoting intact
-    assert 'line one, with: colon and 50%\r\nline two <b>&amp;</b> "quoted" ]]>' in messages
+    # multi-line text is one line, its breaks shown as escapes (a CSV row is one line in a CI log)
+    assert 'line one, with: colon and 50%\\r\\nline two <b>&amp;</b> "quoted" ]]>' in messages
 
 
-@pytest.mark.parametrize(("cell", "safe"), [("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-5", "-5"), ("-12.50", "-12.50"), ("-1e5", "'-1e5"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b"), ("", "")])
+@pytest.mark.parametrize(("cell", "safe"), [("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-5", "-5"), ("-12.50", "-12.50"), ("-1e5", "'-1e5"), ("@x", "'@x"), ("\tx", "\\tx"), ("\rx", "\\rx"), ("a=b", "a=b"), ("", "")])
 def test_safe_cell(cell, safe):
     assert safe_cell(cell) == safe
 
@@ -98,8 +99,10 @@ def test_safe_cell(cell, safe):
 def test_any_message_parses_back_and_never_starts_a_formula(message):
     one = plan("plans/x.yaml", organisation("02N", "NHS X CCG"), "red", [finding("SP02", "red", "50", message)])
     [row] = rows(assessment([one]))
-    assert row["message"] in (message, "'" + message)
-    assert not row["message"].startswith(("=", "+", "@", "\t", "\r")) or row["message"] == message == ""
+    shown = visible(message)  # line breaks and control characters shown as escapes
+    assert row["message"] in (shown, "'" + shown)
+    assert "\n" not in row["message"] and "\r" not in row["message"]
+    assert not row["message"].startswith(("=", "+", "@", "\t", "\r")) or row["message"] == shown == ""
 
 
 def test_deterministic_and_the_same_from_saved_json():

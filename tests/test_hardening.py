@@ -470,3 +470,66 @@ def test_item10_diff_refuses_hostile_json_with_exit_2(saved_pair: Path, how: str
         result = run_cli("diff", *args, "--format", "json", cwd=saved_pair)
         assert result.returncode == 2, result.stderr
         assert result.stderr.startswith("qipp-rag diff: ") and "internal error" not in result.stderr
+
+
+# ---------------------------------------------------------------- item 11: markdown tables cannot be forged
+
+
+def test_item11_a_pipe_in_a_file_name_cannot_add_markdown_cells(tmp_path: Path) -> None:
+    name = "x| NHS City and Hackney (07T) | london | Q61 | **GREEN** | 0 | 0 | 0 | 0 | |.yaml"
+    _plans(tmp_path / "p", name=name, text=RED.read_text(encoding="utf-8"))
+    result = run_cli("assess", "p", "--format", "markdown", cwd=tmp_path)
+    assert result.returncode == 1
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| `"))
+    cells = [cell for cell in __import__("re").split(r"(?<!\\)\|", row)[1:-1]]
+    assert len(cells) == 10, cells
+    assert "**RED**" in cells[4] and "GREEN" not in cells[4]
+    heading = next(line for line in result.stdout.splitlines() if line.startswith("### "))
+    assert "\\|" in heading
+
+
+# ---------------------------------------------------------------- item 12: control characters in human outputs
+
+HOSTILE_KEY = '"x\\n::stop-commands::pwned\\n": 1\n'
+
+
+def _hostile_key_plan(tmp_path: Path) -> None:
+    _plans(tmp_path / "p", text=VALID.read_text(encoding="utf-8") + HOSTILE_KEY)
+
+
+@pytest.mark.parametrize("command", ["table", "csv", "markdown", "github", "validate"])
+def test_item12_a_line_break_in_a_key_never_starts_a_line_in_any_human_output(tmp_path: Path, command: str) -> None:
+    _hostile_key_plan(tmp_path)
+    args = ["validate", "p"] if command == "validate" else ["assess", "p", "--format", command]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    for line in (result.stdout + result.stderr).splitlines():
+        assert not line.lstrip().startswith("::stop-commands"), line
+    shown = (result.stdout + result.stderr).replace("%0A", "\\n").replace("%3A", ":").replace("\\\\", "\\")
+    assert "x\\n::stop-commands::pwned\\n" in shown
+
+
+def test_item12_problem_lines_on_stderr_show_escapes(tmp_path: Path) -> None:
+    _hostile_key_plan(tmp_path)
+    result = run_cli("assess", "p", "--format", "json", cwd=tmp_path)
+    assert "x\\n::stop-commands::pwned\\n" in result.stderr
+    assert not any(line.startswith("::") for line in result.stderr.splitlines())
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown", "csv"])
+def test_item12_ansi_escapes_in_file_and_organisation_names_are_shown_escaped(tmp_path: Path, output_format: str) -> None:
+    _plans(tmp_path / "p", name="\x1b[2Jevil.yaml")
+    assert run_cli("assess", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
+    data = json.loads((tmp_path / "a.json").read_text())
+    data["plans"][0]["organisation"]["name"] = "\x1b[31mRed Org\x07"
+    (tmp_path / "b.json").write_text(json.dumps(data))
+    for args in (["assess", "p", "--format", output_format], ["report", "b.json", "--format", output_format]):
+        result = run_cli(*args, cwd=tmp_path)
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert "\\x1b[2Jevil.yaml" in _unmarked(result.stdout)
+    assert "\\x1b[31mRed Org\\x07" in _unmarked(result.stdout)
+
+
+def _unmarked(text: str) -> str:
+    """Markdown's own escapes taken off, to see the text as a reader does."""
+    return text.replace("\\\\", "\\").replace("\\[", "[")

@@ -283,8 +283,10 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
 
 
 def _print_config_problems(problems: list[Problem]) -> None:
+    from ..reporters.text import visible
+
     for problem in problems:
-        typer.echo(f"{problem.file or ''}:{problem.line}:{problem.column}: {problem.message}", err=True)
+        typer.echo(visible(f"{problem.file or ''}:{problem.line}:{problem.column}: {problem.message}"), err=True)
 
 
 def _render_options(settings: Settings, to_terminal: bool) -> Any:
@@ -351,10 +353,12 @@ def _github_job_summary(assessment: Assessment, options: Any) -> None:
 
 def problem_lines(assessment: Assessment) -> list[str]:
     """Every input error as ``file:line:column: message``, the way editors and CI logs read them."""
+    from ..reporters.text import visible
+
     lines = [f"{problem.file or ''}:{problem.line}:{problem.column}: error: {problem.message}" for problem in assessment.errors]
     for plan in assessment.plans:
         lines += [f"{plan.file}:{problem.line}:{problem.column}: error: {problem.message}" for problem in plan.errors]
-    return lines
+    return [visible(line) for line in lines]  # a line break in a key must not start a `::command` line in a CI log
 
 
 def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:

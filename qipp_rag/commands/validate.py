@@ -110,6 +110,8 @@ def summary_line(outcomes: Sequence[FileOutcome]) -> str:
 
 
 def to_text(outcomes: Sequence[FileOutcome], quiet: bool = False) -> str:
+    from ..reporters.text import visible
+
     lines: list[str] = []
     for outcome in outcomes:
         if outcome.valid:
@@ -117,7 +119,7 @@ def to_text(outcomes: Sequence[FileOutcome], quiet: bool = False) -> str:
                 lines.append(f"{outcome.file}: valid")
             continue
         lines.extend(f"{where(outcome.file, problem)}: {problem.message}" for problem in outcome.errors)
-    return "".join(line + "\n" for line in lines)
+    return "".join(visible(line) + "\n" for line in lines)  # a line break in a key cannot start a line
 
 
 def to_table(outcomes: Sequence[FileOutcome], quiet: bool = False, color: bool = True, width: int | None = None) -> str:
@@ -128,6 +130,8 @@ def to_table(outcomes: Sequence[FileOutcome], quiet: bool = False, color: bool =
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from ..reporters.text import visible
 
     stream = io.StringIO()
     console = Console(
@@ -149,15 +153,15 @@ def to_table(outcomes: Sequence[FileOutcome], quiet: bool = False, color: bool =
     for outcome in outcomes:
         if outcome.valid:
             if not quiet:
-                table.add_row(Text(outcome.file), Text("valid", style="green" if color else ""), Text(""), Text(""))
+                table.add_row(Text(visible(outcome.file)), Text("valid", style="green" if color else ""), Text(""), Text(""))
             continue
         for index, problem in enumerate(outcome.errors):
             position = f"{problem.line}:{problem.column}" if problem.line else ""
             table.add_row(
-                Text(outcome.file if index == 0 else ""),
+                Text(visible(outcome.file) if index == 0 else ""),
                 Text("INVALID" if index == 0 else "", style="bold red" if color else ""),
                 Text(position),
-                Text(problem.message),
+                Text(visible(problem.message)),
             )
     if table.row_count:
         console.print(table)

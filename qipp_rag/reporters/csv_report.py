@@ -24,6 +24,7 @@ import re
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
+from .text import visible
 
 BOM = "\ufeff"
 COLUMNS: tuple[str, ...] = (
@@ -74,7 +75,9 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
 
 def safe_cell(text: str) -> str:
-    """A cell no spreadsheet will evaluate: formula-like text gets a leading apostrophe."""
+    """A cell no spreadsheet will evaluate (formula-like text gets a leading apostrophe), on one line:
+    line breaks and control characters (an ANSI escape in a name) are shown as escapes."""
+    text = visible(text)
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text

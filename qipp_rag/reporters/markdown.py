@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ..results import TOTAL_KEYS, Assessment, PlanResult
 from . import RenderOptions
+from .text import visible
 from .table import CRITERIA, LABELS, ROLLUP_HEADERS, amount, counts_line, organisation_label, rollup_rows, shown_value
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; nothing in a cell starts a line
@@ -28,10 +29,17 @@ TOTAL_TITLES = {
 
 
 def escape(text: str) -> str:
-    """Plain text safe in a Markdown table cell: markup characters escaped, HTML neutralised, one line."""
-    text = " ".join(str(text).split())
+    """Plain text safe in a Markdown table cell: markup characters escaped, HTML neutralised, one line,
+    control characters and line breaks shown as escapes."""
+    text = " ".join(visible(str(text)).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def code(text: str) -> str:
+    """Text as a code span that is safe in a table cell: ``|`` still splits a cell inside a code span
+    in GitHub's tables, so it is escaped; backticks cannot close the span; controls are shown escaped."""
+    return "`" + " ".join(visible(text).replace("`", "'").split()).replace("|", "\\|") + "`"
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
@@ -68,7 +76,7 @@ def _plans(assessment: Assessment) -> list[str]:
         counts = Counter(finding.rating for finding in plan.findings)
         org = plan.organisation
         rows.append([
-            f"`{plan.file.replace('`', '')}`",
+            code(plan.file),
             escape(organisation_label(plan)),
             escape(org.region or ""),
             escape(org.area_team or (org.code if org.type == "area_team" else "") or ""),
@@ -83,12 +91,11 @@ def _where(finding) -> str:  # noqa: ANN001 - a Finding
     location = finding.location
     if location is None:
         return ""
-    path = location.path.replace("`", "")
-    return f"line {location.line}, `{path}`" if path else f"line {location.line}"
+    return f"line {location.line}, {code(location.path)}" if location.path else f"line {location.line}"
 
 
 def _plan_details(plan: PlanResult, rules: dict) -> list[str]:
-    lines = [f"### `{plan.file.replace('`', '')}`: {escape(organisation_label(plan))}, {_badge(plan.rating)}", ""]
+    lines = [f"### {code(plan.file)}: {escape(organisation_label(plan))}, {_badge(plan.rating)}", ""]
     if plan.errors:
         rows = [[str(problem.line), str(problem.column), escape(problem.path), escape(problem.message)] for problem in plan.errors]
         return lines + ["The file could not be assessed:", ""] + _table(["Line", "Column", "Path", "Problem"], rows, right=[0, 1]) + [""]

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..results import Assessment, Finding, GroupSummary, PlanResult, Problem, round_value
 from . import RenderOptions
+from .text import visible
 
 CRITERIA: dict[str, str] = {
     "savings_plan": "Savings plan",
@@ -62,15 +63,15 @@ def where(plan: PlanResult, finding: Finding | None = None, problem: Problem | N
     """``file:line:column`` when the result points at a place in the file, else the file."""
     location = finding.location if finding is not None else problem
     if location is None or not location.line:
-        return plan.file
-    return f"{plan.file}:{location.line}:{location.column}"
+        return visible(plan.file)
+    return f"{visible(plan.file)}:{location.line}:{location.column}"
 
 
 def organisation_label(plan: PlanResult) -> str:
     org = plan.organisation
     if org.code and org.name:
-        return f"{org.name} ({org.code})"
-    return org.code or org.name or "(unknown organisation)"
+        return visible(f"{org.name} ({org.code})")
+    return visible(org.code or org.name or "(unknown organisation)")
 
 
 def criterion_cell(findings: Sequence[Finding]) -> tuple[str, str | None]:
@@ -106,7 +107,7 @@ def finding_line(plan: PlanResult, finding: Finding, title: str | None, unit: st
             f" — would be {LABELS[waiver.rating]}; waived: {waiver.reason}; approved by {waiver.approved_by}; "
             f"until {waiver.expires.isoformat()}"
         )
-    return text
+    return visible(text)
 
 
 def counts_line(assessment: Assessment) -> str:
@@ -173,7 +174,7 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     def styled(text: str, rating: str | None) -> Text:
         return Text(text, style=STYLES.get(rating or "", "")) if options.color else Text(text)
 
-    packs = ", ".join(pack.name for pack in assessment.rule_packs) or "none"
+    packs = visible(", ".join(pack.name for pack in assessment.rule_packs) or "none")
     console.print(Text(f"QIPP plan assessment as of {assessment.as_of.isoformat()} (rule packs: {packs})"), soft_wrap=True)
 
     rules = {rule.id: rule for rule in assessment.rules}
@@ -185,7 +186,7 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     for key in criteria:
         table.add_column(CRITERIA[key], no_wrap=True)
     for plan in assessment.plans:
-        cells: list[Text] = [Text(plan.file), Text(organisation_label(plan)), styled(LABELS[plan.rating], plan.rating)]
+        cells: list[Text] = [Text(visible(plan.file)), Text(organisation_label(plan)), styled(LABELS[plan.rating], plan.rating)]
         for key in criteria:
             if plan.rating == "error":
                 cells.append(Text("—"))
@@ -221,7 +222,7 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
     lines: list[Text] = []
     for plan in assessment.plans:
         for problem in plan.errors:
-            lines.append(Text.assemble(styled("ERROR", "error"), f"  {where(plan, problem=problem)}  {problem.message}"))
+            lines.append(Text.assemble(styled("ERROR", "error"), f"  {where(plan, problem=problem)}  {visible(problem.message)}"))
         for finding in plan.findings:
             if finding.rating == "green":
                 continue
@@ -240,7 +241,7 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
         console.print(Text("Input errors (rule packs, waivers, configuration, paths):"))
         for problem in assessment.errors:
             place = f"{problem.file or ''}:{problem.line}:{problem.column}" if problem.line else (problem.file or "")
-            console.print(Text.assemble(styled("ERROR", "error"), f"  {place}  {problem.message}"), soft_wrap=True)
+            console.print(Text.assemble(styled("ERROR", "error"), visible(f"  {place}  {problem.message}")), soft_wrap=True)
 
     notable = [waiver for waiver in assessment.waivers if waiver.status != "applied"]
     if notable:
@@ -248,6 +249,6 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
         console.print(Text("Waivers that did not apply:"))
         for waiver in notable:
             console.print(
-                Text(f"{waiver.status.upper():<9}  {waiver.rule} for {waiver.plan} (expires {waiver.expires.isoformat()}; {waiver.reason})"),
+                Text(visible(f"{waiver.status.upper():<9}  {waiver.rule} for {waiver.plan} (expires {waiver.expires.isoformat()}; {waiver.reason})")),
                 soft_wrap=True,
             )
