@@ -99,11 +99,14 @@ def label(plan: PlanResult) -> str:
 def diff_assessments(old: Assessment, new: Assessment) -> AssessmentDiff:
     pairs, added, gone = match_plans(old.plans, new.plans)
     titles = {rule.id: rule.title for rule in old.rules} | {rule.id: rule.title for rule in new.rules}
+    rank: dict[str, int] = {}  # rule id -> its place: the new run's order, then the old run's
+    for rule in (*new.rules, *old.rules):
+        rank.setdefault(rule.id, len(rank))
     changed = []
     for before, after in pairs:
         # A plan that could not be read on either side has no findings to compare there.
         both_read = "error" not in (before.rating, after.rating)
-        rules = _rule_changes(before, after, titles, [rule.id for rule in new.rules] + [rule.id for rule in old.rules]) if both_read else []
+        rules = _rule_changes(before, after, titles, rank) if both_read else []
         if rules or before.rating != after.rating:
             changed.append(
                 PlanChange(
@@ -156,10 +159,10 @@ def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tupl
     return pairs, added, gone
 
 
-def _rule_changes(before: PlanResult, after: PlanResult, titles: dict[str, str], order: list[str]) -> list[RuleChange]:
+def _rule_changes(before: PlanResult, after: PlanResult, titles: dict[str, str], rank: dict[str, int]) -> list[RuleChange]:
     old = {finding.rule: finding for finding in before.findings}
     new = {finding.rule: finding for finding in after.findings}
-    ids = sorted(set(old) | set(new), key=lambda rule: (order.index(rule) if rule in order else len(order), rule))
+    ids = sorted(set(old) | set(new), key=lambda rule: (rank.get(rule, len(rank)), rule))
     changes = []
     for rule in ids:
         was, now = old.get(rule), new.get(rule)

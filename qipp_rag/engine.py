@@ -291,9 +291,11 @@ def available_cores() -> int:
 
 
 def worker_count(jobs: int | None, files: int) -> int:
-    """``jobs`` worker processes (default: the cores available), never more than there are files."""
-    wanted = jobs if jobs is not None else available_cores()
-    return max(1, min(wanted, files))
+    """``jobs`` worker processes (default: the cores available), never more than the cores available
+    nor than there are files: ``--jobs 200`` on two cores starts two, not 200 processes."""
+    cores = available_cores()
+    wanted = jobs if jobs is not None else cores
+    return max(1, min(wanted, cores, files))
 
 
 def _measure_all(files: Sequence[str], setup: _Setup, jobs: int | None) -> list[_Outcome]:

@@ -8,6 +8,7 @@ written to JSON as exact numbers (never through a binary float).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 import json
 import re
 import secrets
@@ -237,10 +238,19 @@ class Assessment(Record):
     errors: list[Problem] = Field(default_factory=list)  # rule pack, waivers and config problems
 
     def rule(self, rule_id: str) -> RuleInfo | None:
+        """The rule of this id (looked up in a table built once: a finding of every plan asks)."""
+        rules, by_id = self._rules_by_id
+        if rules is not self.rules:  # a copy with other rules (model_copy carries the cache over)
+            del self.__dict__["_rules_by_id"]
+            rules, by_id = self._rules_by_id
+        return by_id.get(rule_id)
+
+    @cached_property
+    def _rules_by_id(self) -> tuple[list[RuleInfo], dict[str, RuleInfo]]:
+        by_id: dict[str, RuleInfo] = {}
         for info in self.rules:
-            if info.id == rule_id:
-                return info
-        return None
+            by_id.setdefault(info.id, info)  # the first of an id, as a scan would find
+        return self.rules, by_id
 
 
 # ---------------------------------------------------------------- exit codes

@@ -89,6 +89,21 @@ class WaiverMatcher:
         self.waivers = list(waivers)
         self.base = Path(waivers_file).resolve().parent if waivers_file else None
         self._resolved: list[set[Path]] = [self._candidates(waiver.plan) for waiver in self.waivers]
+        # Indexes, so that a plan finds its waivers by lookup, not by trying every waiver.
+        self._by_text: dict[str, list[int]] = {}
+        self._by_path: dict[Path, list[int]] = {}
+        for index, waiver in enumerate(self.waivers):
+            self._by_text.setdefault(waiver.plan, []).append(index)
+            for path in self._resolved[index]:
+                self._by_path.setdefault(path, []).append(index)
+
+    def candidates(self, plan: PlanKey) -> list[int]:
+        """The waivers matching ``plan`` (as :meth:`matches` judges), in file order."""
+        found = set(self._by_text.get(plan.file, ()))
+        if plan.code is not None:
+            found.update(self._by_text.get(plan.code, ()))
+        found.update(self._by_path.get(Path(plan.file).resolve(), ()))
+        return sorted(found)
 
     def _candidates(self, text: str) -> set[Path]:
         paths = {Path(text).resolve()}
@@ -123,10 +138,13 @@ def apply_waivers(
 
     out: list[list[Finding]] = []
     for key, findings in plans:
-        candidates = [index for index in range(len(waivers)) if live[index] and matcher.matches(index, key)]
+        by_rule: dict[str, list[int]] = {}
+        for index in matcher.candidates(key):
+            if live[index]:
+                by_rule.setdefault(waivers[index].rule, []).append(index)
         new_findings: list[Finding] = []
         for finding in findings:
-            matching = [index for index in candidates if waivers[index].rule == finding.rule]
+            matching = by_rule.get(finding.rule, [])
             for index in matching:
                 matched[index] = True
             if matching and finding.rating in WAIVABLE:

@@ -303,6 +303,6 @@ def test_worker_count_defaults_to_the_cores_and_never_exceeds_the_files() -> Non
     from qipp_rag.engine import available_cores, worker_count
 
     assert worker_count(None, 10_000) == available_cores() >= 1
-    assert worker_count(8, 3) == 3
+    assert worker_count(8, 3) == min(3, available_cores())
     assert worker_count(4, 0) == 1  # nothing to spread: no pool at all
     assert worker_count(1, 500) == 1

@@ -533,3 +533,47 @@ def test_item12_ansi_escapes_in_file_and_organisation_names_are_shown_escaped(tm
 def _unmarked(text: str) -> str:
     """Markdown's own escapes taken off, to see the text as a reader does."""
     return text.replace("\\\\", "\\").replace("\\[", "[")
+
+
+# ---------------------------------------------------------------- item 14: workers
+
+
+def test_item14_workers_are_capped_at_cores_and_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qipp_rag import engine
+
+    monkeypatch.setattr(engine, "available_cores", lambda: 2)
+    assert engine.worker_count(200, 1000) == 2
+    assert engine.worker_count(100_000, 1000) == 2
+    assert engine.worker_count(200, 1) == 1
+    assert engine.worker_count(None, 1000) == 2
+
+
+def test_item14_jobs_from_config_start_no_more_workers_than_cores(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    _plans(tmp_path / "p", name="second.yaml")
+    (tmp_path / ".qipp-rag.yaml").write_text("jobs: 100000\n")
+    script = (
+        "import sys, concurrent.futures as cf\n"
+        "from qipp_rag import engine\n"
+        "seen = []\n"
+        "real = cf.ProcessPoolExecutor\n"
+        "class Spy(real):\n"
+        "    def __init__(self, max_workers=None, **kw):\n"
+        "        seen.append(max_workers); super().__init__(max_workers=max_workers, **kw)\n"
+        "engine.ProcessPoolExecutor = Spy\n"
+        "from qipp_rag.cli import main\n"
+        "try:\n    main(['assess', 'p', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+        "print('WORKERS', seen, engine.available_cores(), file=sys.stderr)\n"
+    )
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    line = next(line for line in result.stderr.splitlines() if line.startswith("WORKERS"))
+    seen, cores = eval(line.split(" ", 1)[1].rsplit(" ", 1)[0]), int(line.rsplit(" ", 1)[1])  # noqa: S307 - our own output
+    assert all(workers <= min(cores, 2) for workers in seen), line
+
+
+def test_item14_the_help_says_workers_are_capped() -> None:
+    result = run_cli("assess", "--help", env={"COLUMNS": "300"})
+    assert "never more than the cores available or the plans" in " ".join(result.stdout.split())

@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="ID", help="Leave out these rules (id or glob); repeatable.", show_default=False),
         waivers: Optional[str] = typer.Option(None, "--waivers", metavar="PATH", help="A waivers file.", show_default=False),
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="The assessment's date, for milestones and waiver expiry (default today).", show_default=False),
-        jobs: Optional[int] = typer.Option(None, "--jobs", metavar="N", help="Parallel worker processes (default: the machine's cores).", show_default=False),
+        jobs: Optional[int] = typer.Option(None, "--jobs", metavar="N", help="Parallel worker processes (default: the machine's cores); never more than the cores available or the plans.", show_default=False),
         group_by: Optional[str] = typer.Option(None, "--group-by", metavar="region|area_team", help="Add a roll-up by region or area team to the table and markdown.", show_default=False),
         area_team: Optional[str] = typer.Option(None, "--area-team", metavar="CODE", help="Report only this area team's plans (cross-plan rules still see all).", show_default=False),
         region: Optional[str] = typer.Option(None, "--region", metavar="NAME", help="Report only this region's plans: north, midlands_and_east, london or south.", show_default=False),

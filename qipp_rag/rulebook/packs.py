@@ -19,6 +19,7 @@ returned with file, line and column.
 from __future__ import annotations
 
 import fnmatch
+from functools import cached_property
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,10 +42,11 @@ class Rulebook:
     stage_factors: Mapping[str, Decimal] = field(default_factory=lambda: dict(DEFAULT_STAGE_FACTORS))
 
     def rule(self, rule_id: str) -> RuleSpec | None:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        return None
+        return self._by_id.get(rule_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, RuleSpec]:
+        return {rule.id: rule for rule in self.rules}
 
     def info(self, rule: RuleSpec) -> RuleInfo:
         return rule_info(rule, self.origin.get(rule.id, ""))
