@@ -101,16 +101,28 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     options = args[: args.index("--")] if "--" in args else args  # after `--` every argument is a path
     if args == ["--version"]:  # the commonest cold start: answer before importing anything heavy
-        print(f"qipp-rag {__version__}")
+        try:
+            print(f"qipp-rag {__version__}", flush=True)
+        except OSError as error:
+            os_error_exit(error)
         sys.exit(0)
     debug = "--debug" in options
     _tune_garbage_collector()
     try:
         _catch_signals()
         app = build_app()
-        app(args=args, prog_name="qipp-rag", standalone_mode=True)
+        try:
+            app(args=args, prog_name="qipp-rag", standalone_mode=True)
+        finally:
+            sys.stdout.flush()  # a full disk shows here, inside the handlers, not at exit
     except SystemExit:
         raise
+    except OSError as error:
+        import errno
+
+        if error.errno not in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO) or error.filename:
+            _internal_error(error, debug)
+        os_error_exit(error)
     except (KeyboardInterrupt, Interrupted) as error:
         import signal
 
@@ -118,13 +130,26 @@ def main(argv: list[str] | None = None) -> None:
         print(_interrupted_message(signum), file=sys.stderr)
         sys.exit(128 + signum)
     except BaseException as error:  # noqa: BLE001 - the last line of defence
-        if debug:
-            import traceback
+        _internal_error(error, debug)
 
-            traceback.print_exc()
-        print(
-            f"qipp-rag: internal error: {type(error).__name__}: {str(error)[:200]}. "
-            f"Please report it at {ISSUES_URL} (run again with --debug for the traceback).",
-            file=sys.stderr,
-        )
-        sys.exit(EXIT_INTERNAL)
+
+def os_error_exit(error: OSError) -> None:
+    """Standard output could not be written (a full disk): one line, exit 2."""
+    from .output_files import silence_stdout
+
+    silence_stdout()  # Python's own flush at exit would fail again
+    print(f"qipp-rag: cannot write the output: {error.strerror or error}", file=sys.stderr)
+    sys.exit(2)
+
+
+def _internal_error(error: BaseException, debug: bool) -> None:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    print(
+        f"qipp-rag: internal error: {type(error).__name__}: {str(error)[:200]}. "
+        f"Please report it at {ISSUES_URL} (run again with --debug for the traceback).",
+        file=sys.stderr,
+    )
+    sys.exit(EXIT_INTERNAL)

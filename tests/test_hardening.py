@@ -577,3 +577,125 @@ def test_item14_jobs_from_config_start_no_more_workers_than_cores(tmp_path: Path
 def test_item14_the_help_says_workers_are_capped() -> None:
     result = run_cli("assess", "--help", env={"COLUMNS": "300"})
     assert "never more than the cores available or the plans" in " ".join(result.stdout.split())
+
+
+# ---------------------------------------------------------------- item 16: odd corners
+
+
+@pytest.mark.parametrize("command", [["validate", "p"], ["rules"], ["rules", "SP01"]])
+def test_item16_validate_and_rules_write_utf8_whatever_the_locale(tmp_path: Path, command: list[str]) -> None:
+    _plans(tmp_path / "p", name="café-£.yaml")
+    result = run_cli(*command, cwd=tmp_path, env={"PYTHONIOENCODING": "latin-1"})
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["assess", "p"], ["assess", "p", "--format", "json"], ["validate", "p"], ["rules"], ["schema"], ["init", "03Q", "-o", "-"], ["--version"]],
+)
+def test_item16_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path, command: list[str]) -> None:
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    _plans(tmp_path / "p")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "qipp_rag", *command], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "qipp-rag: cannot write the output: No space left on device"
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_item16_init_refuses_control_characters_in_the_name_and_a_folder_path(tmp_path: Path) -> None:
+    named = run_cli("init", "03Q", "--name", "\x1b[31mNHS Red", cwd=tmp_path)
+    assert named.returncode == 2 and "\x1b" not in named.stderr
+    assert not (tmp_path / "03Q.yaml").exists()
+    folder = run_cli("init", "03Q", "-o", "d/", cwd=tmp_path)
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_item16_init_force_never_keeps_an_executable_bit(tmp_path: Path) -> None:
+    old = tmp_path / "x.yaml"
+    old.write_text("old\n")
+    old.chmod(0o755)
+    assert run_cli("init", "03Q", "-o", "x.yaml", "--force", cwd=tmp_path).returncode == 0
+    assert not stat.S_IMODE(old.stat().st_mode) & 0o111
+
+
+@pytest.mark.parametrize("key", ["waivers", "report"])
+def test_item16_a_nul_in_a_toml_value_is_an_input_error(tmp_path: Path, key: str) -> None:
+    _plans(tmp_path / "p")
+    value = '"w\\u0000.yaml"' if key == "waivers" else '["json:r\\u0000.json"]'
+    (tmp_path / "pyproject.toml").write_text(f"[tool.qipp-rag]\n{key} = {value}\n")
+    result = run_cli("assess", "p", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "internal error" not in result.stderr and "U+0000" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("as_of", ["2014-W26-1", "20140630", "2014-06-30T00:00"])
+def test_item16_as_of_takes_only_yyyy_mm_dd(tmp_path: Path, as_of: str) -> None:
+    _plans(tmp_path / "p")
+    result = run_cli("assess", "p", "--as-of", as_of, cwd=tmp_path)
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_item16_a_report_path_of_dash_is_refused(tmp_path: Path) -> None:
+    _plans(tmp_path / "p")
+    result = run_cli("assess", "p", "--report", "html:-", cwd=tmp_path)
+    assert result.returncode == 2 and "standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_item16_a_file_and_a_link_to_it_are_reported_by_the_name_given_first(tmp_path: Path) -> None:
+    _plans(tmp_path / "p", name="real.yaml")
+    (tmp_path / "alias.yaml").symlink_to(tmp_path / "p" / "real.yaml")
+    for first, second in (("p/real.yaml", "alias.yaml"), ("alias.yaml", "p/real.yaml")):
+        data = json.loads(run_cli("assess", first, second, "--format", "json", cwd=tmp_path).stdout)
+        assert [plan["file"] for plan in data["plans"]] == [first]
+
+
+def test_item16_a_tiny_terminal_width_keeps_every_plan_row() -> None:
+    from qipp_rag.commands import assess as assess_command
+
+    assert assess_command.MIN_WIDTH >= 40
+    import pty
+    import subprocess
+    import sys
+
+    plans = REPO / "plans" / "north" / "Q50"
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "5", "NO_COLOR": "1"}
+    process = subprocess.run([sys.executable, "-m", "qipp_rag", "assess", str(plans), "--fail-on", "never"], stdout=child, stderr=subprocess.DEVNULL, env=env, timeout=120)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert process.returncode == 0
+    for plan in plans.glob("*.yaml"):
+        code = plan.name.split("-")[0]
+        assert code in shown, code
+
+
+def test_item16_a_rules_folder_skips_hidden_folders_and_links_out(tmp_path: Path) -> None:
+    from qipp_rag.rulebook.packs import pack_files
+
+    packs = tmp_path / "rules"
+    (packs / ".git").mkdir(parents=True)
+    (packs / ".git" / "hidden.yaml").write_text("pack: hidden\nrules: []\n")
+    (packs / "real.yaml").write_text("pack: real\nextends: green-criteria\nrules: []\n")
+    (tmp_path / "outside.yaml").write_text("pack: outside\nrules: []\n")
+    (packs / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    (packs / "away").symlink_to(tmp_path, target_is_directory=True)
+    files, problems = pack_files(str(packs))
+    assert files == [str(packs / "real.yaml")] and not problems

@@ -24,6 +24,7 @@ FAIL_ON = ("red", "amber", "never")
 GROUP_BY = ("region", "area_team")
 REGIONS = ("north", "midlands_and_east", "london", "south")
 EXIT_INPUT = 2
+MIN_WIDTH = 40  # the narrowest table drawn, whatever the terminal says
 # option name (as in the configuration file) -> default when neither the command line nor the file gives it
 DEFAULTS: dict[str, Any] = {
     "rules": [],
@@ -137,6 +138,7 @@ def _as_list(value: Any) -> list[str]:
 def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -> Settings:
     """The command line wins over the file; the file over the defaults.  Raises :class:`InputError`."""
     import datetime as dt
+    import re
 
     from ..reporters import REPORTERS
 
@@ -182,7 +184,8 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
         settings.as_of = as_of
     elif as_of is not None:
         try:
-            settings.as_of = dt.date.fromisoformat(str(as_of)) if len(str(as_of)) == 10 else None
+            # Only YYYY-MM-DD: fromisoformat also takes week dates (2014-W26-1) and other forms.
+            settings.as_of = dt.date.fromisoformat(str(as_of)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) else None
         except ValueError:
             settings.as_of = None
         if settings.as_of is None:
@@ -296,7 +299,7 @@ def _render_options(settings: Settings, to_terminal: bool) -> Any:
     from ..reporters import RenderOptions
 
     color = to_terminal and not settings.no_color and not os.environ.get("NO_COLOR")
-    width = shutil.get_terminal_size().columns if to_terminal else None
+    width = max(shutil.get_terminal_size().columns, MIN_WIDTH) if to_terminal else None  # COLUMNS=5 must not hide rows
     return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width)
 
 

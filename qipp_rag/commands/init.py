@@ -12,6 +12,7 @@ year containing today, or at ``--period``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -95,6 +96,10 @@ def organisation(code: str, *, name: str | None = None, org_type: str | None = N
             raise InitError(f"--area-team {area_team!r} is not an organisation code such as Q52")
     if name is not None and not name.strip():
         raise InitError("--name cannot be blank")
+    from ..reporters.text import visible
+
+    if name is not None and visible(name.replace("\t", " ")) != name.replace("\t", " "):
+        raise InitError(f"--name {visible(name)!r} holds control characters or line breaks; give the name as plain text")
 
     ccg = reference.ccg(code)
     team = reference.area_team(code)
@@ -214,19 +219,26 @@ def skeleton(org: Organisation, years: list[str], file_hint: str = "PLAN.yaml") 
 
 
 def write(target: str, text: str, force: bool) -> None:
+    from ..output_files import TargetError, write_atomically
+
     if target == "-":
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
         return
     path = Path(target)
-    if path.is_dir():
+    if path.is_dir() or target.endswith(("/", os.sep)):
         raise InitError(f"{target} is a folder; give the path of the plan file to write")
     if not path.parent.is_dir():
         raise InitError(f"cannot write {target}: the folder {path.parent} does not exist")
     try:
-        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
+        if force and os.path.lexists(target):  # replaced as reports are: never over a device, never keeping an exec bit
+            write_atomically([(target, text)])
+            return
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
         raise InitError(f"{target} already exists; give --force to overwrite it, or --output for another file") from None
+    except TargetError as error:
+        raise InitError(str(error)) from None
     except OSError as error:
         raise InitError(f"cannot write {target}: {error.strerror or error}") from None

@@ -99,7 +99,7 @@ def run(results: str, output_format: str, output: str | None, group_by: str | No
         color=to_terminal and not no_color and not os.environ.get("NO_COLOR"),
         group_by=group_by,
         fail_on=fail_on,
-        width=shutil.get_terminal_size().columns if to_terminal else None,
+        width=max(shutil.get_terminal_size().columns, 40) if to_terminal else None,
     )
     text = renderer(output_format)(assessment, options)
     if output is None:

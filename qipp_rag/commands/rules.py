@@ -64,6 +64,7 @@ def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
     import os
 
     from ..config import load_config
+    from ..reporters.text import visible
     from ..rulebook.packs import load_rulebook
 
     problems = []
@@ -75,7 +76,7 @@ def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
     problems = [*problems, *pack_problems]
     for problem in problems:
         place = f"{problem.file or ''}:{problem.line}:{problem.column}" if problem.line else (problem.file or "")
-        typer.echo(f"{place}: error: {problem.message}", err=True)
+        typer.echo(visible(f"{place}: error: {problem.message}"), err=True)
     return rulebook, problems
 
 
@@ -93,8 +94,16 @@ def run(rule_id: str | None, paths: list[str]) -> int:
         hint = f"; did you mean {', '.join(near)}?" if near else "; `qipp-rag rules` lists them"
         typer.echo(f"qipp-rag rules: no rule {rule_id!r} in force{hint}", err=True)
         return EXIT_INPUT
-    typer.echo(explain(wanted, rulebook.origin.get(wanted.id, "")))
+    _print(explain(wanted, rulebook.origin.get(wanted.id, "")).split("\n"))
     return EXIT_INPUT if problems else 0
+
+
+def _print(lines: list[str]) -> None:
+    """Lines on standard output as UTF-8 whatever the locale, pack text's control characters shown escaped."""
+    from ..output_files import write_stdout
+    from ..reporters.text import visible
+
+    write_stdout("".join(visible(line) + "\n" for line in lines))
 
 
 def _list(infos: list[RuleInfo], packs: list[str]) -> None:
@@ -105,12 +114,10 @@ def _list(infos: list[RuleInfo], packs: list[str]) -> None:
         amber = band_words(info.amber, info.unit) if info.amber is not None else "—"
         rows.append((info.id, CRITERIA.get(info.criterion, info.criterion), "yes" if info.critical else "", band_words(info.green, info.unit), amber, info.title))
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
-    typer.echo(f"Rule packs in force: {'; '.join(packs) or 'none'}")
-    typer.echo("")
-    for row in rows:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5])
-    typer.echo("")
-    typer.echo(f"{len(infos)} rules; `qipp-rag rules ID` explains one. Red is anything outside green and amber.")
+    lines = [f"Rule packs in force: {'; '.join(packs) or 'none'}", ""]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    lines += ["", f"{len(infos)} rules; `qipp-rag rules ID` explains one. Red is anything outside green and amber."]
+    _print(lines)
 
 
 def explain(info: RuleInfo, pack: str) -> str:

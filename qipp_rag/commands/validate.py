@@ -79,15 +79,16 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
 def run(paths: Sequence[str], output_format: str = "table", quiet: bool = False, no_color: bool = False) -> int:
     import os
 
+    from ..output_files import write_stdout
+
     outcomes = check(paths)
     if output_format == "json":
-        sys.stdout.write(to_json(outcomes))
+        write_stdout(to_json(outcomes))
     elif sys.stdout.isatty():
         color = not no_color and not os.environ.get("NO_COLOR")
-        sys.stdout.write(to_table(outcomes, quiet=quiet, color=color))
+        write_stdout(to_table(outcomes, quiet=quiet, color=color))
     else:
-        sys.stdout.write(to_text(outcomes, quiet=quiet))
-    sys.stdout.flush()
+        write_stdout(to_text(outcomes, quiet=quiet))  # UTF-8 whatever the locale (PYTHONIOENCODING=latin-1)
     if not outcomes:
         print(f"qipp-rag validate: no plan files (*.yaml, *.yml) found under {', '.join(paths)}", file=sys.stderr)
     elif not quiet and output_format != "json":

@@ -33,12 +33,21 @@ class _Found:
 
     def __init__(self) -> None:
         self.by_real: dict[str, tuple[bool, tuple[str, ...], str]] = {}
+        self.named: set[str] = set()  # files named on the command line: the name given first stays
 
     def add(self, shown: PurePath, real: str, via_link: bool) -> None:
+        if real in self.named:
+            return
         candidate = (via_link, shown.parts, str(shown))
         known = self.by_real.get(real)
         if known is None or candidate < known:  # prefer a file's own name to a link's, then path order
             self.by_real[real] = candidate
+
+    def add_named(self, shown: PurePath, real: str) -> None:
+        """A file named on the command line, under the first name it was given by."""
+        if real not in self.named:
+            self.named.add(real)
+            self.by_real.setdefault(real, (False, shown.parts, str(shown)))  # a folder given earlier keeps its name
 
     def files(self) -> list[str]:
         return [shown for _, _, shown in sorted(self.by_real.values(), key=lambda item: item[1])]
@@ -55,7 +64,7 @@ def discover(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
         elif os.path.isdir(given):
             _walk(shown, os.path.realpath(given), shown, found, problems)
         elif os.path.exists(given):
-            found.add(shown, os.path.realpath(given), via_link=False)
+            found.add_named(shown, os.path.realpath(given))
         else:
             problems.append(_problem("a symbolic link to a file that does not exist", given))
     return found.files(), problems

@@ -99,17 +99,52 @@ def pack_files(path: str) -> tuple[list[str], list[Problem]]:
         return [path], []
     if target.is_dir():
         try:
-            found = sorted(
-                str(child) for child in target.rglob("*") if child.suffix.lower() in PACK_SUFFIXES and child.is_file()
-            )
+            found = _walk_packs(path)
         except OSError as error:
             return [], [_problem(f"cannot read the rule pack folder: {error.strerror or error}", path)]
+        except _TooBig:
+            return [], [_problem(f"the folder holds more than {MAX_PACK_FOLDERS:,} folders: give the folder of the rule packs", path)]
         if not found:
             return [], [_problem("the folder holds no rule pack (no *.yaml or *.yml file)", path)]
         return found, []
     if target.exists():
         return [], [_problem("a rule pack must be a YAML file or a folder of them", path)]
     return [], [_problem("no such rule pack file or folder", path)]
+
+
+MAX_PACK_FOLDERS = 1000
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _walk_packs(top: str) -> list[str]:
+    """A folder's pack files, in sorted order: hidden files and folders skipped, folder links not
+    followed, and a file link only where it stays inside the folder (``rules: /usr`` is not a walk
+    of the whole tree through every link)."""
+    import os
+
+    real_top = os.path.realpath(top)
+    found: list[str] = []
+    folders = 0
+    for folder, dirs, names in os.walk(top, followlinks=False, onerror=_raise):
+        folders += 1
+        if folders > MAX_PACK_FOLDERS:
+            raise _TooBig
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in names:
+            if name.startswith(".") or not name.lower().endswith(PACK_SUFFIXES):
+                continue
+            file = os.path.join(folder, name)
+            real = os.path.realpath(file)
+            if os.path.isfile(real) and os.path.commonpath([real_top, real]) == real_top:
+                found.append(file)
+    return sorted(found)
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def read_pack(file: str) -> tuple[RulePack | None, list[Problem]]:
