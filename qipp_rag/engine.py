@@ -46,6 +46,7 @@ from .results import (
     format_path,
 )
 from .rulebook.models import RuleSpec
+from .waiver_hints import with_typo_warnings
 from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
 
 SEVERITY = {"green": 0, "amber": 1, "red": 2}
@@ -398,6 +399,7 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
     keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
     waived, waiver_records = apply_waivers(list(zip(keys, ordered)), waivers, options.as_of, options.waivers)
+    waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
 
     critical = {rule.id: rule.critical for rule in chosen}
     results = [

@@ -201,6 +201,7 @@ class WaiverRecord(Record):
     expires: dt.date
     status: Literal["applied", "expired", "unmatched"]
     applied_to: list[ShownText] = Field(default_factory=list)  # plan files it waived a finding in
+    warning: str | None = None  # a likely typo: "rule SP2 is not in force; did you mean SP02?"
 
 
 # ---------------------------------------------------------------- summary and portfolio

@@ -699,3 +699,34 @@ def test_item16_a_rules_folder_skips_hidden_folders_and_links_out(tmp_path: Path
     (packs / "away").symlink_to(tmp_path, target_is_directory=True)
     files, problems = pack_files(str(packs))
     assert files == [str(packs / "real.yaml")] and not problems
+
+
+# ---------------------------------------------------------------- waiver typos
+
+WAIVER_TYPOS = """waivers:
+  - rule: SP2
+    plan: '03Q'
+    reason: typo in the rule
+    approved_by: area team
+    expires: 2099-03-31
+  - rule: SP02
+    plan: '3Q'
+    reason: typo in the plan
+    approved_by: area team
+    expires: 2099-03-31
+"""
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_waiver_typos_get_a_warning_with_the_nearest_match_in_every_format(tmp_path: Path, output_format: str) -> None:
+    _plans(tmp_path / "p")
+    (tmp_path / "waivers.yaml").write_text(WAIVER_TYPOS)
+    result = run_cli("assess", "p", "--waivers", "waivers.yaml", "--format", output_format, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for where in (result.stderr, result.stdout if output_format in ("json", "table", "markdown", "github", "html") else result.stderr):
+        shown = where.replace("\\\\", "\\").replace("%3F", "?")
+        assert "did you mean SP02?" in shown, (output_format, where[-2000:])
+        assert "did you mean 03Q?" in shown, (output_format, where[-2000:])
+    if output_format == "json":
+        warnings = [waiver.get("warning") for waiver in json.loads(result.stdout)["waivers"]]
+        assert warnings == ["rule SP2 is not in force; did you mean SP02?", "plan 3Q matches no plan in the run; did you mean 03Q?"]

@@ -334,6 +334,8 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
         if settings.format not in ("table", "markdown"):
             for line in problem_lines(assessment):
                 typer.echo(line, err=True)
+        for line in waiver_warnings(assessment):  # a misspelt waiver, in every format
+            typer.echo(line, err=True)
         typer.echo(summary_line(assessment, settings.fail_on, code), err=True)
     return code
 
@@ -362,6 +364,17 @@ def problem_lines(assessment: Assessment) -> list[str]:
     for plan in assessment.plans:
         lines += [f"{plan.file}:{problem.line}:{problem.column}: error: {problem.message}" for problem in plan.errors]
     return [visible(line) for line in lines]  # a line break in a key must not start a `::command` line in a CI log
+
+
+def waiver_warnings(assessment: Assessment) -> list[str]:
+    """``waivers.yaml: warning: waiver of SP2 for 03Q: rule SP2 is not in force; did you mean SP02?``"""
+    from ..reporters.text import visible
+
+    return [
+        visible(f"warning: waiver of {waiver.rule} for {waiver.plan} matches nothing: {waiver.warning}")
+        for waiver in assessment.waivers
+        if waiver.warning
+    ]
 
 
 def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:

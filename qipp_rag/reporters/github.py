@@ -48,6 +48,8 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     for waiver in assessment.waivers:
         if waiver.status == "expired":
             lines.append(command_line("notice", {"title": f"Waiver expired: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} expired on {waiver.expires.isoformat()} and no longer applies ({waiver.reason})"))
+        elif waiver.status == "unmatched" and waiver.warning:  # a likely typo: a warning, with the nearest match
+            lines.append(command_line("warning", {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run: {waiver.warning}"))
         elif waiver.status == "unmatched":
             lines.append(command_line("notice", {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run"))
     lines.append(command_line("notice", {"title": "qipp-rag"}, _counts_sentence(assessment)))

@@ -569,6 +569,7 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
                 "expires": long_date(waiver.expires),
                 "expires_iso": waiver.expires.isoformat(),
                 "applied_to": waiver.applied_to,
+                "warning": waiver.warning,
             }
             for waiver in assessment.waivers
         ],

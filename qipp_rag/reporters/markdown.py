@@ -148,7 +148,7 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     if assessment.waivers:
         lines += ["## Waivers", ""]
         rows = [
-            [escape(w.rule), escape(w.plan), escape(w.status), escape(w.expires.isoformat()), escape(w.approved_by), escape(w.reason), escape(", ".join(w.applied_to))]
+            [escape(w.rule), escape(w.plan), escape(w.status + (f": warning: {w.warning}" if w.warning else "")), escape(w.expires.isoformat()), escape(w.approved_by), escape(w.reason), escape(", ".join(w.applied_to))]
             for w in assessment.waivers
         ]
         lines += _table(["Rule", "Plan", "Status", "Expires", "Approved by", "Reason", "Waived in"], rows) + [""]
