@@ -262,7 +262,7 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         check_reports_are_not_inputs(settings)
     except InputError as error:
         _print_config_problems(config_problems)
-        typer.echo(f"qipp-rag assess: {error}", err=True)
+        typer.echo(_shown(f"qipp-rag assess: {error}"), err=True)
         return EXIT_INPUT
 
     options = AssessOptions(
@@ -280,9 +280,15 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         assessment = assess(options, problems=config_problems)
     except OptionError as error:
         _print_config_problems(config_problems)
-        typer.echo(f"qipp-rag assess: {error}", err=True)
+        typer.echo(_shown(f"qipp-rag assess: {error}"), err=True)
         return EXIT_INPUT
     return deliver(assessment, settings)
+
+
+def _shown(text: str) -> str:
+    from ..reporters.text import visible
+
+    return visible(text)
 
 
 def _print_config_problems(problems: list[Problem]) -> None:

@@ -325,6 +325,14 @@ class _Context:
     team_keys: list[str]
     paths: Mapping[str, str]  # plan file -> as shown (never an absolute temporary path)
 
+    @cached_property
+    def region_rank(self) -> dict[str, int]:  # a lookup, not list.index per plan (a JSON may name a team per plan)
+        return {key: position for position, key in enumerate(self.region_keys)}
+
+    @cached_property
+    def team_rank(self) -> dict[str, int]:
+        return {key: position for position, key in enumerate(self.team_keys)}
+
 
 def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfall | None) -> PlanView:
     from . import html_charts
@@ -353,9 +361,9 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
         file=file,
         years=digest.years_text(plan.figures.years if plan.figures else []),
         region=labels.region(org.region),
-        region_index=context.region_keys.index(region_key),
+        region_index=context.region_rank[region_key],
         area_team=labels.team(team_key or None),
-        area_team_index=context.team_keys.index(team_key),
+        area_team_index=context.team_rank[team_key],
         tag=Tag.of(plan.rating),
         rank=PLAN_RANK.get(plan.rating, 0),
         criteria=cells,

@@ -23,7 +23,7 @@ MAX_PARAM_TEXT = 500
 MAX_NESTING = 4
 
 
-def bounded_number(value: Decimal | int | float, what: str = "a number") -> Decimal:
+def bounded_number(value: Decimal | float, what: str = "a number") -> Decimal:
     """``value`` as a Decimal, or ``ValueError`` when it is not finite, too large or too precise."""
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
@@ -92,7 +92,7 @@ def _frequency(value: Any) -> None:
 
 def _amount(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"expected a number, got {value!r}")  # noqa: TRY004 - pydantic reports ValueError
     if bounded_number(value) < 0:
         raise ValueError(f"expected a number 0 or more, got {value}")
 
