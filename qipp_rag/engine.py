@@ -29,6 +29,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import __version__
+from .confidence import plan_confidence, shortfall
+from .distance import distance, in_words
 from .rulebook.measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .plan.models import Loc, Plan, Scheme
@@ -98,6 +100,9 @@ def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -
         if value is not None and not value.is_finite():  # TR02's growth from nothing: rated, but no number to show
             value = None
     message = basis.message or measurement.message
+    gap = distance(rule, rating, basis.share)
+    if gap is not None and basis.share is not None:
+        message = f"{message}; {in_words(gap, basis.share)}"
     loc: Loc | None = basis.loc if basis.loc is not None else measurement.loc
     location = None
     if loc is not None and locate is not None:
@@ -110,6 +115,7 @@ def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -
         message=message,
         location=location,
         evidence=list(measurement.evidence or basis.evidence),  # a per-year rule explains every year
+        distance=gap,
     )
 
 
@@ -327,6 +333,23 @@ def _add_portfolio_findings(outcomes: Sequence[_Outcome], rules: Sequence[RuleSp
 # ---------------------------------------------------------------- the run
 
 
+def plan_result(outcome: _Outcome, findings: list[Finding], critical: Mapping[str, bool]) -> PlanResult:
+    """A plan's result: its rating, and for a plan that was assessed its confidence, shortfall and waived count."""
+    if outcome.errors or outcome.plan is None or outcome.figures is None:
+        return PlanResult(file=outcome.file, organisation=outcome.organisation, rating="error", errors=outcome.errors)
+    rating = plan_rating(findings, critical)
+    return PlanResult(
+        file=outcome.file,
+        organisation=outcome.organisation,
+        rating=rating,  # type: ignore[arg-type]
+        findings=findings,
+        figures=outcome.figures,
+        confidence=plan_confidence(rating, findings, critical),
+        shortfall=shortfall(outcome.figures),
+        waived=sum(1 for finding in findings if finding.rating == "waived"),
+    )
+
+
 def _select(rulebook: Rulebook, options: AssessOptions) -> list[RuleSpec]:
     chosen, unmatched = select_rules(rulebook.rules, options.only, options.skip)
     if unmatched:
@@ -398,21 +421,10 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     order = [rule.id for rule in chosen]
     ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
     keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
-    waived, waiver_records = apply_waivers(list(zip(keys, ordered)), waivers, options.as_of, options.waivers)
-    waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
-
     critical = {rule.id: rule.critical for rule in chosen}
-    results = [
-        PlanResult(
-            file=outcome.file,
-            organisation=outcome.organisation,
-            rating="error" if outcome.errors or outcome.plan is None else plan_rating(findings, critical),  # type: ignore[arg-type]
-            findings=findings if outcome.plan is not None else [],
-            errors=outcome.errors,
-            figures=outcome.figures,
-        )
-        for outcome, findings in zip(outcomes, waived)
-    ]
+    waived, waiver_records = apply_waivers(list(zip(keys, ordered)), waivers, options.as_of, options.waivers, critical)
+    waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
+    results = [plan_result(outcome, findings, critical) for outcome, findings in zip(outcomes, waived)]
     reported = _in_scope(results, options)
     summary, portfolio = summarise(reported)
     return Assessment(

@@ -22,7 +22,7 @@ from typing import Any
 from . import reference
 from .rulebook.measure import Measurement, PlanRef, portfolio_metric
 from .plan.models import OrgType, Region, Scheme
-from .results import RATING_ORDER, TOTAL_KEYS, GroupSummary, OrganisationInfo, PerYear, PlanResult, Portfolio
+from .results import CONFIDENCE_ORDER, RATING_ORDER, TOTAL_KEYS, GroupSummary, OrganisationInfo, PerYear, PlanResult, Portfolio
 
 UNKNOWN = "unknown"
 NATIONAL = "national"
@@ -411,11 +411,16 @@ def _totals(results: Sequence[PlanResult]) -> dict[str, PerYear]:
                 add(key, year, amount)
         if figures.delivery is not None:
             add("delivered_to_date", figures.delivery.year, figures.delivery.actual_to_date)
+        # Shortfalls are added plan by plan, so one plan's surplus never hides another's gap.
+        for year, gap in (result.shortfall or {}).items():
+            add("shortfall_identified", year, gap.identified)
+            add("shortfall_risk_adjusted", year, gap.risk_adjusted)
     return {key: dict(sorted(per_year.items())) for key, per_year in sums.items()}
 
 
 def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, region: str | None = None) -> GroupSummary:
     counted = Counter(result.rating for result in members)
+    confident = Counter(result.confidence for result in members if result.confidence is not None)
     return GroupSummary(
         key=key,
         name=name,
@@ -423,6 +428,7 @@ def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, 
         plans=len(members),
         ratings={rating: counted.get(rating, 0) for rating in RATING_ORDER},
         totals=_totals(members),
+        confidence={level: confident.get(level, 0) for level in CONFIDENCE_ORDER},
     )
 
 

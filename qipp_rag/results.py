@@ -21,7 +21,10 @@ JSON_FORMAT = 1
 PlanRating = Literal["green", "amber", "red", "error"]
 FindingRating = Literal["green", "amber", "red", "n/a", "waived"]
 RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
-TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date")
+Confidence = Literal["green", "amber/green", "amber", "amber/red", "red"]
+CONFIDENCE_ORDER: tuple[str, ...] = ("green", "amber/green", "amber", "amber/red", "red")  # the Gateway five-point scale
+SHORTFALL_KEYS: tuple[str, ...] = ("shortfall_identified", "shortfall_risk_adjusted")
+TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date", *SHORTFALL_KEYS)
 Loc = tuple[str | int, ...]
 
 # A Decimal is written to JSON as a marked string, then the mark is stripped
@@ -100,6 +103,15 @@ class WaiverApplied(Record):
     rating: Literal["green", "amber", "red"]
 
 
+class Distance(Record):
+    """The least money (£000, rounded up to 2 places) that moves a finding to green,
+    and, when it is red, to amber (``to_amber`` null when it is amber); ``year`` is the plan year it speaks of."""
+
+    to_green: Exact
+    to_amber: Exact | None = None
+    year: str
+
+
 class Finding(Record):
     rule: str
     rating: FindingRating
@@ -108,6 +120,7 @@ class Finding(Record):
     location: Location | None = None
     evidence: list[str] = Field(default_factory=list)
     waiver: WaiverApplied | None = None
+    distance: Distance | None = None  # amber or red findings of money rules only
 
     @field_serializer("value", when_used="json")
     def _shown(self, value: Decimal | None) -> str | None:
@@ -142,6 +155,13 @@ class PlanFigures(Record):
     delivery: DeliveryFigures | None = None
 
 
+class Shortfall(Record):
+    """One plan year's gap to target, never below 0: a surplus is not a negative shortfall."""
+
+    identified: Exact
+    risk_adjusted: Exact
+
+
 class PlanResult(Record):
     file: ShownText
     organisation: OrganisationInfo
@@ -149,6 +169,9 @@ class PlanResult(Record):
     findings: list[Finding] = Field(default_factory=list)
     errors: list[Problem] = Field(default_factory=list)
     figures: PlanFigures | None = None
+    confidence: Confidence | None = None  # null for a plan rated error
+    shortfall: dict[str, Shortfall] | None = None  # by plan year; null for a plan rated error
+    waived: int | None = None  # findings waived; null for a plan rated error
 
 
 # ---------------------------------------------------------------- rules and waivers
@@ -199,9 +222,11 @@ class WaiverRecord(Record):
     reason: str
     approved_by: str
     expires: dt.date
-    status: Literal["applied", "expired", "unmatched"]
+    status: Literal["applied", "expired", "unmatched", "refused"]
     applied_to: list[ShownText] = Field(default_factory=list)  # plan files it waived a finding in
     warning: str | None = None  # a likely typo: "rule SP2 is not in force; did you mean SP02?"
+    approver_organisation: str | None = None
+    refused_because: str | None = None  # why a refused waiver was not applied
 
 
 # ---------------------------------------------------------------- summary and portfolio
@@ -214,6 +239,7 @@ class GroupSummary(Record):
     plans: int
     ratings: dict[str, int]
     totals: dict[str, PerYear]
+    confidence: dict[str, int] = Field(default_factory=dict)  # plans by delivery confidence (not rated error)
 
 
 class Portfolio(Record):

@@ -13,7 +13,11 @@ Against the run's as-of date:
   leaves the finding as it is (there is nothing to accept, and a good result
   must not be hidden behind "waived"), but it is in force and matched, so it
   is reported as **applied** with an empty ``applied_to``;
-- a waiver whose rule and plan match no finding in the run is **unmatched**.
+- a waiver whose rule and plan match no finding in the run is **unmatched**;
+- a waiver of a **critical** rule whose ``approver_organisation`` is missing,
+  or is the plan's own organisation, is **refused** with the reason: an
+  organisation cannot excuse itself from a red that makes its plan red, so
+  the finding keeps its rating.
 
 A waivers file with any invalid waiver is rejected whole: a run never waives
 on the strength of a file it could not fully read (stricter ratings, exit 2).
@@ -22,7 +26,7 @@ on the strength of a file it could not fully read (stricter ratings, exit 2).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +45,7 @@ class Waiver(BaseModel):
     plan: Text
     reason: Text
     approved_by: Text
+    approver_organisation: Text | None = None  # the ODS code of the approver's organisation
     expires: Date
 
     @field_validator("rule", "plan", "reason", "approved_by")
@@ -49,6 +54,11 @@ class Waiver(BaseModel):
         if not value.strip():
             raise ValueError("must not be blank")
         return value.strip()
+
+    @field_validator("approver_organisation")
+    @classmethod
+    def _code(cls, value: str | None) -> str | None:
+        return value.strip().upper() or None if value is not None else None
 
 
 class WaiversFile(BaseModel):
@@ -120,19 +130,41 @@ class WaiverMatcher:
         return Path(plan.file).resolve() in self._resolved[index]
 
 
+def refusal(waiver: Waiver, plan: PlanKey, critical: bool) -> str | None:
+    """Why ``waiver`` may not waive its rule for ``plan``, or None: a critical rule's waiver must be
+    approved by another organisation than the plan's own."""
+    if not critical:
+        return None
+    if waiver.approver_organisation is None:
+        return (
+            f"{waiver.rule} is a critical rule: its waiver must name an `approver_organisation` "
+            "other than the plan's own, and this one names none"
+        )
+    if plan.code is not None and waiver.approver_organisation == plan.code.strip().upper():
+        return (
+            f"{waiver.rule} is a critical rule: its waiver is approved by the plan's own organisation "
+            f"({plan.code}), and an organisation cannot excuse itself"
+        )
+    return None
+
+
 def apply_waivers(
     plans: Sequence[tuple[PlanKey, list[Finding]]],
     waivers: Sequence[Waiver],
     as_of: dt.date,
     waivers_file: str | None = None,
+    critical: Mapping[str, bool] | None = None,
 ) -> tuple[list[list[Finding]], list[WaiverRecord]]:
     """Each plan's findings with the waivers applied, and a record of every waiver read.
 
-    Where two waivers match the same finding, the first in the file waives it
-    and both count as applied.
+    Where two waivers match the same finding, the first in the file that is
+    not refused waives it and both count as applied.  ``critical`` says which
+    rules in force are critical (their waivers may be refused).
     """
+    critical = critical or {}
     matcher = WaiverMatcher(waivers, waivers_file)
     matched = [False] * len(waivers)
+    refused: list[str | None] = [None] * len(waivers)
     applied_to: list[list[str]] = [[] for _ in waivers]
     live = [waiver.expires >= as_of for waiver in waivers]
 
@@ -144,28 +176,42 @@ def apply_waivers(
                 by_rule.setdefault(waivers[index].rule, []).append(index)
         new_findings: list[Finding] = []
         for finding in findings:
-            matching = by_rule.get(finding.rule, [])
-            for index in matching:
+            usable = []
+            for index in by_rule.get(finding.rule, []):
                 matched[index] = True
-            if matching and finding.rating in WAIVABLE:
-                finding = _waive(finding, waivers[matching[0]])
-                applied_to[matching[0]].append(key.file)
+                why = refusal(waivers[index], key, critical.get(finding.rule, False))
+                if why is None:
+                    usable.append(index)
+                else:
+                    refused[index] = refused[index] or why
+                    finding = finding.model_copy(update={"evidence": [*finding.evidence, f"waiver refused: {why}"]})
+            if usable and finding.rating in WAIVABLE:
+                finding = _waive(finding, waivers[usable[0]])
+                applied_to[usable[0]].append(key.file)
             new_findings.append(finding)
         out.append(new_findings)
 
-    records = [
-        WaiverRecord(
-            rule=waiver.rule,
-            plan=waiver.plan,
-            reason=waiver.reason,
-            approved_by=waiver.approved_by,
-            expires=waiver.expires,
-            status="expired" if not live[index] else ("applied" if matched[index] else "unmatched"),
-            applied_to=applied_to[index],
-        )
-        for index, waiver in enumerate(waivers)
-    ]
-    return out, records
+    return out, [_record(waiver, live[index], matched[index], refused[index], applied_to[index]) for index, waiver in enumerate(waivers)]
+
+
+def _record(waiver: Waiver, live: bool, matched: bool, refused: str | None, applied_to: list[str]) -> WaiverRecord:
+    if not live:
+        status = "expired"
+    elif refused is not None:
+        status = "refused"
+    else:
+        status = "applied" if matched else "unmatched"
+    return WaiverRecord(
+        rule=waiver.rule,
+        plan=waiver.plan,
+        reason=waiver.reason,
+        approved_by=waiver.approved_by,
+        expires=waiver.expires,
+        status=status,  # type: ignore[arg-type]
+        applied_to=[] if status == "refused" else applied_to,
+        approver_organisation=waiver.approver_organisation,
+        refused_because=refused,
+    )
 
 
 def _waive(finding: Finding, waiver: Waiver) -> Finding:

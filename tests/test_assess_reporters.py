@@ -43,7 +43,7 @@ def assessment(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
         Path("plans/d-broken.yaml").write_text("qipp_plan: 1\norganisation: {code: 03T}\n", encoding="utf-8")
         Path("waivers.yaml").write_text(
             "waivers:\n"
-            "  - {rule: GV01, plan: 03R, reason: SRO appointed from July, approved_by: AT director, expires: 2014-09-30}\n"
+            "  - {rule: GV01, plan: 03R, reason: SRO appointed from July, approved_by: AT director, approver_organisation: Q50, expires: 2014-09-30}\n"
             "  - {rule: GV02, plan: 03S, reason: old, approved_by: someone, expires: 2014-01-31}\n",
             encoding="utf-8",
         )

@@ -211,8 +211,8 @@ def test_waivers_turn_red_and_amber_results_to_waived_and_leave_green_alone(run,
     rules = [rule("C1", metric=CODE_METRIC, values={"03Q": "10", "03R": "95"}, critical=True), rule("N1", value="60")]
     files = {"plans/a.yaml": make_plan("03Q"), "plans/b.yaml": make_plan("03R")}
     waivers = [
-        Waiver(rule="C1", plan="03Q", reason="recruiting", approved_by="AT lead", expires=dt.date(2014, 6, 1)),
-        Waiver(rule="C1", plan="plans/b.yaml", reason="n/a", approved_by="AT lead", expires=dt.date(2014, 12, 31)),
+        Waiver(rule="C1", plan="03Q", reason="recruiting", approved_by="AT lead", approver_organisation="Q50", expires=dt.date(2014, 6, 1)),
+        Waiver(rule="C1", plan="plans/b.yaml", reason="n/a", approved_by="AT lead", approver_organisation="Q50", expires=dt.date(2014, 12, 31)),
         Waiver(rule="N1", plan="03Q", reason="old", approved_by="AT lead", expires=dt.date(2014, 5, 31)),
         Waiver(rule="XX1", plan="03Q", reason="typo", approved_by="AT lead", expires=dt.date(2014, 12, 31)),
     ]

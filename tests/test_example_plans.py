@@ -28,6 +28,9 @@ CCG_CSV = REPO.parent / "shared" / "data" / "ccgs-2013.csv"
 PLAN_FILES = sorted(path for path in PLANS_DIR.rglob("*") if path.suffix in {".yaml", ".yml"})
 RATINGS = ("green", "amber", "red")
 EXPECTED_RE = re.compile(r"^# expected-rating: *(\S+) *$", re.MULTILINE)
+CONFIDENCE_RE = re.compile(r"^# expected-confidence: *(\S+) *$", re.MULTILINE)
+AS_OF_RE = re.compile(r"^# as-of: *(\d{4}-\d\d-\d\d) *$", re.MULTILINE)
+SUBMISSION = "2014-03-31"  # the planning deadline: a plan with no `# as-of:` header is rated as submitted
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -54,6 +57,19 @@ def _expected(path: Path) -> str:
     found = EXPECTED_RE.findall(path.read_text(encoding="utf-8"))
     assert len(found) == 1, f"{_rel(path)}: needs exactly one `# expected-rating:` header line, found {len(found)}"
     return found[0]
+
+
+def _as_of(path: Path) -> str:
+    """The assessment date the plan's ratings are written for: its `# as-of:` header, else the planning deadline."""
+    found = AS_OF_RE.findall(path.read_text(encoding="utf-8"))
+    assert len(found) <= 1, f"{_rel(path)}: more than one `# as-of:` header line"
+    return found[0] if found else SUBMISSION
+
+
+def _expected_confidence(path: Path) -> str | None:
+    found = CONFIDENCE_RE.findall(path.read_text(encoding="utf-8"))
+    assert len(found) <= 1, f"{_rel(path)}: more than one `# expected-confidence:` header line"
+    return found[0] if found else None
 
 
 @pytest.fixture(scope="module")
@@ -270,26 +286,34 @@ def _assess(*extra: str, paths: tuple[str, ...] = ("plans",)) -> dict:
 
 @pytest.fixture(scope="module")
 def assessments() -> dict[str, dict]:
-    # Planning-stage examples keep only milestones due before the year starts, so their
-    # ratings hold whatever the assessment date; the in-delivery ones give `delivery_as_of`.
-    return {"today": _assess(), "deadline": _assess("--as-of", "2014-03-31")}
+    # DL04 and DL05 are judged on the assessment date, so each plan is rated at the date its header gives:
+    # the whole folder is assessed once per date, so the cross-plan rules see every plan each time.
+    dates = sorted({_as_of(path) for path in PLAN_FILES} | {SUBMISSION})
+    return {date: _assess("--as-of", date) for date in dates}
 
 
-@pytest.mark.parametrize("when", ["today", "deadline"])
-def test_every_plan_gets_its_expected_rating(assessments: dict[str, dict], when: str) -> None:
-    results = {Path(entry["file"]).as_posix(): entry for entry in assessments[when]["plans"]}
-    assert set(results) == {_rel(path) for path in PLAN_FILES}
+def _own_date(assessments: dict[str, dict]) -> dict[str, dict]:
+    """Each plan's entry from the run at its own assessment date."""
+    by_date = {date: {Path(entry["file"]).as_posix(): entry for entry in run["plans"]} for date, run in assessments.items()}
+    return {_rel(path): by_date[_as_of(path)][_rel(path)] for path in PLAN_FILES}
+
+
+def test_every_plan_gets_its_expected_rating_and_confidence(assessments: dict[str, dict]) -> None:
+    for run in assessments.values():
+        assert {Path(entry["file"]).as_posix() for entry in run["plans"]} == {_rel(path) for path in PLAN_FILES}
+    results = _own_date(assessments)
     wrong = {}
     for path in PLAN_FILES:
         entry = results[_rel(path)]
-        if entry["rating"] != _expected(path):
+        confidence = _expected_confidence(path)
+        if entry["rating"] != _expected(path) or (confidence is not None and entry["confidence"] != confidence):
             off = [f"{f['rule']} {f['rating']}" for f in entry["findings"] if f["rating"] in ("amber", "red")]
-            wrong[_rel(path)] = (f"expected {_expected(path)}, got {entry['rating']}", off)
+            wrong[_rel(path)] = (f"expected {_expected(path)}/{confidence}, got {entry['rating']}/{entry['confidence']}", off)
     assert wrong == {}
 
 
 def test_the_examples_are_green_amber_and_red(assessments: dict[str, dict]) -> None:
-    ratings = {entry["rating"] for entry in assessments["today"]["plans"]}
+    ratings = {entry["rating"] for entry in _own_date(assessments).values()}
     assert ratings == set(RATINGS)
 
 
@@ -298,7 +322,8 @@ def test_no_cross_plan_rule_fires_on_the_examples(assessments: dict[str, dict]) 
     # no double-counted schemes (PF03), every CCG's area team has a plan (PF04).
     fired = [
         (entry["file"], finding["rule"], finding["rating"])
-        for entry in assessments["today"]["plans"]
+        for run in assessments.values()
+        for entry in run["plans"]
         for finding in entry["findings"]
         if finding["rule"].startswith("PF") and finding["rating"] not in ("green", "n/a")
     ]
@@ -306,7 +331,8 @@ def test_no_cross_plan_rule_fires_on_the_examples(assessments: dict[str, dict]) 
 
 
 def test_delivery_examples_show_one_on_track_and_one_behind(assessments: dict[str, dict], plans: dict[str, Plan]) -> None:
-    findings = {entry["file"]: {f["rule"]: f["rating"] for f in entry["findings"]} for entry in assessments["today"]["plans"]}
+    results = _own_date(assessments)
+    findings = {file: {f["rule"]: f["rating"] for f in entry["findings"]} for file, entry in results.items()}
     delivering = {file: findings[file].get("DL01") for file, plan in plans.items() if plan.delivery_as_of is not None}
     assert "green" in delivering.values(), delivering
     assert {"amber", "red"} & set(delivering.values()), delivering
@@ -319,9 +345,13 @@ def test_delivery_dates_lie_in_the_first_year(plans: dict[str, Plan]) -> None:
 
 
 @pytest.mark.parametrize("region", ["north", "midlands_and_east", "london", "south"])
-def test_each_region_folder_is_self_contained(region: str) -> None:
+def test_each_region_folder_is_self_contained(region: str, assessments: dict[str, dict]) -> None:
     # Every CCG's area team plan sits in the same folder, so a region assessed alone rates as in the whole run.
-    assessment = _assess("--as-of", "2014-03-31", paths=(f"plans/{region}",))
-    ratings = {Path(entry["file"]).as_posix(): entry["rating"] for entry in assessment["plans"]}
-    expected = {_rel(path): _expected(path) for path in PLAN_FILES if path.relative_to(PLANS_DIR).parts[0] == region}
-    assert ratings == expected
+    assessment = _assess("--as-of", SUBMISSION, paths=(f"plans/{region}",))
+    ratings = {Path(entry["file"]).as_posix(): (entry["rating"], entry["confidence"]) for entry in assessment["plans"]}
+    whole = {
+        Path(entry["file"]).as_posix(): (entry["rating"], entry["confidence"])
+        for entry in assessments[SUBMISSION]["plans"]
+        if Path(entry["file"]).relative_to("plans").parts[0] == region
+    }
+    assert ratings == whole

@@ -41,6 +41,10 @@ CATALOGUE = {
     "DL01": ("delivery", "percent", {"min": D(95)}, {"min": D(85)}, True),
     "DL02": ("delivery", "percent", {"min": D(100)}, {"min": D(90)}, True),
     "DL03": ("delivery", "percent", {"max": D(0)}, {"max": D(20)}, False),
+    "DL04": ("delivery", "percent", {"min": D(100)}, {"min": D(80)}, True),
+    "DL05": ("delivery", "count", {"max": D(62)}, {"max": D(92)}, False),
+    "DL06": ("delivery", "percent", {"min": D(95)}, {"min": D(85)}, True),
+    "DL07": ("delivery", "ratio", {"max": D("1.25")}, {"max": D("1.5")}, False),
     "PT01": ("partnership", "check", {"min": D(1)}, {}, False),
     "PT02": ("partnership", "check", {"min": D(1)}, {}, False),
     "PT03": ("partnership", "check", {"min": D(1)}, {}, False),
@@ -78,7 +82,7 @@ def test_rule_matches_the_catalogue(rule_id: str) -> None:
 
 def test_critical_rules_are_exactly_the_catalogues() -> None:
     critical = [spec.id for spec in shipped_pack().rules if spec.critical]
-    assert critical == ["SP01", "SP02", "SP03", "GV01", "GV03", "TR01", "TR02", "DL01", "DL02", "PF01"]
+    assert critical == ["SP01", "SP02", "SP03", "GV01", "GV03", "TR01", "TR02", "DL01", "DL02", "DL04", "DL06", "PF01"]
 
 
 def test_every_rule_names_a_registered_metric() -> None:

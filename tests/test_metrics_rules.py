@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -46,6 +47,14 @@ def test_the_engine_reports_each_case_as_expected(rule_id: str, name: str, case:
         assert finding.value == Decimal(case["display"])
     elif "value" in case:
         assert finding.value == (None if case["value"] is None else Decimal(case["value"]))
+    if "distance" in case:
+        expected = case["distance"]
+        assert finding.distance is not None, finding.message
+        assert finding.distance.to_green == Decimal(str(expected["to_green"]))
+        assert finding.distance.to_amber == (None if expected["to_amber"] is None else Decimal(str(expected["to_amber"])))
+        assert finding.distance.year == expected["year"]
+    if case["rating"] not in ("amber", "red"):
+        assert finding.distance is None, "only amber and red findings carry a distance"
 
 
 def test_every_plan_rule_has_a_case_file() -> None:
@@ -73,9 +82,10 @@ def test_cases_reach_every_band(rule_id: str) -> None:
 
 
 def test_base_plan_is_green_wherever_measured() -> None:
+    """At the end of the first quarter: later, its schemes in delivery that send no returns are DL04 red."""
     plan = build()
     for spec in shipped_pack().rules:
         if spec.criterion == "portfolio":
             continue
-        outcome = rate(spec, measure(spec, plan))
+        outcome = rate(spec, measure(spec, plan, dt.date(2014, 6, 30)))
         assert outcome.rating in {"green", "n/a"}, f"{spec.id}: {outcome.measurement.message}"

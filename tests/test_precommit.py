@@ -54,6 +54,9 @@ def repos(tmp_path_factory):
     (plans / "plans" / "typo.yaml").write_text(good.replace("\nperiod:", "\nperod:", 1), encoding="utf-8")
     (plans / "plans" / "red.yaml").write_text(RED_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
     revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True, text=True).stdout.strip()
+    # The example plans are 2014/15 submissions: assessed as submitted, before DL04 asks their schemes
+    # in delivery for returns (a plan repository's own config sets its assessment date the same way).
+    (plans / ".qipp-rag.yaml").write_text("as-of: 2014-03-31\n", encoding="utf-8")
     (plans / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hooks.as_posix()}\n    rev: {revision}\n    hooks:\n"
         "      - id: qipp-rag\n        files: ^plans/\n      - id: qipp-rag-validate\n        files: ^plans/\n",

@@ -25,6 +25,8 @@ TOTAL_TITLES = {
     "identified": "Identified",
     "risk_adjusted": "Risk-adjusted",
     "delivered_to_date": "Delivered to date",
+    "shortfall_identified": "Shortfall (identified)",
+    "shortfall_risk_adjusted": "Shortfall (risk-adjusted)",
 }
 
 

@@ -11,9 +11,28 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from ..plan.models import Loc, Plan
+
+
+@dataclass(frozen=True)
+class Share:
+    """The money a percentage rule divides, in £000: what its distance to green is computed from.
+
+    ``more_is_better``: an "at least" rule (coverage, shares of value with
+    something) when true, an "at most" rule (non-recurrent share, the largest
+    scheme's share) when false.  ``year`` is the plan year the money belongs
+    to; ``action`` words the money to find, with ``{amount}`` and ``{year}``
+    ("identify {amount} more in {year}").
+    """
+
+    numerator: Decimal
+    denominator: Decimal | Fraction  # DL06's expected-to-date may be a twelfth of a saving: held exactly
+    more_is_better: bool
+    year: str
+    action: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,7 @@ class Measurement:
     loc: Loc | None = None
     per_year: tuple["Measurement", ...] = ()
     display: Decimal | None = None  # shown instead of ``value`` where they differ (TR05 shows a count, bands a share)
+    share: Share | None = None  # a money rule's numerator and denominator, for the distance to green
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ whose ``loc`` is the most relevant place in the plan.
 
 from __future__ import annotations
 
-from . import delivery, generic, governance, quality, savings, trajectory  # noqa: F401  (import registers)
+from . import credibility, delivery, generic, governance, quality, savings, trajectory  # noqa: F401  (import registers)
 from .figures import identified_by_year, risk_adjusted_by_year, stage_factor
 
 __all__ = ["identified_by_year", "risk_adjusted_by_year", "stage_factor"]

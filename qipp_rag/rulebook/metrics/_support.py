@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..measure import Measurement
+from ..measure import Measurement, Share
 from ...plan.models import Loc, Plan, Scheme, valid_keys_at
 from ...results import round_value
 from .figures import EXACT_DIGITS, ZERO
@@ -233,4 +233,5 @@ def share_of_value(
         verb = "is" if len(without) == 1 else "are"
         message += f"; {plural(len(without), 'scheme')} {verb} not, the largest {scheme_label(largest)} saving {money(largest.saving(year))}"
     loc = ("schemes", without[0][0]) if without else nearest(plan, ("schemes",))
-    return Measurement(value=value, message=message, evidence=capped(evidence), loc=loc)
+    share = Share(numerator, denominator, True, year, f"bring {{amount}} more of the {year} value into schemes {with_what}")
+    return Measurement(value=value, message=message, evidence=capped(evidence), loc=loc, share=share)

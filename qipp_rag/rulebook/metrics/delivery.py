@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
+from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Plan, Scheme
 from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, scheme_label, total
 
@@ -39,7 +39,8 @@ def delivery_to_date(ctx: MetricContext) -> Measurement:
         for _, scheme in ordered
     ]
     message = f"{pct(value)} of planned savings delivered {as_of_words(plan)} ({money(actual)} of {money(planned)}, {plural(len(delivering), 'scheme')} reporting)"
-    return Measurement(value, message, capped(evidence), ("schemes", ordered[0][0], "delivery", "actual_to_date"))
+    share = Share(actual, planned, True, plan.first_year, "deliver {amount} more of the savings planned to date")
+    return Measurement(value, message, capped(evidence), ("schemes", ordered[0][0], "delivery", "actual_to_date"), share=share)
 
 
 @plan_metric("forecast_against_target")
@@ -59,7 +60,8 @@ def forecast_against_target(ctx: MetricContext) -> Measurement:
     evidence = [f"{scheme_label(scheme)} forecasts {amount(scheme.delivery.forecast_outturn)}" for _, scheme in ordered]  # type: ignore[union-attr]
     evidence.append(f"{year} target: {amount(target)}")
     message = f"forecast outturn {as_of_words(plan)} is {pct(value)} of the {year} target ({money(forecast)} of {money(target)})"
-    return Measurement(value, message, capped(evidence), ("target", year))
+    share = Share(forecast, target, True, year, "raise the {year} forecast outturn by {amount}")
+    return Measurement(value, message, capped(evidence), ("target", year), share=share)
 
 
 @plan_metric("overdue_milestones")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
+from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Scheme
 from ._support import amount, capped, is_blank, money, nearest, not_applicable, pct, percent, plural, scheme_label, share_of_value, total
 from .generic import number_param
@@ -41,7 +41,8 @@ def negative_impact_share(ctx: MetricContext) -> Measurement:
     evidence = [f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}: impact {scheme.quality_impact.impact}" for _, scheme in assessed]  # type: ignore[union-attr]
     evidence.sort(key=lambda line: 0 if line.endswith("negative") else 1)
     loc = ("schemes", negative[0][0], "quality_impact", "impact") if negative else nearest(plan, ("schemes",))
-    return Measurement(value, message, capped(evidence), loc)
+    share = Share(numerator, denominator, False, year, "take {amount} of {year} value out of schemes assessed negative for quality")
+    return Measurement(value, message, capped(evidence), loc, share=share)
 
 
 KPI_DOMAINS = ("finance", "activity", "quality", "workforce")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
+from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Plan, Stage
 from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, scheme_label
 from .figures import identified_by_year, risk_adjusted_by_year, stage_factor
@@ -28,7 +28,9 @@ def live_scheme_count(ctx: MetricContext) -> Measurement:
     return Measurement(Decimal(len(live)), message, capped(evidence), nearest(plan, ("schemes",)))
 
 
-def coverage(plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[str, ...] = (), how: str = "") -> Measurement:
+def coverage(
+    plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[str, ...] = (), how: str = "", action: str = ""
+) -> Measurement:
     """Savings ÷ target for every year whose target is above 0; the lowest is reported (the earliest if tied)."""
     measured = [(year, percent(savings[year], plan.target[year])) for year in plan.period if plan.target.get(year, 0) > 0]
     if not measured:
@@ -43,13 +45,14 @@ def coverage(plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[st
     message = f"{kind} savings{how} cover {pct(value)} of target in {year} ({money(savings[year])} of {money(plan.target[year])})"
     if len(measured) > 1:
         message += ", the weakest year"
-    return Measurement(value, message, (*evidence, *notes), ("target", year))
+    share = Share(savings[year], plan.target[year], True, year, action)
+    return Measurement(value, message, (*evidence, *notes), ("target", year), share=share)
 
 
 @plan_metric("identified_coverage")
 def identified_coverage(ctx: MetricContext) -> Measurement:
     """SP02: identified(Y) ÷ target(Y) × 100, lowest over years with target above 0."""
-    return coverage(ctx.plan, identified_by_year(ctx.plan), "identified")
+    return coverage(ctx.plan, identified_by_year(ctx.plan), "identified", action="identify {amount} more in {year}")
 
 
 @plan_metric("risk_adjusted_coverage")
@@ -57,4 +60,11 @@ def risk_adjusted_coverage(ctx: MetricContext) -> Measurement:
     """SP03: risk_adjusted(Y) ÷ target(Y) × 100, lowest over years with target above 0."""
     factors = ", ".join(f"{stage.value} {amount(stage_factor(stage.value, ctx.stage_factors))}" for stage in Stage)
     note = f"each live scheme's saving is weighted by its stage: {factors}"
-    return coverage(ctx.plan, risk_adjusted_by_year(ctx.plan, ctx.stage_factors), "risk-adjusted", (note,), " (each scheme weighted by its stage)")
+    return coverage(
+        ctx.plan,
+        risk_adjusted_by_year(ctx.plan, ctx.stage_factors),
+        "risk-adjusted",
+        (note,),
+        " (each scheme weighted by its stage)",
+        "find {amount} more risk-adjusted savings in {year} (new schemes, or schemes moved to a later stage)",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from ..measure import Measurement, MetricContext, plan_metric
+from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Assumptions
 from ._support import (
     amount,
@@ -122,7 +122,8 @@ def q4_profile_share(ctx: MetricContext) -> Measurement:
         f"{pct(value)} of the {plan.first_year} profiled savings fall in January to March "
         f"({money(numerator)} of {money(denominator)}, over {plural(len(profiled), 'profiled scheme')})"
     )
-    return Measurement(value, message, capped(evidence), ("schemes", ordered[0][0], "monthly_profile"))
+    share = Share(numerator, denominator, False, plan.first_year, "bring {amount} of {year} profiled savings earlier than January")
+    return Measurement(value, message, capped(evidence), ("schemes", ordered[0][0], "monthly_profile"), share=share)
 
 
 ASSUMPTION_WORDS = {"non_elective_growth": "non-elective growth", "tariff_deflator": "tariff deflator"}
@@ -179,7 +180,8 @@ def non_recurrent_share(ctx: MetricContext) -> Measurement:
         message += ", the highest year"
     biggest = max(one_off, key=lambda item: (item[1].saving(year), -item[0]), default=None)
     loc = ("schemes", biggest[0], "recurrent") if biggest is not None and biggest[1].saving(year) > 0 else nearest(plan, ("schemes",))
-    return Measurement(value, message, capped(evidence), loc)
+    share = Share(one_off_then, identified[year], False, year, "make {amount} of {year} one-off savings recurrent")
+    return Measurement(value, message, capped(evidence), loc, share=share)
 
 
 @plan_metric("largest_scheme_share")
@@ -196,4 +198,5 @@ def largest_scheme_share(ctx: MetricContext) -> Measurement:
     ranked = sorted(live, key=lambda item: (-item[1].saving(year), item[0]))
     evidence = [f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year} ({pct(percent(scheme.saving(year), identified))})" for _, scheme in ranked]
     message = f"{scheme_label(largest)}, the largest, is {pct(value)} of {year} identified savings ({money(largest.saving(year))} of {money(identified)})"
-    return Measurement(value, message, capped(evidence), ("schemes", index, "savings", year))
+    share = Share(largest.saving(year), identified, False, year, f"move {{amount}} of {year} savings from {largest.id} to other schemes")
+    return Measurement(value, message, capped(evidence), ("schemes", index, "savings", year), share=share)
