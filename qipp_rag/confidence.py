@@ -13,8 +13,8 @@ not count; cross-plan results do):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import decimal
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from .results import Confidence, Finding, PlanFigures, Shortfall

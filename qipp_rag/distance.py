@@ -16,8 +16,8 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
-from .rulebook.measure import Share
 from .results import Distance
+from .rulebook.measure import Share
 from .rulebook.models import BandSpec, RuleSpec
 
 CENTS = 100  # amounts are given to 2 decimal places of £000
@@ -68,7 +68,7 @@ def _money(value: Decimal) -> str:
 
 
 def in_words(found: Distance, share: Share) -> str:
-    """"identify £460k more in 2015/16 to be green (£0 to leave red)"."""
+    """ "identify £460k more in 2015/16 to be green (£0 to leave red)"."""
     # replace, not str.format: an action may quote a pack's own wording, braces and all
     words = share.action.replace("{year}", found.year).replace("{amount}", _money(found.to_green)) + " to be green"
     if found.to_amber is not None:

@@ -191,7 +191,11 @@ def apply_waivers(
             new_findings.append(finding)
         out.append(new_findings)
 
-    return out, [_record(waiver, live[index], matched[index], refused[index], applied_to[index]) for index, waiver in enumerate(waivers)]
+    records = [
+        _record(waiver, live[index], matched[index], refused[index], applied_to[index])
+        for index, waiver in enumerate(waivers)
+    ]
+    return out, records
 
 
 def _record(waiver: Waiver, live: bool, matched: bool, refused: str | None, applied_to: list[str]) -> WaiverRecord:

@@ -11,9 +11,22 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Plan, Scheme, Stage
-from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, ratio, scheme_label, total, two_places
+from ..measure import Measurement, MetricContext, Share, plan_metric
+from ._support import (
+    amount,
+    capped,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    ratio,
+    scheme_label,
+    total,
+    two_places,
+)
 from .delivery import NO_DELIVERY, with_delivery
 
 MONTHS = 12
@@ -38,7 +51,8 @@ def _month_words(months: int) -> str:
 
 @plan_metric("delivery_returns_share")
 def delivery_returns_share(ctx: MetricContext) -> Measurement:
-    """DL04: first-year value of live schemes in delivery or delivered that report ``delivery`` ÷ that of them all × 100."""
+    """DL04: first-year value of live schemes in delivery or delivered that report ``delivery``
+    ÷ that of them all × 100."""
     plan = ctx.plan
     year = plan.first_year
     quarter_end = dt.date(start_year(plan), 6, 30)
@@ -72,11 +86,20 @@ def delivery_returns_share(ctx: MetricContext) -> Measurement:
     if silent:
         largest = silent[0][1]
         verb = "sends" if len(silent) == 1 else "send"
-        message += f"; {plural(len(silent), 'scheme')} {verb} none, the largest {scheme_label(largest)} saving {money(largest.saving(year))}"
-    evidence = [f"{scheme_label(s)} at stage {s.stage.value} saves {amount(s.saving(year))}: no delivery figures" for _, s in silent]
-    evidence += [f"{scheme_label(s)} at stage {s.stage.value} saves {amount(s.saving(year))}: reports delivery" for _, s in reporting]
+        biggest = f"the largest {scheme_label(largest)} saving {money(largest.saving(year))}"
+        message += f"; {plural(len(silent), 'scheme')} {verb} none, {biggest}"
+    evidence = [
+        f"{scheme_label(s)} at stage {s.stage.value} saves {amount(s.saving(year))}: no delivery figures"
+        for _, s in silent
+    ]
+    evidence += [
+        f"{scheme_label(s)} at stage {s.stage.value} saves {amount(s.saving(year))}: reports delivery"
+        for _, s in reporting
+    ]
     loc = ("schemes", silent[0][0]) if silent else nearest(plan, ("schemes",))
-    share = Share(numerator, denominator, True, year, "get delivery figures for {amount} more of the {year} value in delivery")
+    share = Share(
+        numerator, denominator, True, year, "get delivery figures for {amount} more of the {year} value in delivery"
+    )
     return Measurement(value, message, capped(evidence), loc, share=share)
 
 
@@ -96,7 +119,7 @@ def delivery_figures_age(ctx: MetricContext) -> Measurement:
 
 
 def _expected_twelfths(scheme: Scheme, year: str, months: int) -> Decimal:
-    """12 × expected(s): the first m profile entries where the scheme has a profile, else saving × m ÷ 12 (kept exact)."""
+    """12 × expected(s): the first m profile entries where the scheme has one, else saving × m ÷ 12 (kept exact)."""
     if scheme.monthly_profile is not None:
         return total(scheme.monthly_profile[:months]) * MONTHS
     return scheme.saving(year) * months
@@ -116,8 +139,9 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
     expected_twelfths = total(twelfths.values())
     if expected_twelfths == 0:
         return not_applicable(
-            f"the plan's own phasing expects nothing saved in the {_month_words(months)} of {year} to {as_of.isoformat()} "
-            f"({plural(len(delivering), 'scheme')} with delivery data), so there is nothing to compare planned to date with",
+            f"the plan's own phasing expects nothing saved in the {_month_words(months)} of {year} "
+            f"to {as_of.isoformat()} ({plural(len(delivering), 'scheme')} with delivery data), "
+            "so there is nothing to compare planned to date with",
             nearest(plan, ("schemes", delivering[0][0], "delivery", "planned_to_date")),
         )
     planned = total(scheme.delivery.planned_to_date for _, scheme in delivering)  # type: ignore[union-attr]
@@ -126,20 +150,24 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
 
     def gap(item: tuple[int, Scheme]) -> Fraction:
         index, scheme = item
-        return Fraction(scheme.delivery.planned_to_date) - Fraction(twelfths[index]) / MONTHS  # type: ignore[union-attr]
+        planned_to_date = scheme.delivery.planned_to_date  # type: ignore[union-attr]
+        return Fraction(planned_to_date) - Fraction(twelfths[index]) / MONTHS
 
     ordered = sorted(delivering, key=lambda item: (gap(item), item[0]))
     evidence = []
     for index, scheme in ordered:
-        how = "its monthly profile" if scheme.monthly_profile is not None else f"a straight line, {amount(scheme.saving(year))} × {months} ÷ 12"
-        shown = ratio(twelfths[index], Decimal(MONTHS))
-        evidence.append(
-            f"{scheme_label(scheme)}: planned to date {amount(scheme.delivery.planned_to_date)} "  # type: ignore[union-attr]
-            f"of {two_places(shown)} expected by {how}"
+        how = (
+            "its monthly profile"
+            if scheme.monthly_profile is not None
+            else f"a straight line, {amount(scheme.saving(year))} × {months} ÷ 12"
         )
+        shown = ratio(twelfths[index], Decimal(MONTHS))
+        planned_to_date = amount(scheme.delivery.planned_to_date)  # type: ignore[union-attr]
+        evidence.append(f"{scheme_label(scheme)}: planned to date {planned_to_date} of {two_places(shown)} by {how}")
+    expected_shown = money(Decimal(two_places(ratio(expected_twelfths, Decimal(MONTHS)))))
     message = (
         f"planned savings to date are {pct(value)} of what the plan's own phasing gives for the "
-        f"{_month_words(months)} to {as_of.isoformat()} ({money(planned)} of {money(Decimal(two_places(ratio(expected_twelfths, Decimal(MONTHS)))))})"
+        f"{_month_words(months)} to {as_of.isoformat()} ({money(planned)} of {expected_shown})"
     )
     loc = ("schemes", ordered[0][0], "delivery", "planned_to_date")
     share = Share(planned, expected, True, year, "plan {amount} more to date, as the plan's own phasing gives")
@@ -160,7 +188,9 @@ def forecast_run_rate(ctx: MetricContext) -> Measurement:
     if months == 0:
         return not_applicable(f"no month of {year} has passed by {as_of.isoformat()}, so there is no run rate yet", loc)
     if months == MONTHS:
-        return not_applicable(f"all 12 months of {year} are reported by {as_of.isoformat()}, so no run rate is still needed", loc)
+        return not_applicable(
+            f"all 12 months of {year} are reported by {as_of.isoformat()}, so no run rate is still needed", loc
+        )
     achieved = total(scheme.delivery.actual_to_date for _, scheme in delivering)  # type: ignore[union-attr]
     forecast = total(scheme.delivery.forecast_outturn for _, scheme in delivering)  # type: ignore[union-attr]
     left = MONTHS - months
@@ -173,12 +203,15 @@ def forecast_run_rate(ctx: MetricContext) -> Measurement:
         if forecast > 0:
             return Measurement(
                 UNSUPPORTED_FORECAST,
-                f"nothing is delivered in the {_month_words(months)} to {as_of.isoformat()}, yet the forecast outturn is "
-                f"{money(forecast)}: no run rate achieved supports it (so no value is shown)",
+                f"nothing is delivered in the {_month_words(months)} to {as_of.isoformat()}, "
+                f"yet the forecast outturn is {money(forecast)}: "
+                "no run rate achieved supports it (so no value is shown)",
                 evidence,
                 loc,
             )
-        return not_applicable(f"nothing is delivered to {as_of.isoformat()} and nothing is forecast, so there is no run rate", loc)
+        return not_applicable(
+            f"nothing is delivered to {as_of.isoformat()} and nothing is forecast, so there is no run rate", loc
+        )
     value = ratio((forecast - achieved) * months, achieved * left)
     if forecast < achieved:
         message = (
@@ -189,7 +222,8 @@ def forecast_run_rate(ctx: MetricContext) -> Measurement:
     needed = ratio(forecast - achieved, Decimal(left))
     so_far = ratio(achieved, Decimal(months))
     message = (
-        f"the forecast outturn needs {money(Decimal(two_places(needed)))} a month over the last {_month_words(left)}, "
-        f"{two_places(value)}× the {money(Decimal(two_places(so_far)))} a month achieved over the first {_month_words(months)}"
+        f"the forecast outturn needs {money(Decimal(two_places(needed)))} a month over the last "
+        f"{_month_words(left)}, {two_places(value)}× the {money(Decimal(two_places(so_far)))} a month "
+        f"achieved over the first {_month_words(months)}"
     )
     return Measurement(value, message, evidence, loc)
