@@ -9,6 +9,12 @@ finding's rating changed (including a rule that only one side has), unless
 the plan is rated ``error`` on either side.
 Plans added or gone never count as worse: ``--fail-on-worse`` is about
 plans that were there before.
+
+A matched plan is also listed when its delivery confidence moved (green <
+amber/green < amber < amber/red < red) or its shortfall against target
+changed in any year, and the national shortfall totals are compared year by
+year.  Assessments saved before confidence and shortfall were reported carry
+neither, and are not compared on them.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .results import RATING_ORDER, Assessment, Finding, PlanResult, round_value
+from .results import CONFIDENCE_ORDER, RATING_ORDER, SHORTFALL_KEYS, Assessment, Finding, PlanResult, round_value
 
 RULE_RANKS = {"green": 0, "amber": 1, "red": 2}
 
@@ -44,6 +50,17 @@ class RuleChange:
 
 
 @dataclass(frozen=True)
+class ShortfallChange:
+    """One plan year's shortfall (£000) on each side, where either of its two measures moved."""
+
+    year: str
+    old_identified: Decimal | None
+    new_identified: Decimal | None
+    old_risk_adjusted: Decimal | None
+    new_risk_adjusted: Decimal | None
+
+
+@dataclass(frozen=True)
 class PlanChange:
     key: str  # organisation code, or the file for a plan without one
     old_file: str
@@ -52,10 +69,21 @@ class PlanChange:
     old_rating: str
     new_rating: str
     rules: list[RuleChange] = field(default_factory=list)
+    old_confidence: str | None = None
+    new_confidence: str | None = None
+    shortfall: list[ShortfallChange] = field(default_factory=list)
 
     @property
     def direction(self) -> str:
         old, new = RATING_ORDER.index(self.old_rating), RATING_ORDER.index(self.new_rating)
+        return "worse" if new > old else "better" if new < old else "same"
+
+    @property
+    def confidence_direction(self) -> str:
+        """worse, better or same along the five-point scale; same when either side has none."""
+        if self.old_confidence not in CONFIDENCE_ORDER or self.new_confidence not in CONFIDENCE_ORDER:
+            return "same"
+        old, new = CONFIDENCE_ORDER.index(self.old_confidence), CONFIDENCE_ORDER.index(self.new_confidence)
         return "worse" if new > old else "better" if new < old else "same"
 
 
@@ -66,6 +94,7 @@ class PlanEntry:
     file: str
     label: str
     rating: str
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,7 @@ class AssessmentDiff:
     changed: list[PlanChange]  # matched plans whose rating or any rule's rating moved, in the new run's order
     added: list[PlanEntry]
     gone: list[PlanEntry]
+    shortfall_totals: list[ShortfallChange] = field(default_factory=list)  # national, years where a total moved
 
     @property
     def worse(self) -> list[PlanChange]:
@@ -107,7 +137,9 @@ def diff_assessments(old: Assessment, new: Assessment) -> AssessmentDiff:
         # A plan that could not be read on either side has no findings to compare there.
         both_read = "error" not in (before.rating, after.rating)
         rules = _rule_changes(before, after, titles, rank) if both_read else []
-        if rules or before.rating != after.rating:
+        gaps = _shortfall_changes(before, after) if both_read else []
+        confidence_moved = both_read and None not in (before.confidence, after.confidence) and before.confidence != after.confidence
+        if rules or gaps or confidence_moved or before.rating != after.rating:
             changed.append(
                 PlanChange(
                     key=after.organisation.code or after.file,
@@ -117,6 +149,9 @@ def diff_assessments(old: Assessment, new: Assessment) -> AssessmentDiff:
                     old_rating=before.rating,
                     new_rating=after.rating,
                     rules=rules,
+                    old_confidence=before.confidence,
+                    new_confidence=after.confidence,
+                    shortfall=gaps,
                 )
             )
     return AssessmentDiff(
@@ -124,9 +159,39 @@ def diff_assessments(old: Assessment, new: Assessment) -> AssessmentDiff:
         new_as_of=new.as_of.isoformat(),
         matched=len(pairs),
         changed=changed,
-        added=[PlanEntry(plan.file, label(plan), plan.rating) for plan in added],
-        gone=[PlanEntry(plan.file, label(plan), plan.rating) for plan in gone],
+        added=[PlanEntry(plan.file, label(plan), plan.rating, plan.confidence) for plan in added],
+        gone=[PlanEntry(plan.file, label(plan), plan.rating, plan.confidence) for plan in gone],
+        shortfall_totals=_total_shortfall_changes(old, new),
     )
+
+
+def _shortfall_changes(before: PlanResult, after: PlanResult) -> list[ShortfallChange]:
+    """Years where either shortfall of the plan moved; none when a side does not report shortfall."""
+    if before.shortfall is None or after.shortfall is None:
+        return []
+    changes = []
+    for year in sorted(set(before.shortfall) | set(after.shortfall)):
+        was, now = before.shortfall.get(year), after.shortfall.get(year)
+        old = (was.identified, was.risk_adjusted) if was else (None, None)
+        new = (now.identified, now.risk_adjusted) if now else (None, None)
+        if old != new:
+            changes.append(ShortfallChange(year, *old[:1], *new[:1], *old[1:], *new[1:]))
+    return changes
+
+
+def _total_shortfall_changes(old: Assessment, new: Assessment) -> list[ShortfallChange]:
+    """The national shortfall totals, year by year, where either moved (only when both runs report them)."""
+    was, now = old.summary.totals, new.summary.totals
+    if not all(key in was and key in now for key in SHORTFALL_KEYS):
+        return []
+    identified, risk_adjusted = SHORTFALL_KEYS
+    changes = []
+    for year in sorted(set(was[identified]) | set(now[identified])):
+        old_pair = (was[identified].get(year), was[risk_adjusted].get(year))
+        new_pair = (now[identified].get(year), now[risk_adjusted].get(year))
+        if old_pair != new_pair:
+            changes.append(ShortfallChange(year, old_pair[0], new_pair[0], old_pair[1], new_pair[1]))
+    return changes
 
 
 def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tuple[PlanResult, PlanResult]], list[PlanResult], list[PlanResult]]:
@@ -204,21 +269,47 @@ def _counts_line(diff: AssessmentDiff) -> str:
     )
 
 
+def _money(value: Decimal | None) -> str:
+    if value is None:
+        return "none"
+    text = format(value, "f")
+    whole, _, places = (text.rstrip("0").rstrip(".") if "." in text else text).partition(".")
+    return f"£{int(whole):,}{'.' + places if places else ''}k"
+
+
+def _shortfall_text(change: ShortfallChange) -> str:
+    return (
+        f"shortfall {change.year}: identified {_money(change.old_identified)} -> {_money(change.new_identified)}, "
+        f"risk-adjusted {_money(change.old_risk_adjusted)} -> {_money(change.new_risk_adjusted)}"
+    )
+
+
+def _confidence_text(change: PlanChange) -> str:
+    """", confidence amber/green -> amber/red" where it moved, else nothing."""
+    if change.old_confidence is None or change.new_confidence is None or change.old_confidence == change.new_confidence:
+        return ""
+    return f", confidence {change.old_confidence} -> {change.new_confidence}"
+
+
 def render_table(diff: AssessmentDiff) -> str:
     out = [f"qipp-rag diff: {diff.old_as_of} -> {diff.new_as_of}", _counts_line(diff), ""]
     for change in diff.changed:
         moved = f"{change.old_rating} -> {change.new_rating}" if change.old_rating != change.new_rating else f"{change.new_rating} (rating unchanged)"
-        out.append(f"{change.direction.upper():<6}  {change.label}: {moved}")
+        out.append(f"{change.direction.upper():<6}  {change.label}: {moved}{_confidence_text(change)}")
         if change.old_file != change.new_file:
             out.append(f"        file: {change.old_file} -> {change.new_file}")
         for rule in change.rules:
             out.append(f"        {rule.rule:<6} {rule.title}: {_rating_text(rule.old_rating, rule.old_value)} -> {_rating_text(rule.new_rating, rule.new_value)}")
             if rule.new_message:
                 out.append(f"               now: {rule.new_message}")
+        out += [f"        {_shortfall_text(gap)}" for gap in change.shortfall]
     for entry in diff.added:
         out.append(f"ADDED   {entry.label}: {entry.rating}")
     for entry in diff.gone:
         out.append(f"GONE    {entry.label}: was {entry.rating}")
+    if diff.shortfall_totals:
+        out += ["", "Shortfall totals (summed plan by plan):"]
+        out += [f"        {_shortfall_text(gap)}" for gap in diff.shortfall_totals]
     if not diff.changed and not diff.added and not diff.gone:
         out.append("No plan's rating or rule results changed.")
     return "\n".join(_one_line(line) for line in out) + "\n"
@@ -236,17 +327,27 @@ _MARKDOWN_ENTITIES = str.maketrans({char: f"&#{ord(char)};" for char in "&<>|\\`
 def render_markdown(diff: AssessmentDiff) -> str:
     out = [f"## qipp-rag diff: {diff.old_as_of} → {diff.new_as_of}", "", _md(_counts_line(diff)), ""]
     if diff.changed:
-        out += ["| plan | was | now | direction |", "|---|---|---|---|"]
-        out += [f"| {_md(c.label)} | {c.old_rating} | {c.new_rating} | {c.direction} |" for c in diff.changed]
+        out += ["| plan | was | now | direction | confidence was | confidence now |", "|---|---|---|---|---|---|"]
+        out += [
+            f"| {_md(c.label)} | {c.old_rating} | {c.new_rating} | {c.direction} | {c.old_confidence or ''} | {c.new_confidence or ''} |"
+            for c in diff.changed
+        ]
         out.append("")
         for change in diff.changed:
+            if change.rules or change.shortfall:
+                out += [f"### {_md(change.label)}", ""]
             if change.rules:
-                out += [f"### {_md(change.label)}", "", "| rule | was | now | finding now |", "|---|---|---|---|"]
+                out += ["| rule | was | now | finding now |", "|---|---|---|---|"]
                 out += [
                     f"| {_md(r.rule)} {_md(r.title)} | {_md(_rating_text(r.old_rating, r.old_value))} | {_md(_rating_text(r.new_rating, r.new_value))} | {_md(r.new_message or '')} |"
                     for r in change.rules
                 ]
                 out.append("")
+            if change.shortfall:
+                out += [_md(_shortfall_text(gap)).join(("- ", "")) for gap in change.shortfall] + [""]
+    if diff.shortfall_totals:
+        out += ["### Shortfall totals (summed plan by plan)", ""]
+        out += [_md(_shortfall_text(gap)).join(("- ", "")) for gap in diff.shortfall_totals] + [""]
     if diff.added:
         out += ["### Added", ""] + [f"- {_md(e.label)}: {e.rating}" for e in diff.added] + [""]
     if diff.gone:
@@ -268,6 +369,10 @@ def diff_to_data(diff: AssessmentDiff) -> dict[str, Any]:
                 "old_rating": c.old_rating,
                 "new_rating": c.new_rating,
                 "direction": c.direction,
+                "old_confidence": c.old_confidence,
+                "new_confidence": c.new_confidence,
+                "confidence_direction": c.confidence_direction,
+                "shortfall": [_shortfall_data(gap) for gap in c.shortfall],
                 "rules": [
                     {
                         "rule": r.rule,
@@ -285,8 +390,17 @@ def diff_to_data(diff: AssessmentDiff) -> dict[str, Any]:
             }
             for c in diff.changed
         ],
-        "added": [{"file": e.file, "label": e.label, "rating": e.rating} for e in diff.added],
-        "gone": [{"file": e.file, "label": e.label, "rating": e.rating} for e in diff.gone],
+        "added": [{"file": e.file, "label": e.label, "rating": e.rating, "confidence": e.confidence} for e in diff.added],
+        "gone": [{"file": e.file, "label": e.label, "rating": e.rating, "confidence": e.confidence} for e in diff.gone],
+        "shortfall_totals": [_shortfall_data(gap) for gap in diff.shortfall_totals],
+    }
+
+
+def _shortfall_data(gap: ShortfallChange) -> dict[str, Any]:
+    return {
+        "year": gap.year,
+        "old": {"identified": gap.old_identified, "risk_adjusted": gap.old_risk_adjusted},
+        "new": {"identified": gap.new_identified, "risk_adjusted": gap.new_risk_adjusted},
     }
 
 

@@ -75,7 +75,7 @@ def test_red_is_error_amber_warning_error_plans_error_per_problem():
     _, sp02, message = found[0]
     assert (sp02["line"], sp02["col"]) == ("9", "3")
     assert sp02["title"] == "SP02 Identified savings cover the target (red)"
-    assert message.startswith("07L NHS Barking & Dagenham CCG: identified savings are 85.50 % of the target")
+    assert message.startswith("07L NHS Barking & Dagenham CCG (RED): identified savings are 85.50 % of the target")
     assert "How to fix: What to change in the plan to meet SP02." in message
     assert "line" not in found[1][1]  # GV01 has no location: the annotation is on the file
     assert (found[4][1]["line"], found[4][1]["col"]) == ("6", "1")
@@ -114,7 +114,7 @@ def test_job_summary_gives_verdict_counts_plans_and_details():
     summary = job_summary(mixed_assessment())
     assert summary.startswith("## qipp-rag: QIPP plan assessment")
     assert "Input errors" in summary
-    assert "| plans/london/07L.yaml | 07L NHS Barking &#38; Dagenham CCG | 🔴 red | SP02, GV01, GV07 | TR01 |  |" in summary
+    assert "| plans/london/07L.yaml | 07L NHS Barking &#38; Dagenham CCG | 🔴 red |  | SP02, GV01, GV07 | TR01 |  |" in summary
     assert "plans/north/03Q.yaml:6:1" in summary
     assert "waived: Contingency agreed with the area team, held centrally" in summary
     assert "✅ **Gate passed** (fail on red)" in job_summary(clean_assessment())
@@ -149,3 +149,22 @@ def test_write_job_summary_appends_to_the_step_summary_file(tmp_path):
 def test_write_job_summary_raises_oserror_for_an_unwritable_target(tmp_path):
     with pytest.raises(OSError):
         write_job_summary(mixed_assessment(), env={"GITHUB_STEP_SUMMARY": str(tmp_path / "missing" / "summary.md")})
+
+
+def test_confidence_and_waived_count_stand_beside_the_rating_and_refused_waivers_are_warned() -> None:
+    from ci_fixtures import red_plan
+
+    from qipp_rag.results import WaiverRecord
+
+    judged = red_plan().model_copy(update={"confidence": "amber/red", "waived": 1})
+    refused = WaiverRecord(
+        rule="SP02", plan="07L", reason="recovery plan", approved_by="CFO", approver_organisation="07L",
+        expires=dt.date(2015, 3, 31), status="refused", refused_because="approved by the plan's own organisation",
+    )  # fmt: skip
+    case = assessment([judged]).model_copy(update={"waivers": [refused]})
+    lines = render(case).splitlines()
+    assert any("(RED (1 waived), confidence AMBER/RED): " in line for line in lines if line.startswith("::error"))
+    assert any(line.startswith("::warning title=Waiver refused%3A SP02 for 07L::") and "own organisation" in line for line in lines)
+    summary = job_summary(case)
+    assert "| 🔴 red (1 waived) | amber/red |" in summary
+    assert "Confidence: delivery confidence on the five-point Gateway scale" in summary

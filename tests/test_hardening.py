@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO, run_cli
 
-VALID = REPO / "plans" / "north" / "Q50" / "03Q-vale-of-york.yaml"  # expected-rating: green
+VALID = REPO / "plans" / "north" / "Q50" / "03Q-vale-of-york.yaml"  # expected-rating: green, as submitted (assessed as of 2014-03-31)
 
 
 def _plans(folder: Path, name: str = "plan.yaml", text: str | None = None) -> Path:
@@ -35,7 +35,7 @@ def test_item01_special_files_are_not_replaced(tmp_path: Path) -> None:
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    result = run_cli("assess", str(plans), "--report", f"json:{null}", "--report", f"csv:{fifo}", cwd=tmp_path)
+    result = run_cli("assess", "--as-of", "2014-03-31", str(plans), "--report", f"json:{null}", "--report", f"csv:{fifo}", cwd=tmp_path)
     reader.join(timeout=30)
     assert result.returncode == 0, result.stderr
     assert null.is_symlink() and os.readlink(null) == os.devnull
@@ -52,7 +52,7 @@ def test_item01_a_folder_or_socket_report_path_is_refused_clearly(tmp_path: Path
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(sock_path))
     try:
-        result = run_cli("assess", str(plans), "--report", f"json:{sock_path}", cwd=tmp_path)
+        result = run_cli("assess", "--as-of", "2014-03-31", str(plans), "--report", f"json:{sock_path}", cwd=tmp_path)
     finally:
         server.close()
     assert result.returncode == 2
@@ -63,7 +63,7 @@ def test_item01_a_folder_or_socket_report_path_is_refused_clearly(tmp_path: Path
 def test_item01_report_command_writes_into_a_pipe_too(tmp_path: Path) -> None:
     plans = _plans(tmp_path / "plans")
     saved = tmp_path / "a.json"
-    assert run_cli("assess", str(plans), "--report", f"json:{saved}", cwd=tmp_path).returncode == 0
+    assert run_cli("assess", "--as-of", "2014-03-31", str(plans), "--report", f"json:{saved}", cwd=tmp_path).returncode == 0
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     received: list[bytes] = []
@@ -86,7 +86,7 @@ def test_item02_config_report_paths_stay_inside_the_config_folder(tmp_path: Path
     victim.write_text("#!/bin/sh\necho hello\n")
     victim.chmod(0o755)
     (repo / ".qipp-rag.yaml").write_text("report: ['csv:../victim.sh']\n")
-    result = run_cli("assess", "plans", cwd=repo)
+    result = run_cli("assess", "--as-of", "2014-03-31", "plans", cwd=repo)
     assert result.returncode == 2
     assert "outside the folder of the configuration file" in result.stdout + result.stderr
     assert victim.read_text() == "#!/bin/sh\necho hello\n"
@@ -98,7 +98,7 @@ def test_item02_config_report_through_a_link_out_of_the_folder_is_refused(tmp_pa
     (tmp_path / "elsewhere").mkdir()
     (repo / "out").symlink_to(tmp_path / "elsewhere")
     (repo / ".qipp-rag.yaml").write_text("report: ['csv:out/r.csv']\n")
-    result = run_cli("assess", "plans", cwd=repo)
+    result = run_cli("assess", "--as-of", "2014-03-31", "plans", cwd=repo)
     assert result.returncode == 2
     assert not (tmp_path / "elsewhere" / "r.csv").exists()
 
@@ -115,7 +115,7 @@ def test_item02_a_report_over_an_input_plan_is_refused(tmp_path: Path, spelling:
         "link": "link.yaml",
         "dotdot": "ow/../ow/a.yaml",
     }[spelling]
-    result = run_cli("assess", "ow", "--report", f"json:{target}", cwd=tmp_path)
+    result = run_cli("assess", "--as-of", "2014-03-31", "ow", "--report", f"json:{target}", cwd=tmp_path)
     assert result.returncode == 2
     assert "input files" in result.stderr
     assert (plans / "a.yaml").read_text() == before
@@ -125,7 +125,7 @@ def test_item02_a_report_over_a_pack_or_waivers_file_is_refused(tmp_path: Path) 
     plans = _plans(tmp_path / "plans")
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text("waivers: []\n")
-    result = run_cli("assess", "plans", "--waivers", "waivers.yaml", "--report", "json:./waivers.yaml", cwd=tmp_path)
+    result = run_cli("assess", "--as-of", "2014-03-31", "plans", "--waivers", "waivers.yaml", "--report", "json:./waivers.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "input files" in result.stderr
     assert waivers.read_text() == "waivers: []\n"
     assert plans.is_dir()
@@ -134,7 +134,7 @@ def test_item02_a_report_over_a_pack_or_waivers_file_is_refused(tmp_path: Path) 
 def test_item02_report_command_never_writes_over_its_input(tmp_path: Path) -> None:
     plans = _plans(tmp_path / "plans")
     saved = tmp_path / "a.json"
-    assert run_cli("assess", str(plans), "--report", f"json:{saved}", cwd=tmp_path).returncode == 0
+    assert run_cli("assess", "--as-of", "2014-03-31", str(plans), "--report", f"json:{saved}", cwd=tmp_path).returncode == 0
     before = saved.read_text()
     result = run_cli("report", "a.json", "--format", "csv", "-o", "./a.json", cwd=tmp_path)
     assert result.returncode == 2
@@ -146,7 +146,7 @@ def test_item02_reports_are_written_0644_never_keeping_an_executable_bit(tmp_pat
     old = tmp_path / "r.csv"
     old.write_text("old\n")
     old.chmod(0o777)
-    result = run_cli("assess", str(plans), "--report", f"csv:{old}", "--report", f"json:{tmp_path / 'new.json'}", cwd=tmp_path)
+    result = run_cli("assess", "--as-of", "2014-03-31", str(plans), "--report", f"csv:{old}", "--report", f"json:{tmp_path / 'new.json'}", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     mask = os.umask(0)
     os.umask(mask)
@@ -166,7 +166,7 @@ def test_item03_an_undecodable_file_name_is_assessed_and_shown_escaped(tmp_path:
     os.mkdir(folder)
     with open(os.path.join(folder, b"caf\xe9.yaml"), "wb") as handle:
         handle.write(RED.read_bytes())
-    result = run_cli("assess", "p", "--format", output_format, cwd=tmp_path)
+    result = run_cli("assess", "--as-of", "2014-03-31", "p", "--format", output_format, cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "internal error" not in result.stderr
     if output_format == "json":
@@ -218,7 +218,7 @@ def test_item05_a_plan_cannot_forge_a_number_through_a_yaml_escape(tmp_path: Pat
     text = VALID.read_text(encoding="utf-8")
     name = next(line for line in text.splitlines() if line.startswith("  name:"))
     _plans(tmp_path / "p", text=text.replace(name, '  name: "\\0D999"', 1))
-    result = run_cli("assess", "p", "--format", "json", cwd=tmp_path)
+    result = run_cli("assess", "--as-of", "2014-03-31", "p", "--format", "json", cwd=tmp_path)
     data = json.loads(result.stdout)
     assert result.returncode == 2
     assert data["plans"][0]["rating"] == "error"
@@ -227,7 +227,7 @@ def test_item05_a_plan_cannot_forge_a_number_through_a_yaml_escape(tmp_path: Pat
 
 def test_item05_report_and_diff_keep_a_forged_mark_as_text(tmp_path: Path) -> None:
     _plans(tmp_path / "p")
-    assert run_cli("assess", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
+    assert run_cli("assess", "--as-of", "2014-03-31", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
     data = json.loads((tmp_path / "a.json").read_text())
     data["plans"][0]["organisation"]["name"] = "\x00D-"
     data["plans"][0]["findings"][0]["message"] = "\x00D999"
@@ -244,7 +244,7 @@ def test_item05_report_and_diff_keep_a_forged_mark_as_text(tmp_path: Path) -> No
 
 def test_item05_a_diff_cannot_forge_a_number_either(tmp_path: Path) -> None:
     _plans(tmp_path / "p")
-    assert run_cli("assess", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
+    assert run_cli("assess", "--as-of", "2014-03-31", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
     data = json.loads((tmp_path / "a.json").read_text())
     data["plans"][0]["rating"] = "red"
     data["plans"][0]["organisation"]["name"] = "\x00DIFF5"

@@ -393,8 +393,11 @@ def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:
         text += f"; {waived} result{'s' if waived != 1 else ''} waived"
     expired = sum(1 for waiver in assessment.waivers if waiver.status == "expired")
     unmatched = sum(1 for waiver in assessment.waivers if waiver.status == "unmatched")
+    refused = sum(1 for waiver in assessment.waivers if waiver.status == "refused")
     if expired or unmatched:
         text += f"; waivers: {expired} expired, {unmatched} unmatched"
+    if refused:
+        text += f"; {refused} waiver{'s' if refused != 1 else ''} refused (a critical rule needs another organisation's approval)"
     if assessment.errors:
         text += f"; {len(assessment.errors)} input error{'s' if len(assessment.errors) != 1 else ''} in rule packs, waivers, configuration or paths"
     if not assessment.plans:

@@ -5,6 +5,10 @@ rated ``error`` (rule ``QIPP-ERROR``); one row with blank rule columns for a
 plan that has no findings.  Problems of rule packs, waivers and
 configuration files follow, one row each.
 
+Each row carries the plan's delivery confidence and its count of waived
+results, and an amber or red finding of a money rule its distance to green
+(and, when red, to amber) in £000 with the year it speaks of.
+
 Each row also carries the plan's first-year money in £000 (allocation,
 target, identified and risk-adjusted savings), exact, so a pivot table can
 total it (count each plan once: take the rows of one rule).
@@ -35,6 +39,8 @@ COLUMNS: tuple[str, ...] = (
     "area_team",
     "region",
     "plan_rating",
+    "plan_confidence",
+    "plan_waived",
     "first_year",
     "allocation_gbp_000",
     "target_gbp_000",
@@ -47,6 +53,9 @@ COLUMNS: tuple[str, ...] = (
     "rating",
     "value",
     "unit",
+    "distance_to_green_gbp_000",
+    "distance_to_amber_gbp_000",
+    "distance_year",
     "message",
     "line",
     "column",
@@ -93,6 +102,8 @@ def _plan_rows(plan: PlanResult, assessment: Assessment) -> list[dict[str, str]]
         "area_team": org.area_team or "",
         "region": org.region or "",
         "plan_rating": plan.rating,
+        "plan_confidence": plan.confidence or "",
+        "plan_waived": "" if plan.waived is None else str(plan.waived),
         **_money_columns(plan),
     }
     if plan.rating == "error":
@@ -127,6 +138,13 @@ def _finding_row(finding: Finding, rule: RuleInfo | None) -> dict[str, str]:
         "unit": rule.unit if rule else "",
         "message": finding.message,
     }
+    if finding.distance is not None:
+        gap = finding.distance
+        row |= {
+            "distance_to_green_gbp_000": format(gap.to_green, "f"),
+            "distance_to_amber_gbp_000": "" if gap.to_amber is None else format(gap.to_amber, "f"),
+            "distance_year": gap.year,
+        }
     if finding.location is not None:
         row |= {"line": str(finding.location.line), "column": str(finding.location.column), "path": finding.location.path}
     if finding.waiver is not None:

@@ -25,6 +25,7 @@ import re
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, exit_code, gate_fails, round_value
 from . import RenderOptions
+from .text import CONFIDENCE_LEGEND, rating_and_confidence, waived_note
 
 SUMMARY_LIMIT = 1_000_000  # bytes; GitHub rejects a step summary over 1 MiB
 RATING_ICONS = {"green": "🟢", "amber": "🟠", "red": "🔴", "error": "⛔", "waived": "⚪", "n/a": "➖"}
@@ -52,6 +53,9 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
             lines.append(command_line("warning", {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run: {waiver.warning}"))
         elif waiver.status == "unmatched":
             lines.append(command_line("notice", {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run"))
+        elif waiver.status == "refused":
+            title = f"Waiver refused: {waiver.rule} for {waiver.plan}"
+            lines.append(command_line("warning", {"title": title}, f"the waiver of {waiver.rule} for {waiver.plan} is refused and not applied: {waiver.refused_because}"))
     lines.append(command_line("notice", {"title": "qipp-rag"}, _counts_sentence(assessment)))
     return "\n".join(lines) + "\n"
 
@@ -80,7 +84,7 @@ def _finding_command(finding: Finding, plan: PlanResult, rule: RuleInfo | None) 
     if command is None:
         return None
     title = f"{finding.rule} {rule.title if rule else ''}".strip() + f" ({finding.rating})"
-    message = f"{_plan_label(plan)}: {finding.message}"
+    message = f"{_plan_label(plan)} ({rating_and_confidence(plan)}): {finding.message}"
     value = round_value(finding.value)
     if value is not None:
         message += f" (value {value}{' %' if rule and rule.unit == 'percent' else ''})"
@@ -170,7 +174,7 @@ def _summary_verdict(assessment: Assessment, options: RenderOptions) -> str:
 def _summary_head(assessment: Assessment, options: RenderOptions) -> str:
     out = [_summary_verdict(assessment, options), "| rating | plans |", "|---|---:|"]
     out += [f"| {RATING_ICONS[rating]} {rating} | {count} |" for rating, count in _counts(assessment).items()]
-    out += ["", "| plan | organisation | rating | red | amber | waived |", "|---|---|---|---|---|---|"]
+    out += ["", "| plan | organisation | rating | confidence | red | amber | waived |", "|---|---|---|---|---|---|---|"]
     for plan in assessment.plans:
         by_rating: dict[str, list[str]] = {"red": [], "amber": [], "waived": []}
         for finding in plan.findings:
@@ -179,10 +183,12 @@ def _summary_head(assessment: Assessment, options: RenderOptions) -> str:
         org = plan.organisation
         organisation = " ".join(part for part in (org.code, org.name) if part)
         out.append(
-            f"| {md(plan.file)} | {md(organisation)} | {RATING_ICONS[plan.rating]} {plan.rating} | "
+            f"| {md(plan.file)} | {md(organisation)} | {RATING_ICONS[plan.rating]} {plan.rating}{waived_note(plan)} | "
+            f"{md(plan.confidence or '')} | "
             + " | ".join(md(", ".join(rules)) for rules in by_rating.values())
             + " |"
         )
+    out += ["", md(CONFIDENCE_LEGEND)]
     return "\n".join(out) + "\n"
 
 
@@ -208,7 +214,8 @@ def _summary_details(assessment: Assessment) -> str:
             header = "| rule | rating | value | finding | where |\n|---|---|---:|---|---|"
         if rows:
             label = md(_plan_label(plan))
-            out += ["", f"<details><summary>{RATING_ICONS[plan.rating]} {label}: {plan.rating}</summary>", "", header, *rows, "", "</details>"]
+            shown = plan.rating + waived_note(plan) + (f", confidence {plan.confidence}" if plan.confidence else "")
+            out += ["", f"<details><summary>{RATING_ICONS[plan.rating]} {label}: {md(shown)}</summary>", "", header, *rows, "", "</details>"]
     problems = assessment.errors
     if problems:
         out += ["", "### Rule packs, waivers and configuration", ""]

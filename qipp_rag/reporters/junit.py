@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
+from .text import CONFIDENCE_LEGEND, rating_and_confidence
 
 INPUTS_SUITE = "qipp-rag inputs (rule packs, waivers, configuration)"
 # Everything XML 1.0 forbids: C0 controls except tab, LF, CR; surrogates; U+FFFE and U+FFFF.
@@ -73,6 +74,10 @@ def _plan_suite(plan: PlanResult, assessment: Assessment, options: RenderOptions
         ("organisation.area_team", org.area_team),
         ("organisation.region", org.region),
         ("rating", plan.rating),
+        ("confidence", plan.confidence),
+        ("waived", None if plan.waived is None else str(plan.waived)),
+        ("rating.shown", rating_and_confidence(plan)),
+        ("confidence.legend", CONFIDENCE_LEGEND if plan.confidence else None),
         ("as_of", assessment.as_of.isoformat()),
     ):
         if value is not None:
@@ -139,6 +144,7 @@ def _detail(finding: Finding, rule: RuleInfo | None, plan: PlanResult) -> str:
         lines.append(f"at: {plan.file}:{location.line}:{location.column}" + (f" ({location.path})" if location.path else ""))
     else:
         lines.append(f"plan: {plan.file}")
+    lines.append(f"plan rating: {rating_and_confidence(plan)}")
     if rule is not None and finding.rating in ("red", "amber"):
         lines.append(f"how to fix: {rule.remediation}")
     return "\n".join(lines)

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from ..results import TOTAL_KEYS, Assessment, PlanResult
 from . import RenderOptions
-from .text import visible
 from .table import CRITERIA, LABELS, ROLLUP_HEADERS, amount, counts_line, organisation_label, rollup_rows, shown_value
+from .text import CONFIDENCE_LABELS, CONFIDENCE_LEGEND, confidence_text, visible, waived_note
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; nothing in a cell starts a line
 TOTAL_TITLES = {
@@ -59,6 +59,10 @@ def _summary(assessment: Assessment) -> list[str]:
     lines = ["## Summary", "", escape(counts_line(assessment)), ""]
     ratings = assessment.summary.ratings
     lines += _table(["Rating", "Plans"], [[_badge(rating), str(ratings.get(rating, 0))] for rating in ("red", "amber", "green", "error")], right=[1])
+    confidence = assessment.summary.confidence
+    if any(confidence.values()):
+        rows = [[CONFIDENCE_LABELS[level], str(confidence.get(level, 0))] for level in reversed(CONFIDENCE_LABELS)]
+        lines += ["", *_table(["Confidence", "Plans"], rows, right=[1])]
     totals = assessment.summary.totals
     years = sorted({year for per_year in totals.values() for year in per_year})
     if years:
@@ -82,11 +86,13 @@ def _plans(assessment: Assessment) -> list[str]:
             escape(organisation_label(plan)),
             escape(org.region or ""),
             escape(org.area_team or (org.code if org.type == "area_team" else "") or ""),
-            _badge(plan.rating),
+            _badge(plan.rating) + waived_note(plan),
+            confidence_text(plan),
             *(str(counts[rating]) for rating in ("red", "amber", "waived", "n/a")),
             str(len(plan.errors)) if plan.errors else "",
         ])  # fmt: skip
-    return lines + _table(["Plan", "Organisation", "Region", "Area team", "Rating", "Red", "Amber", "Waived", "n/a", "Errors"], rows, right=range(5, 10))
+    headers = ["Plan", "Organisation", "Region", "Area team", "Rating", "Confidence", "Red", "Amber", "Waived", "n/a", "Errors"]
+    return lines + _table(headers, rows, right=range(6, 11)) + ["", escape(CONFIDENCE_LEGEND)]
 
 
 def _where(finding) -> str:  # noqa: ANN001 - a Finding
@@ -97,7 +103,8 @@ def _where(finding) -> str:  # noqa: ANN001 - a Finding
 
 
 def _plan_details(plan: PlanResult, rules: dict) -> list[str]:
-    lines = [f"### {code(plan.file)}: {escape(organisation_label(plan))}, {_badge(plan.rating)}", ""]
+    confidence = f", confidence {confidence_text(plan)}" if plan.confidence else ""
+    lines = [f"### {code(plan.file)}: {escape(organisation_label(plan))}, {_badge(plan.rating)}{waived_note(plan)}{confidence}", ""]
     if plan.errors:
         rows = [[str(problem.line), str(problem.column), escape(problem.path), escape(problem.message)] for problem in plan.errors]
         return lines + ["The file could not be assessed:", ""] + _table(["Line", "Column", "Path", "Problem"], rows, right=[0, 1]) + [""]
@@ -150,7 +157,15 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     if assessment.waivers:
         lines += ["## Waivers", ""]
         rows = [
-            [escape(w.rule), escape(w.plan), escape(w.status + (f": warning: {w.warning}" if w.warning else "")), escape(w.expires.isoformat()), escape(w.approved_by), escape(w.reason), escape(", ".join(w.applied_to))]
+            [
+                escape(w.rule),
+                escape(w.plan),
+                escape(w.status + (f": {w.refused_because}" if w.refused_because else "") + (f": warning: {w.warning}" if w.warning else "")),
+                escape(w.expires.isoformat()),
+                escape(w.approved_by + (f" ({w.approver_organisation})" if w.approver_organisation else "")),
+                escape(w.reason),
+                escape(", ".join(w.applied_to)),
+            ]
             for w in assessment.waivers
         ]
         lines += _table(["Rule", "Plan", "Status", "Expires", "Approved by", "Reason", "Waived in"], rows) + [""]

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from ..results import Assessment, Band, Finding, PlanResult, Problem, RuleInfo, exit_code, round_value
 from . import RenderOptions
+from .text import CONFIDENCE_LEGEND, rating_and_confidence
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/qipp-rag/qipp-rag"
@@ -95,6 +96,8 @@ def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) 
             "asOf": assessment.as_of.isoformat(),
             "failOn": options.fail_on,
             "ratings": {rating: sum(1 for plan in assessment.plans if plan.rating == rating) for rating in ("green", "amber", "red", "error")},
+            "confidence": dict(assessment.summary.confidence),
+            "confidenceLegend": CONFIDENCE_LEGEND,
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -198,7 +201,7 @@ def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, i
     if level is None:
         return None
     title = rule.title if rule else finding.rule
-    text = f"{_plan_label(plan)}: {title}: {finding.message}"
+    text = f"{_plan_label(plan)} ({rating_and_confidence(plan)}): {title}: {finding.message}"
     value = round_value(finding.value)
     if value is not None:
         text += f" (value {value}{UNIT_SUFFIX.get(rule.unit, '') if rule else ''})"
@@ -216,6 +219,13 @@ def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, i
             "value": None if value is None else format(value, "f"),
         },
     }
+    if finding.distance is not None:
+        gap = finding.distance
+        result["properties"]["distance"] = {
+            "toGreen": format(gap.to_green, "f"),
+            "toAmber": None if gap.to_amber is None else format(gap.to_amber, "f"),
+            "year": gap.year,
+        }
     if finding.rating == "waived" and finding.waiver is not None:
         waiver = finding.waiver
         result["suppressions"] = [
@@ -284,7 +294,14 @@ def _plan_label(plan: PlanResult) -> str:
 
 def _plan_properties(plan: PlanResult) -> dict[str, Any]:
     org = plan.organisation
-    return {"file": plan.file, "code": org.code, "name": org.name, "rating": plan.rating}
+    return {
+        "file": plan.file,
+        "code": org.code,
+        "name": org.name,
+        "rating": plan.rating,
+        "confidence": plan.confidence,
+        "waived": plan.waived,
+    }
 
 
 def _pascal(title: str) -> str:

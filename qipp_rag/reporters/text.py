@@ -12,6 +12,10 @@ shows a file name's undecodable bytes as ``\\xe9``.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..results import PlanResult
 
 # C0 and C1 controls, DEL, Unicode line and paragraph separators, and lone surrogates
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -38,3 +42,39 @@ def visible(text: str) -> str:
 def printable_path(path: str) -> str:
     """A file name as every output can carry it: bytes that are not UTF-8 shown as ``\\xe9``."""
     return _SURROGATE.sub(_escape, path) if _SURROGATE.search(path) else path
+
+
+# ---------------------------------------------------------------- delivery confidence, waived results, distance
+
+CONFIDENCE_LABELS = {
+    "green": "GREEN",
+    "amber/green": "AMBER/GREEN",
+    "amber": "AMBER",
+    "amber/red": "AMBER/RED",
+    "red": "RED",
+}
+CONFIDENCE_LEGEND = (
+    "Confidence: delivery confidence on the five-point Gateway scale (GREEN, AMBER/GREEN, AMBER, AMBER/RED, RED), "
+    "read from the plan's counted results; n/a and waived results do not count."
+)
+
+
+def waived_note(plan: PlanResult) -> str:
+    """`` (1 waived)`` when a plan has waived results, else nothing: said wherever its rating is shown."""
+    return f" ({plan.waived} waived)" if plan.waived else ""
+
+
+def rating_text(plan: PlanResult) -> str:
+    """The plan's rating as people read it: ``GREEN (1 waived)``."""
+    return plan.rating.upper() + waived_note(plan)
+
+
+def confidence_text(plan: PlanResult) -> str:
+    """``AMBER/RED``, or nothing for a plan rated error (it has no confidence)."""
+    return CONFIDENCE_LABELS.get(plan.confidence or "", "")
+
+
+def rating_and_confidence(plan: PlanResult) -> str:
+    """``RED (1 waived), confidence AMBER/RED``; a plan rated error is ``ERROR``."""
+    confidence = confidence_text(plan)
+    return rating_text(plan) + (f", confidence {confidence}" if confidence else "")
