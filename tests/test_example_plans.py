@@ -31,6 +31,8 @@ EXPECTED_RE = re.compile(r"^# expected-rating: *(\S+) *$", re.MULTILINE)
 CONFIDENCE_RE = re.compile(r"^# expected-confidence: *(\S+) *$", re.MULTILINE)
 AS_OF_RE = re.compile(r"^# as-of: *(\d{4}-\d\d-\d\d) *$", re.MULTILINE)
 SUBMISSION = "2014-03-31"  # the planning deadline: a plan with no `# as-of:` header is rated as submitted
+DISTANCE_RE = re.compile(r"^# expected-distance: *(\S+) to_green (\S+) to_amber (\S+) in (\S+) *$", re.MULTILINE)
+WAIVERS = REPO / "examples" / "waivers.yaml"  # the example waivers: part of every example run
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -273,7 +275,7 @@ def test_validate_command_accepts_every_example() -> None:
 
 def _assess(*extra: str, paths: tuple[str, ...] = ("plans",)) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "qipp_rag", "assess", *paths, "--format", "json", "--fail-on", "never", *extra],
+        [sys.executable, "-m", "qipp_rag", "assess", *paths, "--format", "json", "--fail-on", "never", "--waivers", str(WAIVERS), *extra],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -310,6 +312,50 @@ def test_every_plan_gets_its_expected_rating_and_confidence(assessments: dict[st
             off = [f"{f['rule']} {f['rating']}" for f in entry["findings"] if f["rating"] in ("amber", "red")]
             wrong[_rel(path)] = (f"expected {_expected(path)}/{confidence}, got {entry['rating']}/{entry['confidence']}", off)
     assert wrong == {}
+
+
+def _expected_distances(path: Path) -> set[tuple[str, Decimal, Decimal | None, str]]:
+    return {
+        (rule, Decimal(to_green), None if to_amber == "null" else Decimal(to_amber), year)
+        for rule, to_green, to_amber, year in DISTANCE_RE.findall(path.read_text(encoding="utf-8"))
+    }
+
+
+def test_every_plan_gets_its_expected_distances(assessments: dict[str, dict]) -> None:
+    """Each `# expected-distance:` header line is one amber or red finding's distance, and there are no others."""
+    results = _own_date(assessments)
+    wrong = {}
+    for path in PLAN_FILES:
+        found = {
+            (f["rule"], Decimal(str(f["distance"]["to_green"])), None if f["distance"]["to_amber"] is None else Decimal(str(f["distance"]["to_amber"])), f["distance"]["year"])
+            for f in results[_rel(path)]["findings"]
+            if f.get("distance") is not None
+        }
+        if found != _expected_distances(path):
+            wrong[_rel(path)] = sorted(found, key=str)
+    assert wrong == {}
+
+
+def test_every_plan_states_its_confidence(assessments: dict[str, dict]) -> None:
+    assert [_rel(path) for path in PLAN_FILES if _expected_confidence(path) is None] == []
+
+
+def test_the_example_stories_are_told(assessments: dict[str, dict]) -> None:
+    """Missing returns, a re-phased plan, an over-optimistic forecast and a refused self-approved waiver."""
+    results = _own_date(assessments)
+
+    def rated(code: str, rule: str) -> str:
+        entry = next(entry for entry in results.values() if entry["organisation"]["code"] == code)
+        return next(f["rating"] for f in entry["findings"] if f["rule"] == rule)
+
+    assert rated("03D", "DL04") == "red" and rated("03D", "DL01") == "n/a"
+    assert (rated("07W", "DL06"), rated("07W", "DL01")) == ("red", "green")
+    assert (rated("04J", "DL07"), rated("04J", "DL02")) == ("red", "green")
+    waivers = {(w["rule"], w["plan"]): w for w in assessments[SUBMISSION]["waivers"]}
+    assert waivers[("DL04", "03D")]["status"] == "refused" and "own organisation" in waivers[("DL04", "03D")]["refused_because"]
+    assert waivers[("QL01", "03F")]["status"] == "applied"
+    hull = next(entry for entry in results.values() if entry["organisation"]["code"] == "03F")
+    assert hull["waived"] == 1
 
 
 def test_the_examples_are_green_amber_and_red(assessments: dict[str, dict]) -> None:
