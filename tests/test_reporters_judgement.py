@@ -68,3 +68,11 @@ def test_csv_has_confidence_waived_and_distance_columns() -> None:
     assert (sp02["distance_to_green_gbp_000"], sp02["distance_to_amber_gbp_000"], sp02["distance_year"]) == ("1995.00", "620.00", "2015/16")
     gv01 = next(row for row in rows if row["rule"] == "GV01")
     assert gv01["distance_to_green_gbp_000"] == ""
+
+
+def test_the_table_says_why_a_waiver_was_refused() -> None:
+    from qipp_rag.reporters import table
+
+    text = table.render(judged())
+    line = next(line for line in text.splitlines() if line.startswith("REFUSED"))
+    assert "GV01 for 07L" in line and line.endswith("GV01 is a critical rule: approved by the plan's own organisation")

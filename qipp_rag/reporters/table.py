@@ -249,7 +249,12 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
         console.print(Text("Waivers that did not apply:"))
         for waiver in notable:
             console.print(
-                Text(visible(f"{waiver.status.upper():<9}  {waiver.rule} for {waiver.plan} (expires {waiver.expires.isoformat()}; {waiver.reason})"
-                             + (f" — warning: {waiver.warning}" if waiver.warning else ""))),
+                Text(
+                    visible(
+                        f"{waiver.status.upper():<9}  {waiver.rule} for {waiver.plan} (expires {waiver.expires.isoformat()}; {waiver.reason})"
+                        + (f": {waiver.refused_because}" if waiver.refused_because else "")
+                        + (f" — warning: {waiver.warning}" if waiver.warning else "")
+                    )
+                ),
                 soft_wrap=True,
             )
