@@ -29,8 +29,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import __version__
-from .rulebook.measure import PLAN_METRICS, PORTFOLIO_METRICS, Measurement, MetricContext, PlanRef, all_metric_names
-from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .plan.models import Loc, Plan, Scheme
 from .pool import map_in_pool
 from .results import (
@@ -45,7 +43,12 @@ from .results import (
     ToolInfo,
     format_path,
 )
+from .rollup import area_team_of, in_scope, region_of, summarise
+from .rulebook.measure import Measurement, MetricContext, PlanRef
+from .rulebook.metrics.figures import identified_by_year, risk_adjusted_by_year
 from .rulebook.models import RuleSpec
+from .rulebook.packs import Rulebook, load_rulebook, select_rules
+from .rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS
 from .waiver_hints import with_typo_warnings
 from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
 
@@ -133,8 +136,6 @@ def organisation_info(plan: Plan) -> OrganisationInfo:
 
 def plan_figures(plan: Plan, stage_factors: Mapping[str, Decimal]) -> PlanFigures:
     """A plan's money by year (£000, exact) and its in-year delivery where it reports any."""
-    from .rulebook.metrics import identified_by_year, risk_adjusted_by_year
-
     zero = Decimal(0)
     first = plan.first_year
     reporting = [scheme.delivery for scheme in plan.live_schemes if scheme.delivery is not None]
@@ -276,7 +277,6 @@ _WORKER_SETUP: _Setup | None = None
 def _start_worker(setup: _Setup) -> None:
     global _WORKER_SETUP
     _WORKER_SETUP = setup
-    all_metric_names()  # register the metrics once per worker, not once per plan
 
 
 def _work(item: tuple[int, str]) -> _Outcome:
@@ -344,8 +344,6 @@ def _select(rulebook: Rulebook, options: AssessOptions) -> list[RuleSpec]:
 def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[PlanResult]:
     if options.area_team is None and options.region is None:
         return list(results)
-    from .portfolio import area_team_of, in_scope, region_of
-
     scoped = [result for result in results if in_scope(result, options.area_team, options.region)]
     if results and not scoped:
         if options.area_team is not None:
@@ -360,9 +358,7 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     """Assess every plan under ``options.paths``.  ``problems`` are earlier input errors (a config
     file's) to report with the rest.  Raises :class:`OptionError` for options the input cannot meet."""
     from .load.loading import discover
-    from .portfolio import summarise
 
-    all_metric_names()
     errors: list[Problem] = list(problems)
     rulebook, pack_problems = load_rulebook(options.rules)
     errors += pack_problems

@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from qipp_rag.load import loading
-from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext, PlanRef, plan_metric, portfolio_metric
+from qipp_rag.rulebook.measure import Measurement, MetricContext, PlanRef
+from qipp_rag.rulebook.registry import PLAN_METRICS, register_plan_metric, register_portfolio_metric
 from qipp_rag.plan.models import Plan
 from qipp_rag.results import OrganisationInfo, Problem
 from qipp_rag.rulebook.models import RulePack, RuleSpec
@@ -61,10 +62,10 @@ def _pair_metric(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[in
 
 def register_fakes() -> None:
     if PARAM_METRIC not in PLAN_METRICS:
-        plan_metric(PARAM_METRIC)(_param_metric)
-        plan_metric(YEARS_METRIC)(_years_metric)
-        plan_metric(CODE_METRIC)(_code_metric)
-        portfolio_metric(PAIR_METRIC)(_pair_metric)
+        register_plan_metric(PARAM_METRIC, _param_metric)
+        register_plan_metric(YEARS_METRIC, _years_metric)
+        register_plan_metric(CODE_METRIC, _code_metric)
+        register_portfolio_metric(PAIR_METRIC, _pair_metric)
 
 
 register_fakes()

@@ -20,7 +20,8 @@ import pytest
 from qipp_rag import reference
 from qipp_rag.rulebook.measure import PlanRef
 from qipp_rag.plan.models import Plan, consistency_problems
-from qipp_rag.portfolio import area_team_ccgs, duplicate_plans, shared_provider_baseline, summarise, unknown_area_team
+from qipp_rag.rollup import summarise
+from qipp_rag.rulebook.metrics.portfolio import area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
 from qipp_rag.results import RATING_ORDER, TOTAL_KEYS, DeliveryFigures, OrganisationInfo, PlanFigures, PlanResult
 
 YEARS = ["2014/15", "2015/16", "2016/17"]

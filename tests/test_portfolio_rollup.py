@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qipp_rag.portfolio import area_team_of, in_scope, region_of, summarise
+from qipp_rag.rollup import area_team_of, in_scope, region_of, summarise
 from qipp_rag.results import RATING_ORDER, TOTAL_KEYS, DeliveryFigures, GroupSummary, OrganisationInfo, PlanFigures, PlanResult
 
 D = Decimal

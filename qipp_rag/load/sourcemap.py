@@ -122,32 +122,3 @@ def _find_key(node: MappingNode, keys: dict[int, dict[str, tuple[Node, Node]]], 
         if key_node.__class__ is ScalarNode and yamlsafe.scalar_value(key_node) == part:
             return key_node, value_node
     return None
-
-
-def path_to(root: Node, target: Node) -> Loc | None:
-    """The data path of ``target`` in the tree (its first place, if aliased); keys
-    appear as written.  For error reports only: it searches the tree."""
-    return paths_to(root, [target]).get(id(target))
-
-
-def paths_to(root: Node, targets: list[Node]) -> dict[int, Loc]:
-    """The data paths of several nodes (by ``id``) in one walk of the tree."""
-    wanted = {id(target) for target in targets}
-    found: dict[int, Loc] = {}
-    seen: set[int] = set()
-    stack: list[tuple[Node, Loc]] = [(root, ())]
-    while stack and len(found) < len(wanted):
-        node, loc = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if id(node) in wanted:
-            found[id(node)] = loc
-        if node.__class__ is MappingNode:
-            children = [(key.value if key.__class__ is ScalarNode else "?", value) for key, value in node.value]
-        elif node.__class__ is SequenceNode:
-            children = list(enumerate(node.value))
-        else:
-            continue
-        stack.extend((child, (*loc, part)) for part, child in reversed(children))
-    return found

@@ -440,11 +440,32 @@ class _PendingIssue:
     key: str | None = None  # for key problems: the key, appended to the owner's path
 
 
+def paths_to(root: Node, targets: list[Node]) -> dict[int, tuple[Any, ...]]:
+    """The data paths of several nodes (by ``id``) in one walk of the tree."""
+    wanted = {id(target) for target in targets}
+    found: dict[int, tuple[Any, ...]] = {}
+    seen: set[int] = set()
+    stack: list[tuple[Node, tuple[Any, ...]]] = [(root, ())]
+    while stack and len(found) < len(wanted):
+        node, loc = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in wanted:
+            found[id(node)] = loc
+        if node.__class__ is MappingNode:
+            children = [(key.value if key.__class__ is ScalarNode else "?", value) for key, value in node.value]
+        elif node.__class__ is SequenceNode:
+            children = list(enumerate(node.value))
+        else:
+            continue
+        stack.extend((child, (*loc, part)) for part, child in reversed(children))
+    return found
+
+
 def _placed(root: Node, pending: list[_PendingIssue]) -> list[Issue]:
     if not pending:
         return []
-    from .sourcemap import paths_to
-
     paths = paths_to(root, [issue.owner for issue in pending])
     issues = []
     for issue in pending:

@@ -1,8 +1,9 @@
-"""What a metric returns, and the registries that metrics are found in by name.
+"""What a metric is given and returns, and the decorators that name metrics.
 
 A metric is a small pure function.  Single-plan metrics look at one plan;
 portfolio metrics look at every plan in the run at once (cross-plan rules).
-Both are registered by the name a rule pack's ``metric:`` gives.
+Each carries the name a rule pack's ``metric:`` gives; the registry
+(:mod:`qipp_rag.rulebook.registry`) maps those names to the functions.
 """
 
 from __future__ import annotations
@@ -58,33 +59,24 @@ PlanMetric = Callable[[MetricContext], Measurement]
 PortfolioMetric = Callable[[Sequence[PlanRef], Mapping[str, Any]], dict[int, Measurement]]
 """Returns a measurement for every plan index the rule applies to (by index)."""
 
-PLAN_METRICS: dict[str, PlanMetric] = {}
-PORTFOLIO_METRICS: dict[str, PortfolioMetric] = {}
+METRIC_NAME = "metric_name"  # the attribute the decorators below give a metric
 
 
 def plan_metric(name: str) -> Callable[[PlanMetric], PlanMetric]:
-    def register(function: PlanMetric) -> PlanMetric:
-        if name in PLAN_METRICS or name in PORTFOLIO_METRICS:
-            raise ValueError(f"metric {name!r} is registered twice")
-        PLAN_METRICS[name] = function
+    """Names a single-plan metric; :mod:`qipp_rag.rulebook.registry` finds it by that name."""
+
+    def named(function: PlanMetric) -> PlanMetric:
+        setattr(function, METRIC_NAME, name)
         return function
 
-    return register
+    return named
 
 
 def portfolio_metric(name: str) -> Callable[[PortfolioMetric], PortfolioMetric]:
-    def register(function: PortfolioMetric) -> PortfolioMetric:
-        if name in PLAN_METRICS or name in PORTFOLIO_METRICS:
-            raise ValueError(f"metric {name!r} is registered twice")
-        PORTFOLIO_METRICS[name] = function
+    """Names a cross-plan metric; :mod:`qipp_rag.rulebook.registry` finds it by that name."""
+
+    def named(function: PortfolioMetric) -> PortfolioMetric:
+        setattr(function, METRIC_NAME, name)
         return function
 
-    return register
-
-
-def all_metric_names() -> Sequence[str]:
-    """Every registered metric, importing the modules that register them."""
-    from . import metrics  # noqa: F401  (import registers)
-    from .. import portfolio  # noqa: F401  (import registers)
-
-    return sorted([*PLAN_METRICS, *PORTFOLIO_METRICS])
+    return named

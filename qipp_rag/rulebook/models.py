@@ -12,9 +12,20 @@ import difflib
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, PlainValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..results import Band
+from .params import bounded_number, check_params
+from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names
 
 Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
 Unit = Literal["percent", "ratio", "count", "check"]
@@ -22,22 +33,7 @@ Unit = Literal["percent", "ratio", "count", "check"]
 
 SHIPPED_PACK = "green-criteria"
 
-DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
-    "delivered": Decimal("1.0"),
-    "in_delivery": Decimal("0.9"),
-    "planned": Decimal("0.7"),
-    "identified": Decimal("0.4"),
-    "cancelled": Decimal("0"),
-}
-
-
-def _pack_number(value: Decimal) -> Decimal:
-    from .params import bounded_number
-
-    return bounded_number(value)
-
-
-PackNumber = Annotated[Decimal, AfterValidator(_pack_number)]
+PackNumber = Annotated[Decimal, AfterValidator(bounded_number)]
 """A number in a pack: finite, below 10^13, at most 30 digits."""
 
 
@@ -107,12 +103,6 @@ class BandSpec(PackModel):
 _PACK_IDS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("_PACK_IDS", default=None)
 
 
-def _known_metrics() -> list[str]:
-    from .measure import all_metric_names
-
-    return list(all_metric_names())
-
-
 class RuleSpec(PackModel):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
     title: str = Field(min_length=1, max_length=200)
@@ -142,7 +132,7 @@ class RuleSpec(PackModel):
     @field_validator("metric")
     @classmethod
     def _metric_registered(cls, value: str) -> str:
-        known = _known_metrics()
+        known = metric_names()
         if value not in known:
             near = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
             hint = f"; did you mean {' or '.join(near)}?" if near else f"; known metrics: {', '.join(known)}"
@@ -155,9 +145,6 @@ class RuleSpec(PackModel):
         """A metric may carry ``check_params(params)``, raising ValueError for params it cannot
         use; the pack is then refused here, at ``params``, instead of the rule measuring
         every plan as n/a."""
-        from .measure import PLAN_METRICS, PORTFOLIO_METRICS
-        from .params import check_params
-
         name = info.data.get("metric")
         check_params(name if isinstance(name, str) else None, params)  # bounds, unknown names, each value
         metric = PLAN_METRICS.get(name) or PORTFOLIO_METRICS.get(name) if isinstance(name, str) else None

@@ -19,14 +19,15 @@ returned with file, line and column.
 from __future__ import annotations
 
 import fnmatch
-from functools import cached_property
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from ..results import Problem, RuleInfo, RulePackInfo
-from .models import DEFAULT_STAGE_FACTORS, SHIPPED_PACK, RulePack, RuleSpec
+from .metrics.figures import DEFAULT_STAGE_FACTORS
+from .models import SHIPPED_PACK, RulePack, RuleSpec
 
 SHIPPED_SOURCE = "shipped"  # how the shipped pack's source is shown: the same on every machine
 PACK_SUFFIXES = (".yaml", ".yml")

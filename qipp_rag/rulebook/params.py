@@ -17,6 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..plan.models import Assumptions, Frequency, Stage
+from .metrics._support import check_path, parse_path
+from .metrics.generic import scheme_fields
+from .metrics.quality import KPI_DOMAINS
+
 MAX_MAGNITUDE = 12  # no pack number reaches 10**13 (£000: ten quadrillion pounds)
 MAX_DIGITS = 30
 MAX_PARAM_TEXT = 500
@@ -71,20 +76,14 @@ def _text(value: Any) -> None:
 
 
 def _plan_path(value: Any) -> None:
-    from .metrics._support import check_path, parse_path
-
     check_path((), parse_path(value))
 
 
 def _scheme_fields(value: Any) -> None:
-    from .metrics.generic import scheme_fields
-
     scheme_fields({"field": value})
 
 
 def _frequency(value: Any) -> None:
-    from ..plan.models import Frequency
-
     choices = [frequency.value for frequency in Frequency]
     if value not in choices:
         raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
@@ -107,20 +106,14 @@ def _one_of_list(choices: Callable[[], tuple[str, ...]], what: str) -> Callable[
 
 
 def _stages() -> tuple[str, ...]:
-    from ..plan.models import Stage
-
     return tuple(stage.value for stage in Stage)
 
 
 def _kpi_domains() -> tuple[str, ...]:
-    from .metrics.quality import KPI_DOMAINS
-
     return tuple(KPI_DOMAINS)
 
 
 def _assumption_keys() -> tuple[str, ...]:
-    from ..plan.models import Assumptions
-
     return tuple(Assumptions.model_fields)
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..measure import Measurement
 from ...plan.models import Loc, Plan, Scheme, valid_keys_at
 from ...results import round_value
+from ..measure import Measurement
 from .figures import EXACT_DIGITS, ZERO
 
 EVIDENCE_LIMIT = 12  # lines of evidence kept per finding; the rest are counted, so reports stay readable

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import Plan, Scheme
-from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, scheme_label, total
+from ..measure import Measurement, MetricContext, plan_metric
+from ._support import (
+    amount,
+    capped,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    scheme_label,
+    total,
+)
 
 NO_DELIVERY = "no live scheme has delivery data yet"
 

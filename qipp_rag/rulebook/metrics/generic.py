@@ -24,9 +24,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import Frequency, Loc, Plan, Scheme, Stage
-from ._support import PathError, check_path, is_blank, money, nearest, not_applicable, parse_path, resolve, share_of_value, shown
+from ..measure import Measurement, MetricContext, plan_metric
+from ._support import (
+    PathError,
+    check_path,
+    is_blank,
+    money,
+    nearest,
+    not_applicable,
+    parse_path,
+    resolve,
+    share_of_value,
+    shown,
+)
 
 FREQUENCY_RANK = {Frequency.weekly: 5, Frequency.fortnightly: 4, Frequency.monthly: 3, Frequency.quarterly: 2, Frequency.annually: 1}
 FREQUENCY_WORDS = {

@@ -10,9 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import year_start
-from ._support import PathError, is_blank, money, nearest, not_applicable, pct, percent, plural
+from ..measure import Measurement, MetricContext, plan_metric
+from ._support import (
+    PathError,
+    is_blank,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+)
 from .generic import FREQUENCY_WORDS, at_least_param, frequency_score, how_often
 
 

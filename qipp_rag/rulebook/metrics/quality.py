@@ -7,9 +7,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import Scheme
-from ._support import amount, capped, is_blank, money, nearest, not_applicable, pct, percent, plural, scheme_label, share_of_value, total
+from ..measure import Measurement, MetricContext, plan_metric
+from ._support import (
+    amount,
+    capped,
+    is_blank,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    scheme_label,
+    share_of_value,
+    total,
+)
 from .generic import number_param
 
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import Plan, Stage
-from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, scheme_label
+from ..measure import Measurement, MetricContext, plan_metric
+from ._support import (
+    amount,
+    capped,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    scheme_label,
+)
 from .figures import identified_by_year, risk_adjusted_by_year, stage_factor
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import Assumptions
+from ..measure import Measurement, MetricContext, plan_metric
 from ._support import (
     amount,
     capped,
