@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .results import RATING_ORDER, Assessment, Finding, PlanResult, round_value
+from .results import Assessment, Finding, PlanResult, round_value
+from .vocabulary import PLAN_RATINGS
 
 RULE_RANKS = {"green": 0, "amber": 1, "red": 2}
 
@@ -55,7 +56,7 @@ class PlanChange:
 
     @property
     def direction(self) -> str:
-        old, new = RATING_ORDER.index(self.old_rating), RATING_ORDER.index(self.new_rating)
+        old, new = PLAN_RATINGS.index(self.old_rating), PLAN_RATINGS.index(self.new_rating)
         return "worse" if new > old else "better" if new < old else "same"
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import __version__
-from .plan.models import Loc, Plan, Scheme
+from .plan.models import Plan, Scheme
 from .pool import map_in_pool
 from .results import (
     Assessment,
@@ -49,11 +49,9 @@ from .rulebook.metrics.figures import identified_by_year, risk_adjusted_by_year
 from .rulebook.models import RuleSpec
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS
+from .vocabulary import SEVERITY, Loc
 from .waiver_hints import with_typo_warnings
 from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
-
-SEVERITY = {"green": 0, "amber": 1, "red": 2}
-COUNTED = frozenset(SEVERITY)  # n/a and waived results do not count toward a plan's rating
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -
 
 def plan_rating(findings: Iterable[Finding], critical: Mapping[str, bool]) -> str:
     """Red if a critical rule is red; amber if any rule is amber or a non-critical one red; else green."""
-    counted = [finding for finding in findings if finding.rating in COUNTED]
+    counted = [finding for finding in findings if finding.rating in SEVERITY]  # n/a and waived do not count
     if any(finding.rating == "red" and critical.get(finding.rule, False) for finding in counted):
         return "red"
     if any(finding.rating in ("amber", "red") for finding in counted):

@@ -17,12 +17,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
+from .vocabulary import BandRating, FindingRating, Loc, PlanRating
+
 JSON_FORMAT = 1
-PlanRating = Literal["green", "amber", "red", "error"]
-FindingRating = Literal["green", "amber", "red", "n/a", "waived"]
-RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
 TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date")
-Loc = tuple[str | int, ...]
 
 # A Decimal is written to JSON as a marked string, then the mark is stripped
 # so that the number appears exactly as held (never through a binary float).
@@ -97,7 +95,7 @@ class WaiverApplied(Record):
     reason: str
     approved_by: str
     expires: dt.date
-    rating: Literal["green", "amber", "red"]
+    rating: BandRating
 
 
 class Finding(Record):

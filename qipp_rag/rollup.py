@@ -14,25 +14,25 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from . import reference
-from .plan.models import OrgType, Region
-from .results import RATING_ORDER, TOTAL_KEYS, GroupSummary, OrganisationInfo, PerYear, PlanResult, Portfolio
+from .results import (
+    TOTAL_KEYS,
+    GroupSummary,
+    OrganisationInfo,
+    PerYear,
+    PlanResult,
+    Portfolio,
+)
+from .vocabulary import PLAN_RATINGS, REGION_LABELS, REGIONS, OrgType
 
 UNKNOWN = "unknown"
 NATIONAL = "national"
-REGION_NAMES: dict[str, str] = {
-    "north": "North",
-    "midlands_and_east": "Midlands and East",
-    "london": "London",
-    "south": "South",
-}
 
 _CODE = re.compile(r"[A-Z0-9]{3,6}")
-_REGIONS = frozenset(region.value for region in Region)
 
 
 def region_of(org: OrganisationInfo) -> str | None:
     """The plan's region, or None when it is not known (a plan that could not be read)."""
-    return org.region if org.region in _REGIONS else None
+    return org.region if org.region in REGIONS else None
 
 
 def area_team_of(org: OrganisationInfo) -> str | None:
@@ -97,7 +97,7 @@ def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, 
         name=name,
         region=region,
         plans=len(members),
-        ratings={rating: counted.get(rating, 0) for rating in RATING_ORDER},
+        ratings={rating: counted.get(rating, 0) for rating in PLAN_RATINGS},
         totals=_totals(members),
     )
 
@@ -138,7 +138,7 @@ def summarise(plans: Sequence[PlanResult]) -> tuple[GroupSummary, Portfolio]:
         by_region[region_of(result.organisation) or UNKNOWN].append(result)
         by_team[area_team_of(result.organisation) or UNKNOWN].append(result)
 
-    regions = [_group(key, members, name=REGION_NAMES.get(key)) for key, members in sorted(by_region.items())]
+    regions = [_group(key, members, name=REGION_LABELS.get(key)) for key, members in sorted(by_region.items())]
     teams = [
         _group(key, members)
         if key == UNKNOWN

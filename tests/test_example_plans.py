@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qipp_rag.plan.models import OrgType, Plan, consistency_problems
+from qipp_rag.plan.models import Plan, consistency_problems
+from qipp_rag.vocabulary import OrgType
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS_DIR = REPO / "plans"

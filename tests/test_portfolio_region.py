@@ -18,11 +18,23 @@ from typing import Any
 import pytest
 
 from qipp_rag import reference
-from qipp_rag.rulebook.measure import PlanRef
 from qipp_rag.plan.models import Plan, consistency_problems
+from qipp_rag.results import (
+    TOTAL_KEYS,
+    DeliveryFigures,
+    OrganisationInfo,
+    PlanFigures,
+    PlanResult,
+)
 from qipp_rag.rollup import summarise
-from qipp_rag.rulebook.metrics.portfolio import area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
-from qipp_rag.results import RATING_ORDER, TOTAL_KEYS, DeliveryFigures, OrganisationInfo, PlanFigures, PlanResult
+from qipp_rag.rulebook.measure import PlanRef
+from qipp_rag.rulebook.metrics.portfolio import (
+    area_team_ccgs,
+    duplicate_plans,
+    shared_provider_baseline,
+    unknown_area_team,
+)
+from qipp_rag.vocabulary import PLAN_RATINGS
 
 YEARS = ["2014/15", "2015/16", "2016/17"]
 
@@ -167,7 +179,7 @@ def _national_results(rows: list[dict[str, str]], seed: int) -> list[PlanResult]
     organisations += [OrganisationInfo(code=code, name=f"NHS England {row['area_team_name']}", type="area_team", region=row["region"]) for code, row in sorted(teams.items())]
     results = []
     for organisation in organisations:
-        rating = rng.choice(RATING_ORDER)
+        rating = rng.choice(PLAN_RATINGS)
         figures = None
         if rating != "error":
             years = YEARS[: rng.randint(1, 3)]
@@ -221,13 +233,13 @@ def test_every_roll_up_total_of_the_country_matches_an_independent_sum(rows: lis
 
     assert national.plans == 211 + 25 + 3
     assert _as_fractions(national.totals) == _independent_totals(results)
-    assert national.ratings == {rating: sum(result.rating == rating for result in results) for rating in RATING_ORDER}
+    assert national.ratings == {rating: sum(result.rating == rating for result in results) for rating in PLAN_RATINGS}
 
     assert [group.key for group in portfolio.by_region] == ["london", "midlands_and_east", "north", "south", "unknown"]
     for group in portfolio.by_region:
         group_members = members(region_of, group.key)
         assert group.plans == len(group_members)
-        assert group.ratings == {rating: sum(result.rating == rating for result in group_members) for rating in RATING_ORDER}
+        assert group.ratings == {rating: sum(result.rating == rating for result in group_members) for rating in PLAN_RATINGS}
         assert _as_fractions(group.totals) == _independent_totals(group_members)
 
     team_rows = {row["area_team_code"]: row for row in rows}

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
+from ..vocabulary import FAIL_ON, REGIONS
+
 if TYPE_CHECKING:
     import datetime as dt
 
     from ..results import Assessment, Problem
 
-FAIL_ON = ("red", "amber", "never")
 GROUP_BY = ("region", "area_team")
-REGIONS = ("north", "midlands_and_east", "london", "south")
 EXIT_INPUT = 2
 MIN_WIDTH = 40  # the narrowest table drawn, whatever the terminal says
 # option name (as in the configuration file) -> default when neither the command line nor the file gives it

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import typer
 
+from ..vocabulary import REGIONS
+
 TEMPLATE = "plan-skeleton.yaml.j2"
 YEARS = 3
-REGIONS = ("north", "midlands_and_east", "london", "south")
 TYPES = ("ccg", "area_team")
 EXIT_INPUT = 2
 _CODE = re.compile(r"[A-Z0-9]{3,6}")

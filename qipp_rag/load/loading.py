@@ -21,10 +21,11 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..plan.models import Plan, consistency_problems, model_keys_at
+from ..results import OrganisationInfo, Problem, format_path
+from ..vocabulary import Loc
 from . import yamlsafe
 from .discovery import discover
-from ..plan.models import Loc, Plan, consistency_problems, model_keys_at
-from ..results import OrganisationInfo, Problem, format_path
 from .scalars import _clip, describe
 from .sourcemap import NodeSourceMap
 

@@ -16,9 +16,8 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..vocabulary import Loc
 from . import yamlsafe
-
-Loc = tuple[Any, ...]
 
 _KEEP = 2  # trees kept: the engine places all of a plan's findings before it reads the next; more would cost the garbage collector dearly
 _recent: OrderedDict[int, tuple[Node, dict[int, dict[str, tuple[Node, Node]]]]] = OrderedDict()

@@ -18,10 +18,18 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from ..load.scalars import Ambiguous, describe
+from ..vocabulary import Loc, OrgType, Region
 
 FORMAT_VERSION = 1
 MAX_TEXT = 2_000  # characters; longer is a mistake, and keeps reports bounded
@@ -158,18 +166,6 @@ class Strict(BaseModel):
 
 
 # ---------------------------------------------------------------- enumerations
-
-
-class OrgType(str, Enum):
-    ccg = "ccg"
-    area_team = "area_team"
-
-
-class Region(str, Enum):
-    north = "north"
-    midlands_and_east = "midlands_and_east"
-    london = "london"
-    south = "south"
 
 
 class Stage(str, Enum):
@@ -362,7 +358,6 @@ class Plan(Strict):
 
 # ---------------------------------------------------------------- cross-field checks
 
-Loc = tuple[str | int, ...]
 
 
 def year_start(year: str) -> dt.date:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..plan.models import Loc, Plan
+from ..plan.models import Plan
+from ..vocabulary import Loc
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from pydantic import (
 )
 
 from ..results import Band
+from ..vocabulary import BandRating, Criterion, OrgType
 from .params import bounded_number, check_params
 from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names
 
-Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
 Unit = Literal["percent", "ratio", "count", "check"]
 """``check`` is a yes/no or frequency finding: banded on a score, shown with value null."""
 
@@ -107,7 +107,7 @@ class RuleSpec(PackModel):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
     title: str = Field(min_length=1, max_length=200)
     criterion: Criterion
-    applies_to: list[Literal["ccg", "area_team"]] = Field(default_factory=lambda: ["ccg", "area_team"], min_length=1)
+    applies_to: list[OrgType] = Field(default_factory=lambda: list(OrgType), min_length=1)
     measures: str = Field(min_length=1, max_length=500)
     unit: Unit
     metric: str
@@ -161,7 +161,7 @@ class RuleSpec(PackModel):
             raise ValueError("the green band must lie inside the amber band (every green value must be at least amber)")
         return amber
 
-    def rate(self, value: Decimal) -> Literal["green", "amber", "red"]:
+    def rate(self, value: Decimal) -> BandRating:
         """Bands include their edges, and the exact value is what is banded."""
         green = self.green.band()
         if green.holds(value):

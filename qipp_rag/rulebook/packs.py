@@ -65,7 +65,7 @@ def rule_info(rule: RuleSpec, pack: str) -> RuleInfo:
         measures=rule.measures,
         unit=rule.unit,
         critical=rule.critical,
-        applies_to=list(rule.applies_to),
+        applies_to=[kind.value for kind in rule.applies_to],
         green=rule.green.band(),
         amber=rule.amber.band() if rule.amber is not None else None,
         rationale=rule.rationale,

@@ -13,8 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ...plan.models import Loc, Plan, Scheme, valid_keys_at
+from ...plan.models import Plan, Scheme, valid_keys_at
 from ...results import round_value
+from ...vocabulary import Loc
 from ..measure import Measurement
 from .figures import EXACT_DIGITS, ZERO
 

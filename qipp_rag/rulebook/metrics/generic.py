@@ -24,7 +24,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...plan.models import Frequency, Loc, Plan, Scheme, Stage
+from ...plan.models import Frequency, Plan, Scheme, Stage
+from ...vocabulary import Loc
 from ..measure import Measurement, MetricContext, plan_metric
 from ._support import (
     PathError,

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from ... import reference
-from ...plan.models import OrgType, Scheme
+from ...plan.models import Scheme
+from ...vocabulary import OrgType
 from ..measure import Measurement, PlanRef, portfolio_metric
 
 MESSAGE_ITEMS = 10  # a message names this many items at most; the evidence lists them all
