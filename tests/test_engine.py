@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from qipp_rag import engine
-from qipp_rag.engine import AssessOptions, OptionError, assess, make_finding, plan_rating
+from qipp_rag.engine import AssessOptions, OptionError, assess
+from qipp_rag.rating import make_finding, plan_rating
 from qipp_rag.rulebook.measure import Measurement
 from qipp_rag.rulebook.packs import Rulebook
 from qipp_rag.results import Finding, Problem, to_json
@@ -286,7 +287,7 @@ def test_an_empty_input_has_no_plans_and_exits_2(run) -> None:
 def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cross_processes() -> None:
     import pickle
 
-    from qipp_rag.engine import Positions
+    from qipp_rag.positions import Positions
 
     class Recording(FakeSource):
         def locate(self, loc: tuple) -> tuple[int, int]:
@@ -300,7 +301,7 @@ def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cros
 
 
 def test_worker_count_defaults_to_the_cores_and_never_exceeds_the_files() -> None:
-    from qipp_rag.engine import available_cores, worker_count
+    from qipp_rag.workers import available_cores, worker_count
 
     assert worker_count(None, 10_000) == available_cores() >= 1
     assert worker_count(8, 3) == min(3, available_cores())

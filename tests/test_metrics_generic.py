@@ -9,7 +9,7 @@ import pytest
 
 from metric_cases import DEFAULT_AS_OF, measure, rule
 from planbuilder import build, make_plan
-from qipp_rag.engine import make_finding
+from qipp_rag.rating import make_finding
 from qipp_rag.rulebook.measure import Measurement, MetricContext
 from qipp_rag.rulebook.metrics import figures
 from qipp_rag.rulebook.metrics.figures import DEFAULT_STAGE_FACTORS

@@ -17,7 +17,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qipp_rag.engine import AssessOptions, assess, plan_rating
+from qipp_rag.engine import AssessOptions, assess
+from qipp_rag.rating import plan_rating
 from qipp_rag.results import Assessment, from_json, to_json
 
 from engine_support import green_plan_data, plan_yaml
