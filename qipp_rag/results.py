@@ -13,10 +13,11 @@ import json
 import re
 import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
+from .reporters.text import printable_path
 from .vocabulary import BandRating, FindingRating, Loc, PlanRating
 
 JSON_FORMAT = 1
@@ -42,14 +43,8 @@ Exact = Annotated[Decimal, PlainSerializer(mark_exact, return_type=str, when_use
 PerYear = dict[str, Exact]
 
 
-def _printable(text: str) -> str:
-    from .reporters.text import printable_path  # lazily: the reporters package imports this module
-
-    return printable_path(text)
-
-
 # A file name or a message naming one: bytes that are not UTF-8 are shown escaped (``caf\xe9.yaml``).
-ShownText = Annotated[str, AfterValidator(_printable)]
+ShownText = Annotated[str, AfterValidator(printable_path)]
 
 
 class Record(BaseModel):

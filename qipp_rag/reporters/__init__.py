@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..results import Assessment
+if TYPE_CHECKING:  # the results import reporters.text, whose package this is
+    from ..results import Assessment
 
 # format name -> module under qipp_rag.reporters
 REPORTERS: dict[str, str] = {
@@ -36,7 +38,7 @@ class RenderOptions:
     width: int | None = None  # terminal width for the table
 
 
-Renderer = Callable[[Assessment, RenderOptions], str]
+Renderer = Callable[["Assessment", RenderOptions], str]
 
 
 def renderer(name: str) -> Renderer:
