@@ -143,17 +143,17 @@ def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tupl
             match = old_by_code[plan.organisation.code]
             partner[index] = match
             taken.add(id(match))
-    old_by_file = {}
+    old_by_file: dict[str, PlanResult] = {}
     for plan in old:
         if id(plan) not in taken:
             old_by_file.setdefault(plan.file, plan)
     for index, plan in enumerate(new):
         if index in partner:
             continue
-        match = old_by_file.pop(plan.file, None)
-        if match is not None:
-            partner[index] = match
-            taken.add(id(match))
+        found = old_by_file.pop(plan.file, None)
+        if found is not None:
+            partner[index] = found
+            taken.add(id(found))
     pairs = [(partner[index], plan) for index, plan in enumerate(new) if index in partner]
     added = [plan for index, plan in enumerate(new) if index not in partner]
     gone = [plan for plan in old if id(plan) not in taken]

@@ -134,7 +134,7 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
         PlanResult(
             file=outcome.file,
             organisation=outcome.organisation,
-            rating="error" if outcome.errors or outcome.plan is None else plan_rating(findings, critical),  # type: ignore[arg-type]
+            rating="error" if outcome.errors or outcome.plan is None else plan_rating(findings, critical),
             findings=findings if outcome.plan is not None else [],
             errors=outcome.errors,
             figures=outcome.figures,

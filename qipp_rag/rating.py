@@ -13,10 +13,10 @@ from typing import Any
 from .results import Finding, Location, format_path
 from .rulebook.measure import Measurement
 from .rulebook.models import RuleSpec
-from .vocabulary import SEVERITY, Loc
+from .vocabulary import SEVERITY, FindingRating, Loc, PlanRating
 
 
-def band(rule: RuleSpec, measurement: Measurement) -> tuple[str, Measurement]:
+def band(rule: RuleSpec, measurement: Measurement) -> tuple[FindingRating, Measurement]:
     """The rating and the measurement it rests on (for a per-year rule, the earliest worst year)."""
     if measurement.per_year:
         rated = [(rule.rate(year.value), year) for year in measurement.per_year if year.value is not None]
@@ -46,7 +46,7 @@ def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -
         location = Location(line=line, column=column, path=format_path(loc))
     return Finding(
         rule=rule.id,
-        rating=rating,  # type: ignore[arg-type]
+        rating=rating,
         value=value,
         message=message,
         location=location,
@@ -54,7 +54,7 @@ def make_finding(rule: RuleSpec, measurement: Measurement, locate: Any = None) -
     )
 
 
-def plan_rating(findings: Iterable[Finding], critical: Mapping[str, bool]) -> str:
+def plan_rating(findings: Iterable[Finding], critical: Mapping[str, bool]) -> PlanRating:
     """Red if a critical rule is red; amber if any rule is amber or a non-critical one red; else green."""
     counted = [finding for finding in findings if finding.rating in SEVERITY]  # n/a and waived do not count
     if any(finding.rating == "red" and critical.get(finding.rule, False) for finding in counted):

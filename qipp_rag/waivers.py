@@ -176,7 +176,7 @@ def _waive(finding: Finding, waiver: Waiver) -> Finding:
                 reason=waiver.reason,
                 approved_by=waiver.approved_by,
                 expires=waiver.expires,
-                rating=finding.rating,  # type: ignore[arg-type]  (red or amber: checked by the caller)
+                rating=finding.rating,  # red or amber: checked by the caller
             ),
         }
     )

@@ -313,9 +313,9 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     """Render every output, write the reports (each atomically), print, summarise, and pick the exit code."""
     from dataclasses import replace
 
+    from ..output_files import TargetError, write_atomically, write_stdout
     from ..reporters import renderer
     from ..results import exit_code
-    from ..output_files import TargetError, write_atomically, write_stdout
 
     to_terminal = sys.stdout.isatty()
     options = _render_options(settings, to_terminal)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 if TYPE_CHECKING:
-    from ..results import Band, RuleInfo
+    from ..results import Band, Problem, RuleInfo
 
 EXIT_INPUT = 2
 UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
@@ -67,7 +67,7 @@ def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
     from ..reporters.text import visible
     from ..rulebook.packs import load_rulebook
 
-    problems = []
+    problems: list[Problem] = []
     if not paths:
         configured, problems = load_config(os.getcwd())
         configured_rules = configured.get("rules") or []

@@ -55,8 +55,8 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
     """Every plan file under ``paths`` with its outcome, and an entry for each path that failed, in path order."""
     from pathlib import PurePath
 
-    from ..measuring import organisation_info
     from ..load.loading import FailedPlan, discover, load_plan
+    from ..measuring import organisation_info
     from ..reporters.text import printable_path
     from ..results import OrganisationInfo
 

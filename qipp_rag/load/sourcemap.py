@@ -95,7 +95,7 @@ def _walk(root: Node, keys: dict[int, dict[str, tuple[Node, Node]]], loc: Loc) -
     for part in loc:
         kind = node.__class__
         if kind is MappingNode:
-            pair = _find_key(node, keys, part)
+            pair = _find_key(node, keys, part)  # type: ignore[arg-type]  # a MappingNode: `kind is` is the fast test
             if pair is None:
                 return node, None
             key_node, node = pair

@@ -35,9 +35,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .scalars import Ambiguous, _clip
 
 try:  # libyaml's parser is the fast one; the pure-Python one reads the same
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.loader import Composer, Parser, Reader, Scanner
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
     _SAFE_COMPOSE_DEPTH = 200  # the pure-Python composer recurses in Python, within its recursion limit
 
@@ -186,13 +189,14 @@ def check_nesting(text: str) -> Issue | None:
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Composer):
+        for event in yaml.parse(text, Loader=_Composer):  # type: ignore[arg-type]  # a parser is all parse() uses
             kind = type(event)
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    return Issue(too_deep_message(), mark.line + 1, mark.column + 1)
+                    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+                    return Issue(too_deep_message(), line, column)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
     except yaml.YAMLError:
@@ -504,7 +508,7 @@ class _Builder:
             elif node.tag == STR_TAG:
                 return node.value
             else:
-                value = scalar_value(node)
+                value = scalar_value(node)  # type: ignore[arg-type]  # a ScalarNode: `kind is` is the fast test
             if value.__class__ is BadScalar:
                 self.issues.append(_PendingIssue(value.message, node, node))
                 return None
@@ -521,7 +525,7 @@ class _Builder:
         self.values += len(children) + 1
         self.written += len(children) + 1
         if kind is MappingNode:
-            built: Any = self._mapping(node, children, depth)
+            built: Any = self._mapping(node, children, depth)  # type: ignore[arg-type]  # a MappingNode
             if node.tag != MAP_TAG:
                 self.issues.append(_PendingIssue(_bad_tag_message(node.tag), node, node))
         else:

@@ -145,7 +145,8 @@ def _decimal_schema(minimum: int | None) -> dict[str, Any]:
 
 
 def _as_number(value: Decimal) -> Any:
-    return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else value
+    exponent = value.as_tuple().exponent
+    return int(value) if isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value() else value
 
 
 Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]

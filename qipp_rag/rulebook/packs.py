@@ -185,7 +185,8 @@ class _Combiner:
         for rule in pack.rules:
             self.rules[rule.id] = rule  # a dict keeps the first insertion's position on replacement
             self.origin[rule.id] = pack.pack
-        self.factors.update(pack.stage_factors or {})
+        for stage, factor in (pack.stage_factors or {}).items():
+            self.factors[stage] = factor
         self.packs.append(RulePackInfo(name=pack.pack, source=source, rules=len(pack.rules)))
         self.names.add(pack.pack)
 

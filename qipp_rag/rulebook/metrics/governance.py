@@ -37,7 +37,7 @@ def pmo_meets(ctx: MetricContext) -> Measurement:
     if pmo is None:
         where = "`governance` gives no `pmo`" if plan.governance is not None else "the plan has no `governance`"
         return Measurement(Decimal(0), f"no PMO: {where}", (where,), nearest(plan, ("governance", "pmo")))
-    led = f" led by {pmo.lead.strip()}" if not is_blank(pmo.lead) else " (no lead named)"
+    led = f" led by {pmo.lead.strip()}" if pmo.lead is not None and not is_blank(pmo.lead) else " (no lead named)"
     message = f"PMO{led} meets {FREQUENCY_WORDS[pmo.meets]}: {how_often(pmo.meets, at_least)}"
     return Measurement(frequency_score(pmo.meets, at_least), message, (f"governance.pmo.meets: {pmo.meets.value}",), ("governance", "pmo", "meets"))
 
@@ -56,7 +56,7 @@ def approved_on_time(ctx: MetricContext) -> Measurement:
     if approved is None:
         where = "`governance` gives no `approved`" if plan.governance is not None else "the plan has no `governance`"
         return Measurement(Decimal(0), f"not approved: {where}", (where, f"deadline: {deadline.isoformat()}"), nearest(plan, ("governance", "approved")))
-    by = f" by {approved.by.strip()}" if not is_blank(approved.by) else ""
+    by = f" by {approved.by.strip()}" if approved.by is not None and not is_blank(approved.by) else ""
     evidence = (f"approved{by} on {approved.date.isoformat()}", f"deadline: {deadline.isoformat()}, before {plan.first_year} starts")
     loc = ("governance", "approved", "date")
     if approved.date <= deadline:

@@ -65,9 +65,9 @@ def share_of_value_with_kpis(ctx: MetricContext) -> Measurement:
     """QL03: share of value in schemes with a KPI in every domain of ``all_of`` and in one of ``any_of``."""
     all_of = ctx.params.get("all_of", ["finance"])
     any_of = ctx.params.get("any_of", ["activity", "quality"])
-    for name, domains in (("all_of", all_of), ("any_of", any_of)):
-        if not isinstance(domains, list) or any(domain not in KPI_DOMAINS for domain in domains):
-            return not_applicable(f"the rule cannot be measured: `{name}` must list KPI domains ({', '.join(KPI_DOMAINS)}), got {domains!r}")
+    for name, listed in (("all_of", all_of), ("any_of", any_of)):
+        if not isinstance(listed, list) or any(domain not in KPI_DOMAINS for domain in listed):
+            return not_applicable(f"the rule cannot be measured: `{name}` must list KPI domains ({', '.join(KPI_DOMAINS)}), got {listed!r}")
     if not all_of and not any_of:
         return not_applicable("the rule cannot be measured: give `all_of` or `any_of` KPI domains")
 
