@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .plan.models import Date, Flag, OrgCode, Text, _text
+from .plan.models import Date, Flag, OrgCode, Text, text_value
 from .reporters import REPORTERS
 from .results import Problem
 
@@ -61,7 +61,7 @@ def _text_list(value: object) -> list[str]:
 
 
 def _one_text(item: object) -> str:
-    text = _text(item)  # the plan format's text check: rejects unquoted `NO`, `010` and friends
+    text = text_value(item)  # the plan format's text check: rejects unquoted `NO`, `010` and friends
     if not text.strip():
         raise PydanticCustomError("blank", "a value cannot be blank")
     return text

@@ -26,7 +26,7 @@ from ..results import OrganisationInfo, Problem, format_path
 from ..vocabulary import Loc
 from . import yamlsafe
 from .discovery import discover
-from .scalars import _clip, describe
+from .scalars import clip, describe
 from .sourcemap import NodeSourceMap
 
 __all__ = ["FailedPlan", "LoadedPlan", "SourceMap", "discover", "load_document", "load_plan", "read_bytes"]
@@ -189,7 +189,7 @@ def _validation_problem(detail: Any, data: Any, source: NodeSourceMap, model: ty
         return _Found(*source.locate(parent), parent, message)
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
-        return _Found(*source.locate_key(loc), loc, lambda: f"unknown key `{_clip(key)}`{_did_you_mean(model, loc, key)}")
+        return _Found(*source.locate_key(loc), loc, lambda: f"unknown key `{clip(key)}`{_did_you_mean(model, loc, key)}")
     position = source.locate_key(loc) if at_key else source.locate(loc)
     return _Found(*position, loc, _describe_error(detail))
 
@@ -277,5 +277,5 @@ def salvage_organisation(data: Any) -> OrganisationInfo:
     for key in ("code", "name", "type", "area_team", "region"):
         value = organisation.get(key)
         if type(value) is str and value.strip():  # not Ambiguous, a number or a date
-            fields[key] = _clip(value.strip(), 200)
+            fields[key] = clip(value.strip(), 200)
     return OrganisationInfo(**fields)

@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .scalars import Ambiguous, _clip
+from .scalars import Ambiguous, clip
 
 try:  # libyaml's parser is the fast one; the pure-Python one reads the same
     from yaml._yaml import CParser as _Parser
@@ -235,7 +235,7 @@ def compose(text: str, what: str = "file") -> tuple[Node | None, Issue | None]:
     except yaml.MarkedYAMLError as error:
         return None, _syntax_issue(error, text)
     except yaml.YAMLError as error:  # a reader error: a position but no mark
-        return None, Issue(f"YAML cannot read this file: {_clip(str(error), 120)}", 0, 0)
+        return None, Issue(f"YAML cannot read this file: {clip(str(error), 120)}", 0, 0)
     finally:
         composer.dispose()
     expected = "a plan is a YAML mapping of keys to values, starting `qipp_plan: 1`" if what == "plan" else "it must be a YAML mapping of keys to values"
@@ -401,7 +401,7 @@ def _typed_by_tag(node: ScalarNode) -> Any:
         value = Decimal(value)
     if fits:
         return value
-    return BadScalar(f"`{_clip(text)}` does not fit its tag `!!{kind}`; drop the tag and write the value plainly")
+    return BadScalar(f"`{clip(text)}` does not fit its tag `!!{kind}`; drop the tag and write the value plainly")
 
 
 def tag_label(tag: str) -> str:
@@ -409,7 +409,7 @@ def tag_label(tag: str) -> str:
 
 
 def _bad_tag_message(tag: str) -> str:
-    return f"the tag `{_clip(tag_label(tag))}` is not allowed; write plain YAML without tags (quote a value to make it text)"
+    return f"the tag `{clip(tag_label(tag))}` is not allowed; write plain YAML without tags (quote a value to make it text)"
 
 
 def scalar_value(node: ScalarNode) -> Any:
@@ -557,7 +557,7 @@ class _Builder:
                 first = first_keys[key]
                 self.issues.append(
                     _PendingIssue(
-                        f"the key `{_clip(key_node.value)}` appears twice in one mapping (lines {first.start_mark.line + 1} and "
+                        f"the key `{clip(key_node.value)}` appears twice in one mapping (lines {first.start_mark.line + 1} and "
                         f"{key_node.start_mark.line + 1}); keep one",
                         key_node,
                         node,

@@ -43,7 +43,7 @@ def _fail(kind: str, message: str, **context: Any) -> typing.NoReturn:
     raise PydanticCustomError(kind, message, context)
 
 
-def _text(value: object) -> str:
+def text_value(value: object) -> str:
     if isinstance(value, Ambiguous):
         _fail("ambiguous_text", "expected text, got {got}; put it in quotes", got=describe(value))
     if not isinstance(value, str):
@@ -65,7 +65,7 @@ _CODE_RE = re.compile(r"[A-Z0-9]{3,6}")
 
 
 def _org_code(value: object) -> str:
-    text = _text(value)
+    text = text_value(value)
     if not _CODE_RE.fullmatch(text):
         _fail("org_code", "an organisation code is 3 to 6 capital letters and digits (an ODS code such as 03Q or Q50), got {got}", got=describe(text))
     return text
@@ -149,7 +149,7 @@ def _as_number(value: Decimal) -> Any:
     return int(value) if isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value() else value
 
 
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]
+Text = Annotated[str, PlainValidator(text_value), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]
 OrgCode = Annotated[str, PlainValidator(_org_code), WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{3,6}$"})]
 Money = Annotated[Decimal, PlainValidator(_money), PlainSerializer(_as_number), WithJsonSchema(_decimal_schema(0))]
 Number = Annotated[Decimal, PlainValidator(_number), PlainSerializer(_as_number), WithJsonSchema(_decimal_schema(None))]
@@ -183,10 +183,6 @@ class Frequency(str, Enum):
     monthly = "monthly"
     quarterly = "quarterly"
     annually = "annually"
-
-    @property
-    def monthly_or_more(self) -> bool:
-        return self in (Frequency.weekly, Frequency.fortnightly, Frequency.monthly)
 
 
 Impact = Literal["positive", "neutral", "negative"]
@@ -262,12 +258,6 @@ class Baseline(Strict):
     value: Number | None = None
     year: FinancialYear | None = None
     source: Text | None = None
-
-    @property
-    def complete(self) -> bool:
-        return all(part is not None for part in (self.measure, self.value, self.year, self.source)) and bool(
-            self.measure.strip() and self.source.strip()  # type: ignore[union-attr]
-        )
 
 
 class QualityImpact(Strict):
