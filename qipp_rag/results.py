@@ -13,7 +13,7 @@ import json
 import re
 import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
@@ -62,6 +62,14 @@ def format_path(loc: Loc) -> str:
     return out
 
 
+@overload
+def round_value(value: Decimal) -> Decimal: ...
+@overload
+def round_value(value: None) -> None: ...
+@overload
+def round_value(value: Decimal | None) -> Decimal | None: ...
+
+
 def round_value(value: Decimal | None) -> Decimal | None:
     """Measurements are shown to 2 decimal places, half-even; banding used the exact value."""
     return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
@@ -104,7 +112,7 @@ class Finding(Record):
 
     @field_serializer("value", when_used="json")
     def _shown(self, value: Decimal | None) -> str | None:
-        return None if value is None else mark_exact(round_value(value))  # type: ignore[arg-type]
+        return None if value is None else mark_exact(round_value(value))
 
 
 class OrganisationInfo(Record):

@@ -513,7 +513,7 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
 
     labels = _Labels(assessment)
     criteria = _criteria(assessment.rules)
-    anchors = {}
+    anchors: dict[str, str] = {}
     for position, rule in enumerate(assessment.rules, start=1):
         anchors.setdefault(rule.id, f"r{position}")
     region_keys = sorted({plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key))
