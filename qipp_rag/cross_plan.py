@@ -12,7 +12,11 @@ from .rulebook.registry import PORTFOLIO_METRICS
 
 
 def add_cross_plan_findings(outcomes: Sequence[Outcome], rules: Sequence[RuleSpec]) -> None:
-    refs = [PlanRef(index=outcome.index, file=outcome.file, plan=outcome.plan) for outcome in outcomes if outcome.plan is not None]
+    refs = [
+        PlanRef(index=outcome.index, file=outcome.file, plan=outcome.plan)
+        for outcome in outcomes
+        if outcome.plan is not None
+    ]
     by_index = {outcome.index: outcome for outcome in outcomes}
     for rule in rules:
         measured = PORTFOLIO_METRICS[rule.metric](refs, rule.params)

@@ -82,9 +82,19 @@ def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[Pla
     if results and not scoped:
         if options.area_team is not None:
             known = sorted({code for result in results if (code := area_team_of(result.organisation))})
-            raise OptionError(f"--area-team {options.area_team}: no plan in the input belongs to it (area teams in the input: {', '.join(known) or 'none'})")
+            raise OptionError(
+                (
+                    f"--area-team {options.area_team}: no plan in the input belongs to it (area teams in the "
+                    f"input: {', '.join(known) or 'none'})"
+                )
+            )
         known = sorted({region for result in results if (region := region_of(result.organisation))})
-        raise OptionError(f"--region {options.region}: no plan in the input belongs to it (regions in the input: {', '.join(known) or 'none'})")
+        raise OptionError(
+            (
+                f"--region {options.region}: no plan in the input belongs to it (regions in the input: "
+                f"{', '.join(known) or 'none'})"
+            )
+        )
     return scoped
 
 

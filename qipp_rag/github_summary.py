@@ -15,7 +15,9 @@ from .reporters import RenderOptions
 from .results import Assessment
 
 
-def write_job_summary(assessment: Assessment, env: Mapping[str, str] = os.environ, options: RenderOptions = RenderOptions()) -> Path | None:
+def write_job_summary(
+    assessment: Assessment, env: Mapping[str, str] = os.environ, options: RenderOptions = RenderOptions()
+) -> Path | None:
     """Append the job summary to the file ``GITHUB_STEP_SUMMARY`` names.
 
     Returns the file written, or None outside GitHub Actions (variable unset

@@ -35,7 +35,9 @@ class Setup:
 
 def organisation_info(plan: Plan) -> OrganisationInfo:
     org = plan.organisation
-    return OrganisationInfo(code=org.code, name=org.name, type=org.type.value, area_team=org.area_team, region=org.region.value)
+    return OrganisationInfo(
+        code=org.code, name=org.name, type=org.type.value, area_team=org.area_team, region=org.region.value
+    )
 
 
 def plan_figures(plan: Plan, stage_factors: Mapping[str, Decimal]) -> PlanFigures:

@@ -298,7 +298,9 @@ def to_json(assessment: Assessment) -> str:
     before, found, after = frame.partition(_NO_PLANS)
     if not assessment.plans or not found:
         return _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
-    plans = ",\n".join("    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans)
+    plans = ",\n".join(
+        "    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans
+    )
     return "".join((before, '\n  "plans": [\n', plans, "\n  ],\n", after, "\n"))
 
 

@@ -19,7 +19,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..vocabulary import Loc
 from . import yamlsafe
 
-_KEEP = 2  # trees kept: the engine places all of a plan's findings before it reads the next; more would cost the garbage collector dearly
+# Trees kept: the engine places all of a plan's findings before it reads the next; more would cost the
+# garbage collector dearly.
+_KEEP = 2
 _recent: OrderedDict[int, tuple[Node, dict[int, dict[str, tuple[Node, Node]]]]] = OrderedDict()
 _lock = threading.Lock()
 _tokens = itertools.count()
@@ -99,7 +101,12 @@ def _walk(root: Node, keys: dict[int, dict[str, tuple[Node, Node]]], loc: Loc) -
             if pair is None:
                 return node, None
             key_node, node = pair
-        elif kind is SequenceNode and isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(node.value):
+        elif (
+            kind is SequenceNode
+            and isinstance(part, int)
+            and not isinstance(part, bool)
+            and 0 <= part < len(node.value)
+        ):
             node = key_node = node.value[part]
         else:
             return node, None

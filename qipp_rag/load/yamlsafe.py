@@ -146,7 +146,14 @@ def decode(raw: bytes, what: str = "file") -> tuple[str, Issue | None]:
         before = raw[: error.start].decode("utf-8", "replace")
         line, column = _position(before, len(before))
         byte = raw[error.start]
-        return "", Issue(f"the file is not UTF-8: byte 0x{byte:02X} cannot start or continue a UTF-8 character; save the file as UTF-8", line, column)
+        return "", Issue(
+            (
+                f"the file is not UTF-8: byte 0x{byte:02X} cannot start or continue a UTF-8 character; save the "
+                "file as UTF-8"
+            ),
+            line,
+            column,
+        )
     bad = _FORBIDDEN_CHAR.search(text)
     if bad is not None:
         line, column = _position(text, bad.start())
@@ -238,7 +245,11 @@ def compose(text: str, what: str = "file") -> tuple[Node | None, Issue | None]:
         return None, Issue(f"YAML cannot read this file: {clip(str(error), 120)}", 0, 0)
     finally:
         composer.dispose()
-    expected = "a plan is a YAML mapping of keys to values, starting `qipp_plan: 1`" if what == "plan" else "it must be a YAML mapping of keys to values"
+    expected = (
+        "a plan is a YAML mapping of keys to values, starting `qipp_plan: 1`"
+        if what == "plan"
+        else "it must be a YAML mapping of keys to values"
+    )
     if root is None:
         return None, Issue(f"the file is empty (or only comments); {expected}", 0, 0)
     if type(root) is not MappingNode:
@@ -257,9 +268,17 @@ def _syntax_issue(error: yaml.MarkedYAMLError, text: str) -> Issue:
     if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         return Issue("YAML syntax error: a tab character here; YAML is indented with spaces only", line, column)
     if problem == "but found another document":
-        return Issue("the file holds more than one YAML document (a second `---` or `...`); it must hold exactly one", line, column)
+        return Issue(
+            "the file holds more than one YAML document (a second `---` or `...`); it must hold exactly one",
+            line,
+            column,
+        )
     if problem == "found undefined alias":
-        return Issue("YAML syntax error: an alias (`*name`) refers to an anchor (`&name`) that is not defined before it", line, column)
+        return Issue(
+            "YAML syntax error: an alias (`*name`) refers to an anchor (`&name`) that is not defined before it",
+            line,
+            column,
+        )
     message = f"YAML syntax error: {problem}"
     if error.context and error.context_mark is not None and error.context_mark is not mark:
         message += f" ({error.context} at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
@@ -339,7 +358,12 @@ def type_plain(text: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            return BadScalar(f"`{text}` is an impossible date (no such day in the calendar); write a real date YYYY-MM-DD, or put it in quotes if it is text")
+            return BadScalar(
+                (
+                    f"`{text}` is an impossible date (no such day in the calendar); write a real date YYYY-MM-DD, "
+                    "or put it in quotes if it is text"
+                )
+            )
     if _ANY_YAML_NUMBER.fullmatch(text) is None:
         return text
     return Ambiguous(text, _yaml11_reading(text))
@@ -409,7 +433,10 @@ def tag_label(tag: str) -> str:
 
 
 def _bad_tag_message(tag: str) -> str:
-    return f"the tag `{clip(tag_label(tag))}` is not allowed; write plain YAML without tags (quote a value to make it text)"
+    return (
+        f"the tag `{clip(tag_label(tag))}` is not allowed; write plain YAML without tags (quote a value to "
+        "make it text)"
+    )
 
 
 def scalar_value(node: ScalarNode) -> Any:
@@ -544,12 +571,22 @@ class _Builder:
                 self.issues.append(_PendingIssue(f"a key must be a plain value, not {kind}", key_node, node))
                 continue
             tag = key_node.tag
-            key = type_plain(key_node.value) if tag == PLAIN_TAG else key_node.value if tag == STR_TAG else scalar_value(key_node)
+            key = (
+                type_plain(key_node.value)
+                if tag == PLAIN_TAG
+                else key_node.value
+                if tag == STR_TAG
+                else scalar_value(key_node)
+            )
             if key.__class__ is BadScalar:
                 self.issues.append(_PendingIssue(key.message, key_node, node, key_node.value))
                 continue
             if key == "<<" and tag == PLAIN_TAG:
-                self.issues.append(_PendingIssue("merge keys (`<<: *name`) are not supported; write the keys out", key_node, node, "<<"))
+                self.issues.append(
+                    _PendingIssue(
+                        "merge keys (`<<: *name`) are not supported; write the keys out", key_node, node, "<<"
+                    )
+                )
                 continue
             if key in out:
                 if first_keys is None:
@@ -557,7 +594,8 @@ class _Builder:
                 first = first_keys[key]
                 self.issues.append(
                     _PendingIssue(
-                        f"the key `{clip(key_node.value)}` appears twice in one mapping (lines {first.start_mark.line + 1} and "
+                        f"the key `{clip(key_node.value)}` appears twice in one mapping (lines "
+                        f"{first.start_mark.line + 1} and "
                         f"{key_node.start_mark.line + 1}); keep one",
                         key_node,
                         node,

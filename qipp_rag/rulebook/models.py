@@ -43,7 +43,9 @@ PACK_VERSIONS = (1,)
 def _pack_version(value: object) -> int:
     if isinstance(value, bool) or value not in PACK_VERSIONS:
         known = ", ".join(str(version) for version in PACK_VERSIONS)
-        raise ValueError(f"this qipp-rag reads rule pack version {known}, not {value!r}; upgrade qipp-rag or fix `version`")
+        raise ValueError(
+            f"this qipp-rag reads rule pack version {known}, not {value!r}; upgrade qipp-rag or fix `version`"
+        )
     return int(value)  # type: ignore[call-overload]
 
 
@@ -70,7 +72,11 @@ class BandSpec(PackModel):
         if self.max is not None and self.below is not None:
             raise ValueError("a band gives either `max` or `below`, not both")
         low, high = self._low(), self._high()
-        if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
+        if (
+            low is not None
+            and high is not None
+            and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1])))
+        ):
             raise ValueError("a band's lower bound must lie below its upper bound")
         return self
 
@@ -90,10 +96,14 @@ class BandSpec(PackModel):
     def contains(self, other: "BandSpec") -> bool:
         """Whether every value ``other`` holds, this band holds too."""
         mine, theirs = self._low(), other._low()
-        if mine is not None and (theirs is None or theirs[0] < mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])):
+        if mine is not None and (
+            theirs is None or theirs[0] < mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])
+        ):
             return False
         mine, theirs = self._high(), other._high()
-        if mine is not None and (theirs is None or theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])):
+        if mine is not None and (
+            theirs is None or theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])
+        ):
             return False
         return True
 
@@ -178,7 +188,9 @@ class RulePack(PackModel):
     version: Annotated[int, PlainValidator(_pack_version)] = 1  # a later format is refused, not half-understood
     description: str = ""
     extends: Literal["green-criteria"] | None = None  # build on the shipped pack
-    stage_factors: dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], PackNumber] | None = None
+    stage_factors: (
+        dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], PackNumber] | None
+    ) = None
     rules: list[RuleSpec] = Field(default_factory=list)
 
     @model_validator(mode="wrap")

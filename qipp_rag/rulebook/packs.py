@@ -164,7 +164,9 @@ def read_shipped_pack() -> tuple[RulePack | None, list[Problem]]:
         return None, [_problem("the shipped rule pack is missing: reinstall qipp-rag", str(file))]
     pack, problems = read_pack(str(file))
     if problems:  # a broken shipped pack is the project's fault; say so plainly
-        return None, [problem.model_copy(update={"message": f"shipped rule pack: {problem.message}"}) for problem in problems]
+        return None, [
+            problem.model_copy(update={"message": f"shipped rule pack: {problem.message}"}) for problem in problems
+        ]
     return pack, []
 
 
@@ -250,7 +252,9 @@ def _matches(rule_id: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(rule_id.upper(), pattern.upper())
 
 
-def select_rules(rules: Sequence[RuleSpec], only: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[list[RuleSpec], list[str]]:
+def select_rules(
+    rules: Sequence[RuleSpec], only: Sequence[str] = (), skip: Sequence[str] = ()
+) -> tuple[list[RuleSpec], list[str]]:
     """The rules ``--only``/``--skip`` leave in force (ids or globs, case-insensitive), and the
     patterns that match no rule at all (a typo the user should hear about)."""
     ids = [rule.id for rule in rules]
@@ -258,6 +262,7 @@ def select_rules(rules: Sequence[RuleSpec], only: Sequence[str] = (), skip: Sequ
     chosen = [
         rule
         for rule in rules
-        if (not only or any(_matches(rule.id, pattern) for pattern in only)) and not any(_matches(rule.id, pattern) for pattern in skip)
+        if (not only or any(_matches(rule.id, pattern) for pattern in only))
+        and not any(_matches(rule.id, pattern) for pattern in skip)
     ]
     return chosen, unmatched

@@ -212,7 +212,10 @@ def share_of_value(
     denominator = total(scheme.saving(year) for _, scheme in measured)
     if denominator == 0:
         return not_applicable(
-            f"{among} save nothing in {year}, so there is no value to share out ({plural(len(measured), 'scheme')}, all £0k)",
+            (
+                f"{among} save nothing in {year}, so there is no value to share out "
+                f"({plural(len(measured), 'scheme')}, all £0k)"
+            ),
             nearest(plan, ("schemes",)),
         )
     with_x = [(index, scheme) for index, scheme in measured if has(scheme)]
@@ -227,11 +230,15 @@ def share_of_value(
     has_text = found or (lambda scheme: with_what)
     evidence += [f"{scheme_label(s)} saves {amount(s.saving(year))} in {year}: {has_text(s)}" for _, s in with_x]
     message = (
-        f"{pct(value)} of the {year} value of {among} ({money(numerator)} of {money(denominator)}) is in schemes {with_what}"
+        f"{pct(value)} of the {year} value of {among} ({money(numerator)} of {money(denominator)}) is in "
+        f"schemes {with_what}"
     )
     if without:
         largest = without[0][1]
         verb = "is" if len(without) == 1 else "are"
-        message += f"; {plural(len(without), 'scheme')} {verb} not, the largest {scheme_label(largest)} saving {money(largest.saving(year))}"
+        message += (
+            f"; {plural(len(without), 'scheme')} {verb} not, the largest {scheme_label(largest)} saving "
+            f"{money(largest.saving(year))}"
+        )
     loc = ("schemes", without[0][0]) if without else nearest(plan, ("schemes",))
     return Measurement(value=value, message=message, evidence=capped(evidence), loc=loc)

@@ -90,7 +90,10 @@ def duplicate_plans(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict
             Decimal(len(others)),
             f"{len(others)} other plan {_plural(len(others), 'file is', 'files are')} for {code} over the same years, "
             f"so the assessment cannot tell which plan stands: {_capped(named)}",
-            evidence=tuple(f"{other.file}: also a plan for {code}, overlapping in {_years(_overlap(ref, other))}" for other in others),
+            evidence=tuple(
+                f"{other.file}: also a plan for {code}, overlapping in {_years(_overlap(ref, other))}"
+                for other in others
+            ),
             loc=("organisation", "code"),
         )
     return results
@@ -134,25 +137,46 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
 
         def why_missing(ccg: str) -> str:
             elsewhere = sorted(teams_named_by.get(ccg, set()))
-            return f"{ccg} (its plan names area team {', '.join(elsewhere)})" if elsewhere else f"{ccg} (no plan in the run)"
+            return (
+                f"{ccg} (its plan names area team {', '.join(elsewhere)})"
+                if elsewhere
+                else f"{ccg} (no plan in the run)"
+            )
 
-        evidence = [f"{why_missing(ccg)}: listed in `ccgs`, but no CCG plan in the run names area team {code}" for ccg in missing]
-        evidence += [f"{other.plan.organisation.code} ({other.file}): names area team {code}, but `ccgs` does not list it" for other in unlisted]
+        evidence = [
+            f"{why_missing(ccg)}: listed in `ccgs`, but no CCG plan in the run names area team {code}"
+            for ccg in missing
+        ]
+        evidence += [
+            (f"{other.plan.organisation.code} ({other.file}): names area team {code}, but `ccgs` does not list it")
+            for other in unlisted
+        ]
 
         count = len(missing) + len(unlisted_codes)
         if count == 0:
             message = (
-                f"the `ccgs` list ({len(listed_codes)} {_plural(len(listed_codes), 'CCG', 'CCGs')}) matches the CCG plans "
+                f"the `ccgs` list ({len(listed_codes)} {_plural(len(listed_codes), 'CCG', 'CCGs')}) matches the CCG "
+                "plans "
                 f"in the run that name area team {code}"
             )
         else:
             parts = []
             if missing:
-                parts.append(f"listed in `ccgs` without a CCG plan in the run naming {code}: {_capped([why_missing(c) for c in missing])}")
+                parts.append(
+                    (
+                        f"listed in `ccgs` without a CCG plan in the run naming {code}: "
+                        f"{_capped([why_missing(c) for c in missing])}"
+                    )
+                )
             if unlisted_codes:
                 parts.append(f"CCG plans in the run naming {code} but not listed in `ccgs`: {_capped(unlisted_codes)}")
-            message = f"the `ccgs` list differs from the CCG plans in the run that name area team {code}: " + "; and ".join(parts)
-        results[ref.index] = Measurement(Decimal(count), message, evidence=tuple(evidence), loc=("organisation", "ccgs"))
+            message = (
+                f"the `ccgs` list differs from the CCG plans in the run that name area team {code}: "
+                + "; and ".join(parts)
+            )
+        results[ref.index] = Measurement(
+            Decimal(count), message, evidence=tuple(evidence), loc=("organisation", "ccgs")
+        )
     return results
 
 
@@ -209,7 +233,9 @@ Match = tuple[PlanRef, int, Scheme]
 
 
 def _matched(matches: Sequence[Match], limit: int) -> str:
-    named = ", ".join(f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches[:limit])
+    named = ", ".join(
+        f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches[:limit]
+    )
     return named + (" and others" if len(matches) > limit else "")
 
 
@@ -251,10 +277,18 @@ def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]
     for ref in plans:
         mine = comparable[ref.index]
         if not mine:
-            results[ref.index] = Measurement(None, "no live scheme gives a provider with a baseline measure and value, so none can be compared with other plans")
+            results[ref.index] = Measurement(
+                None,
+                (
+                    "no live scheme gives a provider with a baseline measure and value, so none can be compared "
+                    "with other plans"
+                ),
+            )
             continue
         if not rivalry.any_for(ref):
-            results[ref.index] = Measurement(None, "the run holds no other organisation's plan covering the same years to compare schemes with")
+            results[ref.index] = Measurement(
+                None, "the run holds no other organisation's plan covering the same years to compare schemes with"
+            )
             continue
 
         colliding: list[tuple[int, Scheme, list[Match]]] = []
@@ -274,13 +308,18 @@ def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]
         evidence = []
         for position, scheme, matches in colliding:
             found = _as_written(position, scheme)
-            evidence += [f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}" for other, _, theirs in matches[:EVIDENCE_ITEMS]]
+            evidence += [
+                f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}"
+                for other, _, theirs in matches[:EVIDENCE_ITEMS]
+            ]
             if len(matches) > EVIDENCE_ITEMS:
                 evidence.append(f"{found} matches further schemes in other plans")
         results[ref.index] = Measurement(
             Decimal(len(colliding)),
-            f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and baseline measure and value "
-            f"with a scheme in another organisation's plan, so the same saving may be counted twice: {_capped(described)}",
+            f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and "
+            "baseline measure and value "
+            "with a scheme in another organisation's plan, so the same saving may be counted twice: "
+            f"{_capped(described)}",
             evidence=tuple(evidence),
             loc=("schemes", colliding[0][0]),
         )
@@ -316,7 +355,8 @@ def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> di
         elif team in teams:
             results[ref.index] = Measurement(
                 Decimal(0),
-                f"area team {_team_label(team)} has a plan in the run: {', '.join(other.file for other in teams[team])}",
+                f"area team {_team_label(team)} has a plan in the run: "
+                f"{', '.join(other.file for other in teams[team])}",
                 loc=("organisation", "area_team"),
             )
         else:

@@ -30,7 +30,10 @@ def live_scheme_count(ctx: MetricContext) -> Measurement:
     if live:
         message = f"{plural(len(live), 'live scheme')} in the plan"
     elif plan.schemes:
-        message = f"no live schemes: all {plural(cancelled, 'scheme')} in the plan {'is' if cancelled == 1 else 'are'} cancelled"
+        message = (
+            f"no live schemes: all {plural(cancelled, 'scheme')} in the plan "
+            f"{'is' if cancelled == 1 else 'are'} cancelled"
+        )
     else:
         message = "no savings schemes: the plan lists none"
     if live and cancelled:
@@ -38,9 +41,13 @@ def live_scheme_count(ctx: MetricContext) -> Measurement:
     return Measurement(Decimal(len(live)), message, capped(evidence), nearest(plan, ("schemes",)))
 
 
-def coverage(plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[str, ...] = (), how: str = "") -> Measurement:
+def coverage(
+    plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[str, ...] = (), how: str = ""
+) -> Measurement:
     """Savings ÷ target for every year whose target is above 0; the lowest is reported (the earliest if tied)."""
-    measured = [(year, percent(savings[year], plan.target[year])) for year in plan.period if plan.target.get(year, 0) > 0]
+    measured = [
+        (year, percent(savings[year], plan.target[year])) for year in plan.period if plan.target.get(year, 0) > 0
+    ]
     if not measured:
         return not_applicable(
             f"target is 0 in every year ({', '.join(plan.period)}), so there is nothing to cover",
@@ -50,7 +57,10 @@ def coverage(plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[st
     evidence = [f"{y}: {kind} {amount(savings[y])} of target {amount(plan.target[y])} ({pct(v)})" for y, v in measured]
     skipped = [y for y in plan.period if y not in dict(measured)]
     evidence += [f"{y}: target 0, not measured" for y in skipped]
-    message = f"{kind} savings{how} cover {pct(value)} of target in {year} ({money(savings[year])} of {money(plan.target[year])})"
+    message = (
+        f"{kind} savings{how} cover {pct(value)} of target in {year} ({money(savings[year])} of "
+        f"{money(plan.target[year])})"
+    )
     if len(measured) > 1:
         message += ", the weakest year"
     return Measurement(value, message, (*evidence, *notes), ("target", year))
@@ -67,4 +77,10 @@ def risk_adjusted_coverage(ctx: MetricContext) -> Measurement:
     """SP03: risk_adjusted(Y) ÷ target(Y) × 100, lowest over years with target above 0."""
     factors = ", ".join(f"{stage.value} {amount(stage_factor(stage.value, ctx.stage_factors))}" for stage in Stage)
     note = f"each live scheme's saving is weighted by its stage: {factors}"
-    return coverage(ctx.plan, risk_adjusted_by_year(ctx.plan, ctx.stage_factors), "risk-adjusted", (note,), " (each scheme weighted by its stage)")
+    return coverage(
+        ctx.plan,
+        risk_adjusted_by_year(ctx.plan, ctx.stage_factors),
+        "risk-adjusted",
+        (note,),
+        " (each scheme weighted by its stage)",
+    )
