@@ -34,13 +34,13 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from .plan.models import Date, Flag, OrgCode, Text, text_value
-from .reporters import REPORTERS
+from .reporters import FORMATS
 from .results import Problem
+from .vocabulary import FAIL_ON, REGIONS
 
 YAML_NAME = ".qipp-rag.yaml"
 PYPROJECT = "pyproject.toml"
 TOOL_KEY = "qipp-rag"
-FORMATS: tuple[str, ...] = tuple(REPORTERS)
 PATH_OPTIONS = ("rules", "waivers")
 
 LAST_SOURCE: str | None = None
@@ -84,6 +84,18 @@ def _jobs(value: object) -> int:
     return value
 
 
+def _one_of(choices: tuple[str, ...]) -> PlainValidator:
+    """A value that must be one of ``choices`` (checked as a Literal of them would be)."""
+    expected = ", ".join(repr(choice) for choice in choices[:-1]) + f" or {choices[-1]!r}"
+
+    def check(value: object) -> str:
+        if isinstance(value, str) and value in choices:
+            return value
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+
+    return PlainValidator(check)
+
+
 TextList = Annotated[list[str], PlainValidator(_text_list)]
 
 
@@ -93,9 +105,9 @@ class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
     rules: TextList | None = None
-    format: Literal["table", "json", "markdown", "github", "csv", "junit", "sarif", "html"] | None = None  # = FORMATS
+    format: Annotated[str, _one_of(FORMATS)] | None = None
     report: Annotated[list[str], PlainValidator(_report)] | None = None
-    fail_on: Literal["red", "amber", "never"] | None = Field(None, alias="fail-on")
+    fail_on: Annotated[str, _one_of(FAIL_ON)] | None = Field(None, alias="fail-on")
     only: TextList | None = None
     skip: TextList | None = None
     waivers: Text | None = None
@@ -105,7 +117,7 @@ class ConfigFile(BaseModel):
     no_color: Flag | None = Field(None, alias="no-color")
     group_by: Literal["region", "area_team"] | None = Field(None, alias="group-by")
     area_team: OrgCode | None = Field(None, alias="area-team")
-    region: Literal["north", "midlands_and_east", "london", "south"] | None = None
+    region: Annotated[str, _one_of(REGIONS)] | None = None
 
 
 KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in ConfigFile.model_fields.items())

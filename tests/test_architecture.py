@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,25 @@ def test_no_import_loops() -> None:
         if module not in state:
             visit(module)
     assert loops == []
+
+
+def test_the_format_names_are_listed_once() -> None:
+    """Choices, help texts and the configuration file take the formats from the reporter registry;
+    a string or a tuple naming most of them anywhere else is a copy that would drift."""
+    from qipp_rag.reporters import REPORTERS
+
+    names = set(REPORTERS)
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "reporters" / "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found = names & set(re.findall(r"[a-z]+", node.value))
+            elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                found = names & {item.value for item in node.elts if isinstance(item, ast.Constant)}
+            else:
+                continue
+            if len(found) >= 4:
+                copies.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert copies == []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
+from ..reporters import formats_text
 from ..vocabulary import FAIL_ON, REGIONS
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
         rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable. Replaces the shipped pack unless the pack says `extends: green-criteria`.", show_default=False),
-        output_format: Optional[str] = typer.Option(None, "--format", metavar="F", help="Standard output format: table (default), json, markdown, github, csv, junit, sarif, html.", show_default=False),
+        output_format: Optional[str] = typer.Option(None, "--format", metavar="F", help=f"Standard output format: {formats_text()} (default table).", show_default=False),
         report: Optional[list[str]] = typer.Option(None, "--report", metavar="F:PATH", help="Also write format F to PATH; repeatable.", show_default=False),
         fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="red|amber|never", help="The gate: exit 1 when a plan is rated at or above this (default red).", show_default=False),
         only: Optional[list[str]] = typer.Option(None, "--only", metavar="ID", help="Check only these rules (id or glob such as 'GV*'); repeatable.", show_default=False),

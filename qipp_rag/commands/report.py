@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from ..output_files import TargetError, check_target, same_file, write_atomically, write_stdout
+from ..reporters import formats_text
 
 __all__ = ["register", "run", "write_atomically", "write_stdout"]
 EXIT_INPUT = 2
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
     @app.command("report", no_args_is_help=True)
     def report_command(
         results: str = typer.Argument(..., metavar="RESULTS.json", help="An assessment saved with `assess --format json` (or `--report json:PATH`).", show_default=False),
-        output_format: str = typer.Option("table", "--format", metavar="F", help="table, markdown, json, html, sarif, junit, github or csv."),
+        output_format: str = typer.Option("table", "--format", metavar="F", help=f"{formats_text()}."),
         output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.", show_default=False),
         group_by: Optional[str] = typer.Option(None, "--group-by", metavar="region|area_team", help="Add a roll-up by region or area team (table, markdown).", show_default=False),
         fail_on: str = typer.Option("red", "--fail-on", metavar="red|amber|never", help="What counts as a failure in JUnit output."),

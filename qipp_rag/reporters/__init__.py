@@ -25,6 +25,13 @@ REPORTERS: dict[str, str] = {
     "sarif": "sarif",
     "html": "html",
 }
+FORMATS: tuple[str, ...] = tuple(REPORTERS)
+"""Every format's name: command-line choices, help texts and the configuration file take them from here."""
+
+
+def formats_text(conjunction: str = "or") -> str:
+    """The format names as a help text lists them: ``table, json, ... or html``."""
+    return f"{', '.join(FORMATS[:-1])} {conjunction} {FORMATS[-1]}"
 
 
 
