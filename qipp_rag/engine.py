@@ -83,17 +83,13 @@ def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[Pla
         if options.area_team is not None:
             known = sorted({code for result in results if (code := area_team_of(result.organisation))})
             raise OptionError(
-                (
-                    f"--area-team {options.area_team}: no plan in the input belongs to it (area teams in the "
-                    f"input: {', '.join(known) or 'none'})"
-                )
+                f"--area-team {options.area_team}: no plan in the input belongs to it (area teams in the "
+                f"input: {', '.join(known) or 'none'})"
             )
         known = sorted({region for result in results if (region := region_of(result.organisation))})
         raise OptionError(
-            (
-                f"--region {options.region}: no plan in the input belongs to it (regions in the input: "
-                f"{', '.join(known) or 'none'})"
-            )
+            f"--region {options.region}: no plan in the input belongs to it (regions in the input: "
+            f"{', '.join(known) or 'none'})"
         )
     return scoped
 
@@ -136,7 +132,7 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     order = [rule.id for rule in chosen]
     ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
     keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
-    waived, waiver_records = apply_waivers(list(zip(keys, ordered)), waivers, options.as_of, options.waivers)
+    waived, waiver_records = apply_waivers(list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers)
     waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
 
     critical = {rule.id: rule.critical for rule in chosen}
@@ -149,7 +145,7 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
             errors=outcome.errors,
             figures=outcome.figures,
         )
-        for outcome, findings in zip(outcomes, waived)
+        for outcome, findings in zip(outcomes, waived, strict=True)
     ]
     reported = _in_scope(results, options)
     summary, portfolio = summarise(reported)

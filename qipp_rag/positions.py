@@ -29,7 +29,7 @@ class Positions:
         self.table = table
 
     @classmethod
-    def record(cls, plan: Plan, source: Any, depth: int = 2) -> "Positions":
+    def record(cls, plan: Plan, source: Any, depth: int = 2) -> Positions:
         table: dict[Loc, tuple[int, int]] = {}
 
         def walk(value: Any, loc: Loc) -> None:

@@ -36,7 +36,7 @@ SEVERITY: dict[str, int] = {rating: rank for rank, rating in enumerate(BAND_RATI
 WORST_FIRST: tuple[PlanRating, ...] = ("red", "amber", "green", "error")
 """Plan ratings in the order reports count them: the worst first, errors apart at the end."""
 
-RATING_LABELS: dict[Rating, str] = {
+RATING_LABELS: dict[str, str] = {
     "green": "Green",
     "amber": "Amber",
     "red": "Red",
@@ -44,7 +44,7 @@ RATING_LABELS: dict[Rating, str] = {
     "waived": "Waived",
     "error": "Error",
 }
-TERMINAL_LABELS: dict[Rating, str] = {
+TERMINAL_LABELS: dict[str, str] = {
     rating: label.upper() if rating in PLAN_RATINGS else rating for rating, label in RATING_LABELS.items()
 }
 """Plan ratings in capitals, as terminals and plain-text reports show them (``RED``); the rest as written."""
@@ -54,7 +54,7 @@ TERMINAL_LABELS: dict[Rating, str] = {
 Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
 """What a rule assures; reports group rules by criterion, in this order."""
 CRITERIA: tuple[Criterion, ...] = get_args(Criterion)
-CRITERION_LABELS: dict[Criterion, str] = {
+CRITERION_LABELS: dict[str, str] = {
     "savings_plan": "Savings plan",
     "governance": "Governance",
     "trajectory": "Trajectory",
@@ -81,6 +81,7 @@ class Region(str, Enum):
 
 ORG_TYPES: tuple[str, ...] = tuple(kind.value for kind in OrgType)
 REGIONS: tuple[str, ...] = tuple(region.value for region in Region)
+ORG_TYPE_LABELS: dict[str, str] = {"ccg": "Clinical commissioning group", "area_team": "Area team"}
 REGION_LABELS: dict[str, str] = {
     "north": "North",
     "midlands_and_east": "Midlands and East",

@@ -19,7 +19,7 @@ class Ambiguous(str):
     __slots__ = ("reading",)
     reading: str
 
-    def __new__(cls, text: str, reading: str) -> "Ambiguous":
+    def __new__(cls, text: str, reading: str) -> Ambiguous:
         obj = super().__new__(cls, text)
         obj.reading = reading
         return obj

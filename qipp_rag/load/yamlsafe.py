@@ -359,10 +359,8 @@ def type_plain(text: str) -> Any:
             return dt.date.fromisoformat(text)
         except ValueError:
             return BadScalar(
-                (
-                    f"`{text}` is an impossible date (no such day in the calendar); write a real date YYYY-MM-DD, "
-                    "or put it in quotes if it is text"
-                )
+                f"`{text}` is an impossible date (no such day in the calendar); write a real date YYYY-MM-DD, "
+                "or put it in quotes if it is text"
             )
     if _ANY_YAML_NUMBER.fullmatch(text) is None:
         return text

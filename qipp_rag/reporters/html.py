@@ -35,12 +35,14 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
 from decimal import Decimal
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from ..results import Assessment, Band, Finding, GroupSummary, PlanResult, Problem, RuleInfo, round_value
+from ..rollup import UNKNOWN
+from ..vocabulary import CRITERION_LABELS, ORG_TYPE_LABELS, RATING_LABELS, REGION_LABELS
 from . import RenderOptions
 from . import html_digest as digest
 from .html_digest import thousands
@@ -49,23 +51,12 @@ TEMPLATE = "report.html.j2"
 STYLE = "report.css"
 SCRIPT = "report.js"
 
-RATING_LABELS: dict[str, str] = {"green": "Green", "amber": "Amber", "red": "Red", "error": "Error", "n/a": "N/A", "waived": "Waived"}
 RATING_CSS: dict[str, str] = {"green": "g", "amber": "a", "red": "r", "error": "e", "n/a": "n", "waived": "w"}
 # Sort and filter keys: the worse the result, the higher.
 PLAN_RANK: dict[str, int] = {"green": 1, "amber": 2, "red": 3, "error": 4}
 FINDING_RANK: dict[str | None, int] = {None: 0, "n/a": 1, "waived": 2, "green": 3, "amber": 4, "red": 5}
 COUNTED = ("red", "amber", "green")
-CRITERIA: dict[str, str] = {
-    "savings_plan": "Savings plan",
-    "governance": "Governance",
-    "trajectory": "Trajectory",
-    "quality": "Quality",
-    "delivery": "Delivery",
-    "partnership": "Partnership",
-    "portfolio": "Across plans",
-}
-REGIONS: dict[str, str] = {"north": "North", "midlands_and_east": "Midlands and East", "london": "London", "south": "South", "unknown": "Not known"}
-ORG_TYPES: dict[str, str] = {"ccg": "Clinical commissioning group", "area_team": "Area team"}
+REGIONS: dict[str, str] = {**REGION_LABELS, UNKNOWN: "Not known"}
 TOTAL_ROWS: tuple[tuple[str, str], ...] = (
     ("allocation", "Allocation"),
     ("target", "Savings target"),
@@ -260,7 +251,7 @@ class _Labels:
 
 def _criteria(rules: list[RuleInfo]) -> list[str]:
     present = {rule.criterion for rule in rules}
-    return [key for key in CRITERIA if key in present] + sorted(present - set(CRITERIA))
+    return [key for key in CRITERION_LABELS if key in present] + sorted(present - set(CRITERION_LABELS))
 
 
 def worst(findings: Iterable[Finding]) -> str | None:
@@ -357,7 +348,7 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
         anchor=anchor,
         name=name,
         code=org.code or digest.code_from_file(plan.file) or "—",
-        type=ORG_TYPES.get(org.type or "", org.type or "Not known"),
+        type=ORG_TYPE_LABELS.get(org.type or "", org.type or "Not known"),
         file=file,
         years=digest.years_text(plan.figures.years if plan.figures else []),
         region=labels.region(org.region),
@@ -482,11 +473,11 @@ def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
         "anchor": anchor,
         "id": rule.id,
         "title": rule.title,
-        "criterion": CRITERIA.get(rule.criterion, rule.criterion),
+        "criterion": CRITERION_LABELS.get(rule.criterion, rule.criterion),
         "measures": rule.measures,
         "bands": bands_text(rule),
         "critical": rule.critical,
-        "applies_to": ", ".join(ORG_TYPES.get(kind, kind) for kind in rule.applies_to),
+        "applies_to": ", ".join(ORG_TYPE_LABELS.get(kind, kind) for kind in rule.applies_to),
         "rationale": rule.rationale,
         "remediation": rule.remediation,
         "basis": rule.basis,
@@ -563,7 +554,7 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         "mix_chart": html_charts.rating_mix_chart(regions, lambda group: labels.group(group, "region"), "mix") if regions else None,
         "by_region": _rollup(regions, "region", labels),
         "by_area_team": _rollup(assessment.portfolio.by_area_team, "area_team", labels),
-        "criteria": [CRITERIA.get(key, key) for key in criteria],
+        "criteria": [CRITERION_LABELS.get(key, key) for key in criteria],
         "plans": plans,
         "problems": [_problem(problem) for problem in assessment.errors],
         "waivers": [

@@ -33,7 +33,7 @@ class Measurement:
     message: str
     evidence: tuple[str, ...] = ()
     loc: Loc | None = None
-    per_year: tuple["Measurement", ...] = ()
+    per_year: tuple[Measurement, ...] = ()
     display: Decimal | None = None  # shown instead of ``value`` where they differ (TR05 shows a count, bands a share)
 
 

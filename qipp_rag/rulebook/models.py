@@ -66,7 +66,7 @@ class BandSpec(PackModel):
     below: PackNumber | None = None
 
     @model_validator(mode="after")
-    def _well_formed(self) -> "BandSpec":
+    def _well_formed(self) -> BandSpec:
         if self.min is not None and self.above is not None:
             raise ValueError("a band gives either `min` or `above`, not both")
         if self.max is not None and self.below is not None:
@@ -93,7 +93,7 @@ class BandSpec(PackModel):
     def band(self) -> Band:
         return Band(min=self.min, max=self.max, above=self.above, below=self.below)
 
-    def contains(self, other: "BandSpec") -> bool:
+    def contains(self, other: BandSpec) -> bool:
         """Whether every value ``other`` holds, this band holds too."""
         mine, theirs = self._low(), other._low()
         if mine is not None and (
@@ -195,7 +195,7 @@ class RulePack(PackModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _fresh_ids(cls, data: Any, handler: Any) -> "RulePack":
+    def _fresh_ids(cls, data: Any, handler: Any) -> RulePack:
         token = _PACK_IDS.set(set())
         try:
             return handler(data)

@@ -45,7 +45,7 @@ PLAN_METRICS: dict[str, PlanMetric] = _named_in(PLAN_METRIC_MODULES)
 PORTFOLIO_METRICS: dict[str, PortfolioMetric] = _named_in(PORTFOLIO_METRIC_MODULES)
 if PLAN_METRICS.keys() & PORTFOLIO_METRICS.keys():
     raise ValueError(
-        (f"metrics named both single-plan and cross-plan: {sorted(PLAN_METRICS.keys() & PORTFOLIO_METRICS.keys())}")
+        f"metrics named both single-plan and cross-plan: {sorted(PLAN_METRICS.keys() & PORTFOLIO_METRICS.keys())}"
     )
 
 

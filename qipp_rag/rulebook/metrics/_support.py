@@ -176,7 +176,7 @@ def shown(value: Any) -> str:
         return value if len(value) <= SHOWN_LIMIT else value[: SHOWN_LIMIT - 1] + "…"
     if isinstance(value, Decimal):
         return amount(value)
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # an Enum
+    if hasattr(value, "value") and isinstance(value.value, str):  # an Enum
         return value.value
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -225,10 +225,7 @@ def share_of_value_in_stages(ctx: MetricContext) -> Measurement:
         stages = None
     if not stages:
         return not_applicable(
-            (
-                f"the rule cannot be measured: `stages` must list stages ({', '.join(s.value for s in Stage)}), "
-                f"got {raw!r}"
-            )
+            f"the rule cannot be measured: `stages` must list stages ({', '.join(s.value for s in Stage)}), got {raw!r}"
         )
     names = ", ".join(stage.value for stage in Stage if stage in stages)
     at_stage = lambda scheme: f"at stage {scheme.stage.value}"  # noqa: E731

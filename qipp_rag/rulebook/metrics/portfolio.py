@@ -163,10 +163,8 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
             parts = []
             if missing:
                 parts.append(
-                    (
-                        f"listed in `ccgs` without a CCG plan in the run naming {code}: "
-                        f"{_capped([why_missing(c) for c in missing])}"
-                    )
+                    f"listed in `ccgs` without a CCG plan in the run naming {code}: "
+                    f"{_capped([why_missing(c) for c in missing])}"
                 )
             if unlisted_codes:
                 parts.append(f"CCG plans in the run naming {code} but not listed in `ccgs`: {_capped(unlisted_codes)}")

@@ -58,9 +58,10 @@ def negative_impact_share(ctx: MetricContext) -> Measurement:
         f"({money(numerator)} of {money(denominator)}, {len(negative)} of {plural(len(assessed), 'scheme')})"
     )
     evidence = [
-        (f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}: impact {scheme.quality_impact.impact}")
+        f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}: "
+        f"impact {scheme.quality_impact.impact}"  # type: ignore[union-attr]
         for _, scheme in assessed
-    ]  # type: ignore[union-attr]
+    ]
     evidence.sort(key=lambda line: 0 if line.endswith("negative") else 1)
     loc = ("schemes", negative[0][0], "quality_impact", "impact") if negative else nearest(plan, ("schemes",))
     return Measurement(value, message, capped(evidence), loc)
@@ -77,10 +78,8 @@ def share_of_value_with_kpis(ctx: MetricContext) -> Measurement:
     for name, listed in (("all_of", all_of), ("any_of", any_of)):
         if not isinstance(listed, list) or any(domain not in KPI_DOMAINS for domain in listed):
             return not_applicable(
-                (
-                    f"the rule cannot be measured: `{name}` must list KPI domains ({', '.join(KPI_DOMAINS)}), got "
-                    f"{listed!r}"
-                )
+                f"the rule cannot be measured: `{name}` must list KPI domains ({', '.join(KPI_DOMAINS)}), got "
+                f"{listed!r}"
             )
     if not all_of and not any_of:
         return not_applicable("the rule cannot be measured: give `all_of` or `any_of` KPI domains")
@@ -136,18 +135,14 @@ def unmitigated_high_risks(ctx: MetricContext) -> Measurement:
         if gaps:
             open_risks.append((index, number))
             evidence.append(
-                (
-                    f"{scheme_label(scheme)} risk '{risk.description}' scores {score} ({risk.likelihood} × "
-                    f"{risk.impact}) and has no {' or '.join(gaps)}"
-                )
+                f"{scheme_label(scheme)} risk '{risk.description}' scores {score} ({risk.likelihood} × "
+                f"{risk.impact}) and has no {' or '.join(gaps)}"
             )
         else:
             evidence.append(
-                (
-                    f"{scheme_label(scheme)} risk '{risk.description}' scores {score}: mitigated, owned by "
-                    f"{risk.owner.strip()}"
-                )
-            )  # type: ignore[union-attr]
+                f"{scheme_label(scheme)} risk '{risk.description}' scores {score}: mitigated, owned by "
+                f"{risk.owner.strip()}"  # type: ignore[union-attr]
+            )
     evidence.sort(key=lambda line: 0 if " has no " in line else 1)
     message = (
         f"{plural(len(open_risks), 'high risk')} (likelihood × impact ≥ {amount(floor)}) "

@@ -58,7 +58,7 @@ def target_share_of_allocation(ctx: MetricContext) -> Measurement:
         )
     evidence = tuple(line for measurement in years for line in measurement.evidence) or tuple(m.message for m in years)
     summary = "; ".join(
-        f"{year} {pct(m.value) if m.value is not None else 'n/a'}" for year, m in zip(plan.period, years)
+        f"{year} {pct(m.value) if m.value is not None else 'n/a'}" for year, m in zip(plan.period, years, strict=True)
     )
     first = years[0]
     return Measurement(
@@ -172,10 +172,8 @@ def assumption_years(ctx: MetricContext) -> Measurement:
         or any(not isinstance(key, str) or key not in Assumptions.model_fields for key in keys)
     ):
         return not_applicable(
-            (
-                "the rule cannot be measured: `keys` must list assumption keys "
-                f"({', '.join(Assumptions.model_fields)}), got {keys!r}"
-            )
+            "the rule cannot be measured: `keys` must list assumption keys "
+            f"({', '.join(Assumptions.model_fields)}), got {keys!r}"
         )
     given = {key: (getattr(plan.assumptions, key) or {}) if plan.assumptions is not None else {} for key in keys}
     evidence, counted = [], []
