@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Optional
 
 import typer
+
+from ..reporters.text import bounds_text
+from ..vocabulary import CRITERION_LABELS
 
 if TYPE_CHECKING:
     from ..results import Band, Problem, RuleInfo
@@ -29,20 +33,12 @@ def band_words(band: Band | None, unit: str) -> str:
     if band is None:
         return "—"
     suffix = f" {UNIT_WORDS.get(unit, '')}".rstrip()
+    return bounds_text(band, _trimmed, suffix)
 
-    def n(value) -> str:  # noqa: ANN001 - a Decimal
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
 
-    low = f"≥ {n(band.min)}" if band.min is not None else f"> {n(band.above)}" if band.above is not None else None
-    high = f"≤ {n(band.max)}" if band.max is not None else f"< {n(band.below)}" if band.below is not None else None
-    if low and high:
-        if band.min is not None and band.max is not None:
-            return f"{n(band.min)} to {n(band.max)}{suffix}"
-        return f"{low} and {high}{suffix}"
-    if low or high:
-        return f"{low or high}{suffix}"
-    return "any value"
+def _trimmed(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def thresholds(rule: RuleInfo) -> list[str]:
@@ -107,12 +103,10 @@ def _print(lines: list[str]) -> None:
 
 
 def _list(infos: list[RuleInfo], packs: list[str]) -> None:
-    from ..reporters.table import CRITERIA
-
     rows = [("ID", "Criterion", "Critical", "Green", "Amber", "Title")]
     for info in infos:
         amber = band_words(info.amber, info.unit) if info.amber is not None else "—"
-        rows.append((info.id, CRITERIA.get(info.criterion, info.criterion), "yes" if info.critical else "", band_words(info.green, info.unit), amber, info.title))
+        rows.append((info.id, CRITERION_LABELS.get(info.criterion, info.criterion), "yes" if info.critical else "", band_words(info.green, info.unit), amber, info.title))
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
     lines = [f"Rule packs in force: {'; '.join(packs) or 'none'}", ""]
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows]
@@ -121,13 +115,11 @@ def _list(infos: list[RuleInfo], packs: list[str]) -> None:
 
 
 def explain(info: RuleInfo, pack: str) -> str:
-    from ..reporters.table import CRITERIA
-
     applies = " and ".join("CCGs" if kind == "ccg" else "area teams" for kind in info.applies_to)
     lines = [
         f"{info.id}: {info.title}",
         "",
-        f"Criterion:   {CRITERIA.get(info.criterion, info.criterion)}{' (critical: a red result makes the plan red)' if info.critical else ''}",
+        f"Criterion:   {CRITERION_LABELS.get(info.criterion, info.criterion)}{' (critical: a red result makes the plan red)' if info.critical else ''}",
         f"Applies to:  {applies}",
         f"Measures:    {info.measures}",
         f"Unit:        {info.unit}",

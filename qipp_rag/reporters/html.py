@@ -46,6 +46,7 @@ from ..vocabulary import CRITERION_LABELS, ORG_TYPE_LABELS, RATING_LABELS, REGIO
 from . import RenderOptions
 from . import html_digest as digest
 from .html_digest import thousands
+from .text import bounds_text
 
 TEMPLATE = "report.html.j2"
 STYLE = "report.css"
@@ -105,16 +106,7 @@ def measured(value: Decimal | None, unit: str) -> str:
 
 def band_text(band: Band, unit: str) -> str:
     """``≥ 100 %``, ``1 to 5 %``, ``> 0 %``; a band with no bounds holds any value."""
-    suffix = UNIT_SUFFIX.get(unit, "")
-    low = f"≥{NBSP}{_number(band.min)}" if band.min is not None else (f">{NBSP}{_number(band.above)}" if band.above is not None else None)
-    high = f"≤{NBSP}{_number(band.max)}" if band.max is not None else (f"<{NBSP}{_number(band.below)}" if band.below is not None else None)
-    if band.min is not None and band.max is not None:
-        return f"{_number(band.min)} to {_number(band.max)}{suffix}"
-    if low and high:
-        return f"{low} and {high}{suffix}"
-    if low or high:
-        return f"{low or high}{suffix}"
-    return "any value"
+    return bounds_text(band, _number, UNIT_SUFFIX.get(unit, ""), NBSP)
 
 
 def bands_text(rule: RuleInfo) -> str:

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from ..results import Assessment, Band, Finding, PlanResult, Problem, RuleInfo, exit_code, round_value
 from . import RenderOptions
+from .text import bounds_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/qipp-rag/qipp-rag"
@@ -107,21 +108,9 @@ def describe_band(band: Band | None, unit: str) -> str:
     """A band as people read it: ``≥ 90 %``, ``1 to 5 %``, ``> 0 %``, ``any value``."""
     if band is None:
         return "none"
-    text = _band_text(band, UNIT_SUFFIX.get(unit, ""))
+    text = bounds_text(band, suffix=UNIT_SUFFIX.get(unit, ""))
     # A yes/no or frequency check is banded on a score; say so rather than show a bare number.
     return f"score {text}" if unit == "check" and text != "any value" else text
-
-
-def _band_text(band: Band, suffix: str) -> str:
-    low = f"≥ {band.min}" if band.min is not None else f"> {band.above}" if band.above is not None else None
-    high = f"≤ {band.max}" if band.max is not None else f"< {band.below}" if band.below is not None else None
-    if band.min is not None and band.max is not None:
-        return f"{band.min} to {band.max}{suffix}"
-    if low and high:
-        return f"{low} and {high}{suffix}"
-    if low or high:
-        return f"{low or high}{suffix}"
-    return "any value"
 
 
 def _unit_text(unit: str) -> str:
