@@ -13,14 +13,14 @@ import json
 import re
 import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Literal, overload
+from typing import Annotated, Any, Final, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
 from .reporters.text import printable_path
 from .vocabulary import BandRating, FindingRating, Loc, PlanRating
 
-JSON_FORMAT = 1
+JSON_FORMAT: Final = 1
 TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date")
 
 # A Decimal is written to JSON as a marked string, then the mark is stripped

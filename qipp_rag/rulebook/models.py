@@ -46,7 +46,7 @@ def _pack_version(value: object) -> int:
         raise ValueError(
             f"this qipp-rag reads rule pack version {known}, not {value!r}; upgrade qipp-rag or fix `version`"
         )
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 class PackModel(BaseModel):
