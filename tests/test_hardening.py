@@ -539,13 +539,13 @@ def _unmarked(text: str) -> str:
 
 
 def test_item14_workers_are_capped_at_cores_and_plans(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qipp_rag import engine
+    from qipp_rag import workers
 
-    monkeypatch.setattr(engine, "available_cores", lambda: 2)
-    assert engine.worker_count(200, 1000) == 2
-    assert engine.worker_count(100_000, 1000) == 2
-    assert engine.worker_count(200, 1) == 1
-    assert engine.worker_count(None, 1000) == 2
+    monkeypatch.setattr(workers, "available_cores", lambda: 2)
+    assert workers.worker_count(200, 1000) == 2
+    assert workers.worker_count(100_000, 1000) == 2
+    assert workers.worker_count(200, 1) == 1
+    assert workers.worker_count(None, 1000) == 2
 
 
 def test_item14_jobs_from_config_start_no_more_workers_than_cores(tmp_path: Path) -> None:
