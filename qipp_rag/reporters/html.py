@@ -335,7 +335,7 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
     team_key = _area_team_code(plan) or ""
     anchor = f"p{index}"
     file = context.paths.get(plan.file, plan.file)
-    name = org.name or (f"Plan file {file}" if plan.rating == "error" else file)
+    name = org.name or (f"Plan file {file.rsplit('/', 1)[-1]}" if plan.rating == "error" else file)
     view = PlanView(
         anchor=anchor,
         name=name,
@@ -390,26 +390,35 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
     return view
 
 
-def _needs_action(plan: PlanResult, view: PlanView, context: _Context) -> dict[str, Any]:
-    """One entry of the ranked list: who, how bad, which rules fail and what to do first."""
+def _needs_action(plan: PlanResult, view: PlanView, context: _Context, short: digest.Shortfall | None) -> dict[str, Any]:
+    """One entry of the ranked list: who, how bad, which rules fail and what to do first.
+
+    Red rules are named by title; amber ones too when nothing is red, else by id (a national
+    round's plans fail a dozen rules, and the red ones are what to read first)."""
     failing = digest.failing(plan, context.rules)
     first = context.rules.get(failing[0].rule) if failing else None
+    entries: dict[str, list[dict[str, Any]]] = {"red": [], "amber": []}
+    for finding in failing:
+        rule = context.rules.get(finding.rule)
+        entries[finding.rating].append(
+            {
+                "rule": finding.rule,
+                "anchor": context.anchors.get(finding.rule),
+                "title": rule.title if rule else "",
+                "critical": bool(rule and rule.critical),
+            }
+        )
     return {
         "anchor": view.anchor,
         "name": view.name,
         "code": view.code,
         "years": view.years,
         "tag": view.tag,
-        "shortfall": view.shortfall,
-        "failing": [
-            {
-                "rule": finding.rule,
-                "anchor": context.anchors.get(finding.rule),
-                "title": rule.title if (rule := context.rules.get(finding.rule)) else "",
-                "tag": Tag.of(finding.rating),
-            }
-            for finding in failing
-        ],
+        "short": digest.pounds(short.total) if short is not None and short.total > 0 else None,
+        "covered": short is not None and short.total == 0,
+        "red": entries["red"],
+        "amber": entries["amber"],
+        "amber_titles": not entries["red"],
         "step": {"rule": first.id, "text": digest.first_step(first.remediation)} if first else None,
     }
 
@@ -518,7 +527,7 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
     ranked = _ranked(assessment, rules, shorts)
     plans = [_plan(index, assessment.plans[i], context, shorts[i]) for index, i in enumerate(ranked, start=1)]
     needs_action = [
-        _needs_action(assessment.plans[i], view, context)
+        _needs_action(assessment.plans[i], view, context, shorts[i])
         for i, view in zip(ranked, plans)
         if assessment.plans[i].rating in ("red", "amber")
     ]
