@@ -1,4 +1,4 @@
-"""Shared test fixtures: where the repository and ../shared are, and running the real CLI."""
+"""Test fixtures: where the repository and the test reference files are, and running the real CLI."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+REFERENCE = REPO / "tests" / "reference"  # schemas and data the tests check against; see its README
 PLANS = REPO / "plans"
 
 
@@ -29,13 +29,6 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: dict[str, str] | Non
         encoding="utf-8",
         timeout=timeout,
     )
-
-
-@pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not beside the repository")
-    return SHARED
 
 
 @pytest.fixture
