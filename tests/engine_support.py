@@ -136,14 +136,19 @@ class FakeSource:
 
 
 class MemoryLoader:
-    """Stands in for discovery and loading: file name -> Plan, or -> list of problems (a failed file)."""
+    """Stands in for discovery and loading: file name -> Plan, or -> list of problems (a failed file).
 
-    def __init__(self, files: Mapping[str, Plan | list[Problem]]) -> None:
+    Discovery sorts the names as the real one does, unless ``as_given``: then it lists them in the
+    order of ``files``, so a test can hand the engine the same plans in another order.
+    """
+
+    def __init__(self, files: Mapping[str, Plan | list[Problem]], *, as_given: bool = False) -> None:
         self.files = dict(files)
+        self.as_given = as_given
 
     def discover(self, paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
-        found = sorted(name for name in self.files if any(name == path or name.startswith(path.rstrip("/") + "/") for path in paths))
-        return found, []
+        found = [name for name in self.files if any(name == path or name.startswith(path.rstrip("/") + "/") for path in paths)]
+        return (found if self.as_given else sorted(found)), []
 
     def load_plan(self, file: str) -> loading.LoadedPlan | loading.FailedPlan:
         item = self.files[file]

@@ -4,6 +4,7 @@ rating policy, cross-plan rules, waivers, narrowing and figures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -267,12 +268,30 @@ def test_delivery_figures_add_up_live_schemes_reporting_delivery(run) -> None:
     )
 
 
-def test_the_same_input_gives_the_same_bytes_in_any_discovery_order(run) -> None:
+def test_each_plan_is_judged_the_same_whatever_order_discovery_lists_them_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans come out in the order discovery lists them; what each is found, cross-plan rules
+    included, and the totals do not depend on that order.  (On disk, discovery sorts: see
+    test_assess_determinism.py for the same bytes from files created in other orders.)"""
     files = {f"plans/p{i:02}.yaml": make_plan(f"{i % 7:02}Q") for i in range(12)}
     rules = [rule("R1", value="95"), rule("R2", metric=YEARS_METRIC, values=["80", "95"]), rule("PF", metric=PAIR_METRIC, green={"max": 0}, amber={})]
-    one = to_json(run(files, rules))
-    assert to_json(run(files, rules)) == one
-    assert to_json(run(dict(reversed(list(files.items()))), rules)) == one
+    book = Rulebook(rules=tuple(rules), origin={r.id: "test-pack" for r in rules})
+    monkeypatch.setattr(engine, "load_rulebook", lambda paths: (book, []))
+
+    def assessed(order: list[str]) -> dict:
+        MemoryLoader({name: files[name] for name in order}, as_given=True).install(monkeypatch)
+        return json.loads(to_json(assess(AssessOptions(paths=("plans",), as_of=AS_OF, jobs=1))))
+
+    forwards = assessed(sorted(files))
+    backwards = assessed(sorted(files, reverse=True))
+    shuffled_order = sorted(files, key=lambda name: (int(name[7:9]) * 5) % 12)
+    shuffled = assessed(shuffled_order)
+    assert [plan["file"] for plan in backwards["plans"]] == sorted(files, reverse=True)
+    assert [plan["file"] for plan in shuffled["plans"]] == shuffled_order
+    for other in (backwards, shuffled):
+        assert sorted(other["plans"], key=lambda plan: plan["file"]) == forwards["plans"]
+        assert (other["summary"], other["portfolio"]) == (forwards["summary"], forwards["portfolio"])
+    pairs = {plan["file"]: next(f["message"] for f in plan["findings"] if f["rule"] == "PF") for plan in backwards["plans"]}
+    assert pairs["plans/p00.yaml"] == "12 plans seen; same code in: plans/p07.yaml"
 
 
 def test_an_empty_input_has_no_plans_and_exits_2(run) -> None:
