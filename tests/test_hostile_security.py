@@ -85,7 +85,8 @@ def test_the_html_report_escapes_payloads_in_every_text_field(tmp_path: Path) ->
     # each payload is on the page as text, escaped: the organisation's name, a scheme, the waiver's reason
     assert 'NHS &lt;script&gt;alert(1)&lt;/script&gt; &#34; onmouseover=&#34;alert(2) CCG' in page
     assert "UC-01&lt;b&gt; &#39;&lt;img src=x onerror=alert(4)&gt; javascript:alert(3)&#39;" in page
-    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; &#34; onmouseover=&#34;alert(2)</td>" in page
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt; &#34; onmouseover=&#34;alert(2)</td>" in page  # the waiver's reason
+    assert ">&lt;img src=x onerror=alert(4)&gt;</td>" in page  # who approved it
     for raw in (SCRIPT, "<script>alert", "<img src=x", "onerror=alert(4)>", 'onmouseover="alert', "<b>"):
         assert raw not in page, raw
     assert 'href="javascript:' not in page.lower() and "src=\"javascript:" not in page.lower()
