@@ -183,20 +183,22 @@ class _Apply(ast.NodeTransformer):
         return node
 
 
-def _module_files(group: Group) -> list[Path]:
+def _module_files(group: Group, base: Path) -> list[Path]:
     files: set[Path] = set()
     for pattern in group.modules:
-        files.update(path for path in REPO.glob(pattern) if path.name != "__init__.py" and "__pycache__" not in path.parts)
+        files.update(path for path in base.glob(pattern) if path.name != "__init__.py" and "__pycache__" not in path.parts)
     return sorted(files)
 
 
-def enumerate_mutants(groups: list[Group]) -> list[Mutant]:
+def enumerate_mutants(groups: list[Group], base: Path = REPO) -> list[Mutant]:
+    """Every mutation point of the groups' modules under ``base`` (the scratch copy, once it is made:
+    the working tree may change while a long run goes on)."""
     mutants = []
     for group in groups:
-        for path in _module_files(group):
+        for path in _module_files(group, base):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for index, (node, function, change) in enumerate(_points(tree, group.functions, group.constants)):
-                relative = path.relative_to(REPO).as_posix()
+                relative = path.relative_to(base).as_posix()
                 mutants.append(Mutant(group.name, relative, node.lineno, node.col_offset, function, change, index))  # type: ignore[attr-defined]
     return mutants
 
@@ -220,7 +222,7 @@ def choose(mutants: list[Mutant], limit: int, seed: int) -> list[Mutant]:
 
 
 def mutated_source(mutant: Mutant, root: Path) -> str:
-    source = (REPO / mutant.file).read_text(encoding="utf-8")
+    source = (root / mutant.file).read_text(encoding="utf-8")
     group = next(group for group in GROUPS if group.name == mutant.group)
     tree = ast.parse(source)
     node, _, _ = _points(tree, group.functions, group.constants)[mutant.index]
@@ -270,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max", type=int, default=60, help="mutants to run at most (default 60)")
     parser.add_argument("--seed", type=int, default=18, help="which mutants are chosen (default 18)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds for one mutant's tests (default 600)")
-    parser.add_argument("--only", help="run only mutants whose 'file:line' contains this text")
+    parser.add_argument("--only", action="append", help="run only mutants whose 'file:line' contains this text (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the chosen mutants and stop")
     parser.add_argument("--no-baseline", action="store_true", help="do not first check that the unmutated tests pass")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     every = enumerate_mutants(groups)
     chosen = choose(every, args.max, args.seed)
     if args.only:
-        chosen = [mutant for mutant in chosen if args.only in f"{mutant.file}:{mutant.line}"]
+        chosen = [mutant for mutant in chosen if any(text in f"{mutant.file}:{mutant.line}:" for text in args.only)]
     print(f"mutate: {len(every)} mutation points in {len({m.file for m in every})} modules; running {len(chosen)}", flush=True)
     if args.list:
         for mutant in chosen:
@@ -290,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="qipp-rag-mutate-") as scratch:
         root = _copy_repository(Path(scratch))
+        if enumerate_mutants(groups, root) != every:
+            print("mutate: the working tree changed while it was being copied; run again", file=sys.stderr)
+            return 2
         if not args.no_baseline:
             baseline_tests = sorted({test for group in groups for test in _test_files(group, root)})
             status, seconds, failed = run_tests(root, baseline_tests, args.timeout * 2)
