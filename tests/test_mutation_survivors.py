@@ -58,3 +58,16 @@ def test_sp01_counts_live_schemes_and_names_cancelled_ones_only_when_there_are_s
     assert "  - id: CC-01\n" in FULL_PLAN
     without = _assessed(tmp_path / "b", FULL_PLAN[: FULL_PLAN.index("  - id: CC-01\n")])["SP01"]
     assert without.message == "3 live schemes in the plan"
+
+
+def test_a_yaml_problem_on_a_top_level_key_covers_what_lies_under_it(tmp_path: Path) -> None:
+    """A tag on `allocation` is the one problem reported there, not also the bad year inside it."""
+    from qipp_rag.load.loading import FailedPlan, load_plan
+
+    assert "allocation:\n  2014/15: 398250.5\n" in FULL_PLAN
+    path = tmp_path / "plan.yaml"
+    path.write_text(FULL_PLAN.replace("allocation:\n  2014/15: 398250.5\n", "allocation: !x\n  2014/15: many\n", 1), encoding="utf-8")
+    failed = load_plan(str(path))
+    assert isinstance(failed, FailedPlan)
+    assert [(problem.line, problem.column, problem.path) for problem in failed.problems] == [(11, 13, "allocation")]
+    assert "the tag `!x` is not allowed" in failed.problems[0].message
