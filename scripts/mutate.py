@@ -61,7 +61,7 @@ class Group:
 
 GROUPS = (
     Group("metrics", ("qipp_rag/**/metrics/*.py",), (), ("test_metrics_*.py", "test_portfolio_rules.py", "test_outputs_by_hand.py")),
-    Group("rating", ("qipp_rag/**/models.py", "qipp_rag/engine.py", "qipp_rag/results.py"), ("rate", "holds", "contains", "plan_rating"),
+    Group("rating", ("qipp_rag/**/models.py", "qipp_rag/rating.py", "qipp_rag/engine.py", "qipp_rag/results.py"), ("rate", "holds", "contains", "plan_rating"),
           ("test_engine.py", "test_engine_packs.py", "test_metrics_rules.py", "test_properties.py", "test_plan_models.py")),
     Group("exit-codes", ("qipp_rag/results.py", "qipp_rag/engine.py"), ("exit_code", "gate_fails"),
           ("test_engine.py", "test_junit.py", "test_sarif.py", "test_github.py", "test_assess_cli.py")),
