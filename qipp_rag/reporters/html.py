@@ -65,7 +65,20 @@ TOTAL_ROWS: tuple[tuple[str, str], ...] = (
     ("risk_adjusted", "Risk-adjusted savings"),
     ("delivered_to_date", "Delivered to date"),
 )
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 NBSP = "\u00a0"  # keeps "≥ 100 %" on one line
 UNIT_SUFFIX: dict[str, str] = {"percent": NBSP + "%"}
 COMPACT_ABOVE = 250
@@ -156,7 +169,7 @@ class Tag:
         return Markup(f'<b class="t t-{self.css}">{escape(self.label)}</b>')
 
     @classmethod
-    def of(cls, rating: str | None) -> "Tag":
+    def of(cls, rating: str | None) -> Tag:
         return _tag(rating)
 
 
@@ -255,7 +268,9 @@ def worst(findings: Iterable[Finding]) -> str | None:
     return None
 
 
-def _finding(finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str], bands: Mapping[str, str]) -> FindingView:
+def _finding(
+    finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str], bands: Mapping[str, str]
+) -> FindingView:
     needs_action = finding.rating in ("red", "amber")
     waiver = None
     if finding.waiver is not None:
@@ -356,11 +371,15 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
         view.shortfall_sort = format(short.total, "f")
     view.red_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "red")
     view.amber_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "amber")
-    view.findings = [_finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings]
+    view.findings = [
+        _finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings
+    ]
     view.errors = []
     for problem in plan.errors:
         shown = context.paths.get(problem.file or plan.file, problem.file or plan.file)
-        view.errors.append({"where": where(shown, problem.line, problem.column), "message": problem.message, "path": problem.path})
+        view.errors.append(
+            {"where": where(shown, problem.line, problem.column), "message": problem.message, "path": problem.path}
+        )
     tally = {rating: 0 for rating in ("red", "amber", "waived", "green", "n/a")}
     for finding in plan.findings:
         tally[finding.rating] = tally.get(finding.rating, 0) + 1
@@ -390,7 +409,9 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
     return view
 
 
-def _needs_action(plan: PlanResult, view: PlanView, context: _Context, short: digest.Shortfall | None) -> dict[str, Any]:
+def _needs_action(
+    plan: PlanResult, view: PlanView, context: _Context, short: digest.Shortfall | None
+) -> dict[str, Any]:
     """One entry of the ranked list: who, how bad, which rules fail and what to do first.
 
     Red rules are named by title; amber ones too when nothing is red, else by id (a national
@@ -458,7 +479,10 @@ def _rollup(groups: list[GroupSummary], kind: str, labels: _Labels) -> list[dict
 def _totals(summary: GroupSummary) -> dict[str, Any]:
     years = sorted({year for per_year in summary.totals.values() for year in per_year})
     rows = [
-        (label, [thousands(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years])
+        (
+            label,
+            [thousands(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years],
+        )
         for key, label in TOTAL_ROWS
         if key in summary.totals
     ]
@@ -466,7 +490,11 @@ def _totals(summary: GroupSummary) -> dict[str, Any]:
 
 
 def _problem(problem: Problem) -> dict[str, str]:
-    return {"where": where(problem.file or "", problem.line, problem.column), "message": problem.message, "path": problem.path}
+    return {
+        "where": where(problem.file or "", problem.line, problem.column),
+        "message": problem.message,
+        "path": problem.path,
+    }
 
 
 def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
@@ -508,8 +536,12 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
     anchors: dict[str, str] = {}
     for position, rule in enumerate(assessment.rules, start=1):
         anchors.setdefault(rule.id, f"r{position}")
-    region_keys = sorted({plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key))
-    team_keys = sorted({_area_team_code(plan) or "" for plan in assessment.plans}, key=lambda key: (labels.team(key or None), key))
+    region_keys = sorted(
+        {plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key)
+    )
+    team_keys = sorted(
+        {_area_team_code(plan) or "" for plan in assessment.plans}, key=lambda key: (labels.team(key or None), key)
+    )
     rules: dict[str, RuleInfo] = {}
     for rule in assessment.rules:
         rules.setdefault(rule.id, rule)
@@ -528,12 +560,14 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
     plans = [_plan(index, assessment.plans[i], context, shorts[i]) for index, i in enumerate(ranked, start=1)]
     needs_action = [
         _needs_action(assessment.plans[i], view, context, shorts[i])
-        for i, view in zip(ranked, plans)
+        for i, view in zip(ranked, plans, strict=False)
         if assessment.plans[i].rating in ("red", "amber")
     ]
     summary = assessment.summary
     regions = assessment.portfolio.by_region
-    scope = digest.scope([plan.organisation.region for plan in assessment.plans], {key: labels.region(key) for key in REGIONS})
+    scope = digest.scope(
+        [plan.organisation.region for plan in assessment.plans], {key: labels.region(key) for key in REGIONS}
+    )
     as_of = long_date(assessment.as_of)
     return {
         "title": f"QIPP plan assurance: {scope}, as of {as_of}",
@@ -549,10 +583,14 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         "as_of": as_of,
         "as_of_iso": assessment.as_of.isoformat(),
         "packs": assessment.rule_packs,
-        "rating_counts": [(Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")],
+        "rating_counts": [
+            (Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")
+        ],
         "plan_count": summary.plans,
         "totals": _totals(summary),
-        "mix_chart": html_charts.rating_mix_chart(regions, lambda group: labels.group(group, "region"), "mix") if regions else None,
+        "mix_chart": html_charts.rating_mix_chart(regions, lambda group: labels.group(group, "region"), "mix")
+        if regions
+        else None,
         "by_region": _rollup(regions, "region", labels),
         "by_area_team": _rollup(assessment.portfolio.by_area_team, "area_team", labels),
         "criteria": [CRITERION_LABELS.get(key, key) for key in criteria],
@@ -574,7 +612,11 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
             for waiver in assessment.waivers
         ],
         # A rule id given twice (only a hand-edited JSON file can do that) is listed once.
-        "rules": [_rule(rule, f"r{position}") for position, rule in enumerate(assessment.rules, start=1) if anchors[rule.id] == f"r{position}"],
+        "rules": [
+            _rule(rule, f"r{position}")
+            for position, rule in enumerate(assessment.rules, start=1)
+            if anchors[rule.id] == f"r{position}"
+        ],
         "filters": {
             "regions": [labels.region(key or None) for key in region_keys],
             "areaTeams": [labels.team(key or None) for key in team_keys],

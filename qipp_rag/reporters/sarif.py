@@ -73,7 +73,13 @@ def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) 
         if problem.file:
             results.append(_problem_result(problem, problem.file, None, index))
         else:
-            notifications.append({"level": "error", "message": {"text": problem.message}, "descriptor": {"id": ERROR_RULE_ID, "index": index[ERROR_RULE_ID]}})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": problem.message},
+                    "descriptor": {"id": ERROR_RULE_ID, "index": index[ERROR_RULE_ID]},
+                }
+            )
 
     code = exit_code(assessment, options.fail_on)
     invocation: dict[str, Any] = {"executionSuccessful": code != 2, "exitCode": code}
@@ -95,7 +101,10 @@ def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) 
         "properties": {
             "asOf": assessment.as_of.isoformat(),
             "failOn": options.fail_on,
-            "ratings": {rating: sum(1 for plan in assessment.plans if plan.rating == rating) for rating in ("green", "amber", "red", "error")},
+            "ratings": {
+                rating: sum(1 for plan in assessment.plans if plan.rating == rating)
+                for rating in ("green", "amber", "red", "error")
+            },
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -126,7 +135,11 @@ def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     green = describe_band(rule.green, rule.unit)
     amber = describe_band(rule.amber, rule.unit) if rule.amber is not None else "none (outside green is red)"
     red = "anything outside amber" if _can_be_red(rule) else "none"
-    critical = "Critical: a red result makes the plan red." if rule.critical else "Not critical: a red result makes the plan amber."
+    critical = (
+        "Critical: a red result makes the plan red."
+        if rule.critical
+        else "Not critical: a red result makes the plan amber."
+    )
     text = (
         f"Measures: {rule.measures} ({_unit_text(rule.unit)}).\n"
         f"Bands: green {green}; amber {amber}; red {red}.\n"
@@ -166,7 +179,10 @@ def _error_rule() -> dict[str, Any]:
         "A plan, rule pack, waivers or configuration file could not be read or does not match its format. "
         "The plan is rated error and is not assessed; the run exits 2."
     )
-    remediation = "Fix the file at the line and column given; `qipp-rag validate PATH` checks plans against the format without the rules."
+    remediation = (
+        "Fix the file at the line and column given; `qipp-rag validate PATH` checks plans against the format "
+        "without the rules."
+    )
     return {
         "id": ERROR_RULE_ID,
         "name": "InputIsValid",
@@ -181,7 +197,9 @@ def _error_rule() -> dict[str, Any]:
 # ---------------------------------------------------------------- results
 
 
-def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, index: dict[str, int]) -> dict[str, Any] | None:
+def _finding_result(
+    finding: Finding, plan: PlanResult, rule: RuleInfo | None, index: dict[str, int]
+) -> dict[str, Any] | None:
     rating = finding.waiver.rating if finding.rating == "waived" and finding.waiver else finding.rating
     level = LEVELS.get(rating)
     if level is None:
@@ -197,8 +215,17 @@ def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, i
         "ruleIndex": index[finding.rule],
         "level": level,
         "message": {"text": text},
-        "locations": [_location(plan.file, location.line if location else 1, location.column if location else 1, location.path if location else "")],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(finding.rule, _uri(plan.file), plan.organisation.code or "")},
+        "locations": [
+            _location(
+                plan.file,
+                location.line if location else 1,
+                location.column if location else 1,
+                location.path if location else "",
+            )
+        ],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: _fingerprint(finding.rule, _uri(plan.file), plan.organisation.code or "")
+        },
         "properties": {
             "plan": _plan_properties(plan),
             "rating": finding.rating,
@@ -212,7 +239,11 @@ def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, i
                 "kind": "external",
                 "status": "accepted",
                 "justification": waiver.reason,
-                "properties": {"approvedBy": waiver.approved_by, "expires": waiver.expires.isoformat(), "rating": waiver.rating},
+                "properties": {
+                    "approvedBy": waiver.approved_by,
+                    "expires": waiver.expires.isoformat(),
+                    "rating": waiver.rating,
+                },
             }
         ]
     return result
@@ -227,7 +258,9 @@ def _problem_result(problem: Problem, file: str, plan: PlanResult | None, index:
         "level": "error",
         "message": {"text": f"{owner}{problem.message}{where}"},
         "locations": [_location(file, problem.line, problem.column, problem.path)],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(ERROR_RULE_ID, _uri(file), problem.path, problem.message)},
+        "partialFingerprints": {
+            FINGERPRINT_KEY: _fingerprint(ERROR_RULE_ID, _uri(file), problem.path, problem.message)
+        },
     }
     if plan is not None:
         result["properties"] = {"plan": _plan_properties(plan), "rating": "error"}
@@ -240,7 +273,10 @@ def _location(file: str, line: int, column: int, path: str) -> dict[str, Any]:
     if not uri.startswith("file:"):
         artifact["uriBaseId"] = "%SRCROOT%"
     location: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(1, line), "startColumn": max(1, column)}}
+        "physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {"startLine": max(1, line), "startColumn": max(1, column)},
+        }
     }
     if path:
         location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
@@ -282,4 +318,11 @@ def _pascal(title: str) -> str:
 
 def _md(text: str) -> str:
     """Text safe inside SARIF markdown (and its tables): no raw HTML, no broken cells."""
-    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return (
+        text.replace("\\", "\\\\")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
