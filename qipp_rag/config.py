@@ -72,9 +72,15 @@ def _report(value: object) -> list[str]:
     for spec in specs:
         name, sep, target = spec.partition(":")
         if not sep or not target.strip():
-            raise PydanticCustomError("report_form", "a report is written F:PATH, such as html:report.html; got {got}", {"got": repr(spec)})
+            raise PydanticCustomError(
+                "report_form", "a report is written F:PATH, such as html:report.html; got {got}", {"got": repr(spec)}
+            )
         if name not in FORMATS:
-            raise PydanticCustomError("report_format", "unknown format {name} in {got}; formats: {formats}", {"name": repr(name), "got": repr(spec), "formats": ", ".join(FORMATS)})
+            raise PydanticCustomError(
+                "report_format",
+                "unknown format {name} in {got}; formats: {formats}",
+                {"name": repr(name), "got": repr(spec), "formats": ", ".join(FORMATS)},
+            )
     return specs
 
 
@@ -141,7 +147,9 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
             return pyproject
         for near in NEAR_YAML_NAMES:
             if (candidate / near).is_file():
-                LAST_WARNINGS.append(f"{_shown(candidate / near)} is not read: the configuration file is named {YAML_NAME}")
+                LAST_WARNINGS.append(
+                    f"{_shown(candidate / near)} is not read: the configuration file is named {YAML_NAME}"
+                )
     return None
 
 
@@ -223,7 +231,10 @@ def _only_comments(file: Path) -> bool:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False  # the loader reports it
-    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...") for line in text.splitlines())
+    return all(
+        not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+        for line in text.splitlines()
+    )
 
 
 def _with_suggestion(problem: Problem, shown: str) -> Problem:
@@ -255,7 +266,11 @@ def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]
         message = "pyproject.toml is not UTF-8 text (saved as Latin-1 or Windows-1252?); save it as UTF-8"
         return None, [Problem(message=message, line=line, column=1, file=shown)]
     except OSError as error:
-        return None, [Problem(message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown)]
+        return None, [
+            Problem(
+                message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown
+            )
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -265,7 +280,14 @@ def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]
     table = data.get("tool", {}).get(TOOL_KEY)
     header = _toml_header_line(text)
     if not isinstance(table, dict):
-        return None, [Problem(message="`tool.qipp-rag` must be a table: write `[tool.qipp-rag]` and the options below it", line=header, column=1, file=shown)]
+        return None, [
+            Problem(
+                message="`tool.qipp-rag` must be a table: write `[tool.qipp-rag]` and the options below it",
+                line=header,
+                column=1,
+                file=shown,
+            )
+        ]
     try:
         return ConfigFile.model_validate(table), []
     except ValidationError as error:
@@ -276,7 +298,9 @@ def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]
             line, column = _toml_key_position(text, key, header)
             if issue["type"] == "extra_forbidden":
                 guess = suggest(key)
-                message = f"unknown key `{key}` in [tool.qipp-rag]" + (f"; did you mean `{guess}`?" if guess else f"; keys: {', '.join(KEYS)}")
+                message = f"unknown key `{key}` in [tool.qipp-rag]" + (
+                    f"; did you mean `{guess}`?" if guess else f"; keys: {', '.join(KEYS)}"
+                )
             else:
                 where = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
                 message = f"[tool.qipp-rag] `{where}`: {issue['msg']}"
@@ -352,7 +376,10 @@ def _reports_outside(model: ConfigFile, file: Path) -> list[Problem]:
         real = os.path.realpath(os.path.join(folder, os.path.expanduser(target)))
         if os.path.commonpath([folder, real]) != folder:
             line, column = _text_position(file, target)
-            message = f"`report`: {target} lies outside the folder of the configuration file; a configured report stays inside it"
+            message = (
+                f"`report`: {target} lies outside the folder of the configuration file; a configured report "
+                "stays inside it"
+            )
             problems.append(Problem(message=message, line=line, column=column, path="report", file=_shown(file)))
     return problems
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,11 +20,23 @@ UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
 def register(app: typer.Typer) -> None:
     @app.command("rules")
     def rules_command(
-        rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="A rule id to explain; without it, every rule in force is listed.", show_default=False),
-        rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable (as for `assess`).", show_default=False),
+        rule_id: str | None = typer.Argument(
+            None,
+            metavar="[ID]",
+            help="A rule id to explain; without it, every rule in force is listed.",
+            show_default=False,
+        ),
+        rules: list[str] | None = typer.Option(
+            None,
+            "--rules",
+            metavar="PATH",
+            help="A rule pack file or folder; repeatable (as for `assess`).",
+            show_default=False,
+        ),
         debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
     ) -> None:
-        """List the rules of the packs in force, or show one: what it measures, thresholds, rationale, remediation, basis."""
+        """List the rules of the packs in force, or show one: what it measures, thresholds, rationale,
+        remediation, basis."""
         raise typer.Exit(run(rule_id, list(rules or [])))
 
 
@@ -49,7 +61,11 @@ def thresholds(rule: RuleInfo) -> list[str]:
         lines.append("red: anything else")
     else:
         lines.append(f"amber: {band_words(rule.amber, rule.unit)}, when not green")
-        lines.append("red: anything else" if band_words(rule.amber, rule.unit) != "any value" else "red: — (never; anything not green is amber)")
+        lines.append(
+            "red: anything else"
+            if band_words(rule.amber, rule.unit) != "any value"
+            else "red: — (never; anything not green is amber)"
+        )
     if rule.unit == "check":
         lines.append("(a yes/no or frequency check: banded on a score; findings show no value, and say what was found)")
     return lines
@@ -84,7 +100,9 @@ def run(rule_id: str | None, paths: list[str]) -> int:
     if rule_id is None:
         _list(infos, [f"{pack.name} ({pack.source}, {pack.rules} rules)" for pack in rulebook.packs])
         return EXIT_INPUT if problems else 0
-    wanted = next((info for info in infos if info.id == rule_id), None) or next((info for info in infos if info.id.upper() == rule_id.upper()), None)
+    wanted = next((info for info in infos if info.id == rule_id), None) or next(
+        (info for info in infos if info.id.upper() == rule_id.upper()), None
+    )
     if wanted is None:
         near = difflib.get_close_matches(rule_id.upper(), [info.id for info in infos], n=3, cutoff=0.4)
         hint = f"; did you mean {', '.join(near)}?" if near else "; `qipp-rag rules` lists them"
@@ -106,10 +124,22 @@ def _list(infos: list[RuleInfo], packs: list[str]) -> None:
     rows = [("ID", "Criterion", "Critical", "Green", "Amber", "Title")]
     for info in infos:
         amber = band_words(info.amber, info.unit) if info.amber is not None else "—"
-        rows.append((info.id, CRITERION_LABELS.get(info.criterion, info.criterion), "yes" if info.critical else "", band_words(info.green, info.unit), amber, info.title))
+        rows.append(
+            (
+                info.id,
+                CRITERION_LABELS.get(info.criterion, info.criterion),
+                "yes" if info.critical else "",
+                band_words(info.green, info.unit),
+                amber,
+                info.title,
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
     lines = [f"Rule packs in force: {'; '.join(packs) or 'none'}", ""]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=False)) + "  " + row[5]
+        for row in rows
+    ]
     lines += ["", f"{len(infos)} rules; `qipp-rag rules ID` explains one. Red is anything outside green and amber."]
     _print(lines)
 
@@ -119,7 +149,9 @@ def explain(info: RuleInfo, pack: str) -> str:
     lines = [
         f"{info.id}: {info.title}",
         "",
-        f"Criterion:   {CRITERION_LABELS.get(info.criterion, info.criterion)}{' (critical: a red result makes the plan red)' if info.critical else ''}",
+        "Criterion:   "
+        f"{CRITERION_LABELS.get(info.criterion, info.criterion)}"
+        f"{' (critical: a red result makes the plan red)' if info.critical else ''}",
         f"Applies to:  {applies}",
         f"Measures:    {info.measures}",
         f"Unit:        {info.unit}",
@@ -141,4 +173,6 @@ def _indent(text: str) -> str:
     import textwrap
 
     paragraphs = [" ".join(paragraph.split()) for paragraph in text.strip().split("\n\n")]
-    return "\n\n".join(textwrap.fill(paragraph, width=88, initial_indent="  ", subsequent_indent="  ") for paragraph in paragraphs)
+    return "\n\n".join(
+        textwrap.fill(paragraph, width=88, initial_indent="  ", subsequent_indent="  ") for paragraph in paragraphs
+    )
