@@ -130,7 +130,9 @@ def diff_assessments(old: Assessment, new: Assessment) -> AssessmentDiff:
     )
 
 
-def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tuple[PlanResult, PlanResult]], list[PlanResult], list[PlanResult]]:
+def match_plans(
+    old: list[PlanResult], new: list[PlanResult]
+) -> tuple[list[tuple[PlanResult, PlanResult]], list[PlanResult], list[PlanResult]]:
     """(matched pairs in the new run's order, plans only in new, plans only in old)."""
     old_codes = Counter(plan.organisation.code for plan in old if plan.organisation.code)
     new_codes = Counter(plan.organisation.code for plan in new if plan.organisation.code)
@@ -160,7 +162,9 @@ def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tupl
     return pairs, added, gone
 
 
-def _rule_changes(before: PlanResult, after: PlanResult, titles: dict[str, str], rank: dict[str, int]) -> list[RuleChange]:
+def _rule_changes(
+    before: PlanResult, after: PlanResult, titles: dict[str, str], rank: dict[str, int]
+) -> list[RuleChange]:
     old = {finding.rule: finding for finding in before.findings}
     new = {finding.rule: finding for finding in after.findings}
     ids = sorted(set(old) | set(new), key=lambda rule: (rank.get(rule, len(rank)), rule))
@@ -200,7 +204,8 @@ def _rating_text(rating: str | None, value: Decimal | None) -> str:
 def _counts_line(diff: AssessmentDiff) -> str:
     same = diff.matched - len(diff.worse) - len(diff.better)
     return (
-        f"{diff.matched} plans matched: {len(diff.worse)} worse, {len(diff.better)} better, {same} with the same rating; "
+        f"{diff.matched} plans matched: {len(diff.worse)} worse, {len(diff.better)} better, {same} with the same "
+        "rating; "
         f"{len(diff.added)} added, {len(diff.gone)} gone"
     )
 
@@ -208,12 +213,19 @@ def _counts_line(diff: AssessmentDiff) -> str:
 def render_table(diff: AssessmentDiff) -> str:
     out = [f"qipp-rag diff: {diff.old_as_of} -> {diff.new_as_of}", _counts_line(diff), ""]
     for change in diff.changed:
-        moved = f"{change.old_rating} -> {change.new_rating}" if change.old_rating != change.new_rating else f"{change.new_rating} (rating unchanged)"
+        moved = (
+            f"{change.old_rating} -> {change.new_rating}"
+            if change.old_rating != change.new_rating
+            else f"{change.new_rating} (rating unchanged)"
+        )
         out.append(f"{change.direction.upper():<6}  {change.label}: {moved}")
         if change.old_file != change.new_file:
             out.append(f"        file: {change.old_file} -> {change.new_file}")
         for rule in change.rules:
-            out.append(f"        {rule.rule:<6} {rule.title}: {_rating_text(rule.old_rating, rule.old_value)} -> {_rating_text(rule.new_rating, rule.new_value)}")
+            out.append(
+                f"        {rule.rule:<6} {rule.title}: {_rating_text(rule.old_rating, rule.old_value)} -> "
+                f"{_rating_text(rule.new_rating, rule.new_value)}"
+            )
             if rule.new_message:
                 out.append(f"               now: {rule.new_message}")
     for entry in diff.added:
@@ -244,7 +256,8 @@ def render_markdown(diff: AssessmentDiff) -> str:
             if change.rules:
                 out += [f"### {_md(change.label)}", "", "| rule | was | now | finding now |", "|---|---|---|---|"]
                 out += [
-                    f"| {_md(r.rule)} {_md(r.title)} | {_md(_rating_text(r.old_rating, r.old_value))} | {_md(_rating_text(r.new_rating, r.new_value))} | {_md(r.new_message or '')} |"
+                    f"| {_md(r.rule)} {_md(r.title)} | {_md(_rating_text(r.old_rating, r.old_value))} | "
+                    f"{_md(_rating_text(r.new_rating, r.new_value))} | {_md(r.new_message or '')} |"
                     for r in change.rules
                 ]
                 out.append("")
@@ -259,7 +272,13 @@ def diff_to_data(diff: AssessmentDiff) -> dict[str, Any]:
     return {
         "old_as_of": diff.old_as_of,
         "new_as_of": diff.new_as_of,
-        "summary": {"matched": diff.matched, "worse": len(diff.worse), "better": len(diff.better), "added": len(diff.added), "gone": len(diff.gone)},
+        "summary": {
+            "matched": diff.matched,
+            "worse": len(diff.worse),
+            "better": len(diff.better),
+            "added": len(diff.added),
+            "gone": len(diff.gone),
+        },
         "changed": [
             {
                 "key": c.key,

@@ -105,7 +105,11 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     else:
         chosen = _select(rulebook, options)
     if not chosen and not pack_problems:  # nothing in force would rate every plan green: never a pass
-        why = "the rule packs hold no rules" if not rulebook.rules else "--only/--skip (or `only`/`skip` in the configuration file) leave none"
+        why = (
+            "the rule packs hold no rules"
+            if not rulebook.rules
+            else "--only/--skip (or `only`/`skip` in the configuration file) leave none"
+        )
         raise OptionError(f"no rule is in force: {why}; `qipp-rag rules` lists the rules")
 
     waivers: list[Waiver] = []
@@ -132,7 +136,9 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     order = [rule.id for rule in chosen]
     ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
     keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
-    waived, waiver_records = apply_waivers(list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers)
+    waived, waiver_records = apply_waivers(
+        list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers
+    )
     waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
 
     critical = {rule.id: rule.critical for rule in chosen}

@@ -8,11 +8,11 @@ written to JSON as exact numbers (never through a binary float).
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 import json
 import re
 import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cached_property
 from typing import Annotated, Any, Final, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
@@ -319,7 +319,9 @@ def _json_int(text: str) -> int:
 def _json_number(text: str) -> Decimal:
     number = Decimal(text)
     if number and (number.adjusted() > MAX_JSON_MAGNITUDE or len(number.as_tuple().digits) > 40):
-        raise ValueError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is larger or longer than any an assessment holds")
+        raise ValueError(
+            f"the number {text[:20]}{'...' if len(text) > 20 else ''} is larger or longer than any an assessment holds"
+        )
     return number
 
 

@@ -90,7 +90,9 @@ def _totals(results: Sequence[PlanResult]) -> dict[str, PerYear]:
     return {key: dict(sorted(per_year.items())) for key, per_year in sums.items()}
 
 
-def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, region: str | None = None) -> GroupSummary:
+def _group(
+    key: str, members: Sequence[PlanResult], *, name: str | None = None, region: str | None = None
+) -> GroupSummary:
     counted = Counter(result.rating for result in members)
     return GroupSummary(
         key=key,
@@ -104,7 +106,11 @@ def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, 
 
 def _area_team_region(members: Sequence[PlanResult], code: str) -> str | None:
     """The area team plan's own region; else the region most of its CCGs give (ties: first by name)."""
-    own = sorted((result.file, region_of(result.organisation)) for result in members if result.organisation.type == OrgType.area_team.value)
+    own = sorted(
+        (result.file, region_of(result.organisation))
+        for result in members
+        if result.organisation.type == OrgType.area_team.value
+    )
     for _, region in own:
         if region is not None:
             return region

@@ -104,7 +104,11 @@ def pack_files(path: str) -> tuple[list[str], list[Problem]]:
         except OSError as error:
             return [], [_problem(f"cannot read the rule pack folder: {error.strerror or error}", path)]
         except _TooBig:
-            return [], [_problem(f"the folder holds more than {MAX_PACK_FOLDERS:,} folders: give the folder of the rule packs", path)]
+            return [], [
+                _problem(
+                    f"the folder holds more than {MAX_PACK_FOLDERS:,} folders: give the folder of the rule packs", path
+                )
+            ]
         if not found:
             return [], [_problem("the folder holds no rule pack (no *.yaml or *.yml file)", path)]
         return found, []

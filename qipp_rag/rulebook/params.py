@@ -125,14 +125,18 @@ METRIC_PARAMS: dict[str, dict[str, Callable[[Any], None]]] = {
     "pmo_meets": {"at_least": _frequency},
     "share_of_value_with": {"field": _scheme_fields, "min_saving": _amount, "with": _text},
     "share_of_value_in_stages": {"stages": _one_of_list(_stages, "stages"), "with": _text},
-    "share_of_value_with_kpis": {"all_of": _one_of_list(_kpi_domains, "KPI domains"), "any_of": _one_of_list(_kpi_domains, "KPI domains")},
+    "share_of_value_with_kpis": {
+        "all_of": _one_of_list(_kpi_domains, "KPI domains"),
+        "any_of": _one_of_list(_kpi_domains, "KPI domains"),
+    },
     "unmitigated_high_risks": {"min_score": _amount},
     "assumption_years": {"keys": _one_of_list(_assumption_keys, "assumption keys")},
     **{
         name: {}
         for name in (
-            "live_scheme_count", "identified_coverage", "risk_adjusted_coverage", "approved_on_time", "contingency_share",
-            "target_share_of_allocation", "hockey_stick", "q4_profile_share", "non_recurrent_share", "largest_scheme_share",
+            "live_scheme_count", "identified_coverage", "risk_adjusted_coverage", "approved_on_time",
+            "contingency_share", "target_share_of_allocation", "hockey_stick", "q4_profile_share",
+            "non_recurrent_share", "largest_scheme_share",
             "negative_impact_share", "delivery_to_date", "forecast_against_target", "overdue_milestones",
             "duplicate_plans", "area_team_ccgs", "shared_provider_baseline", "unknown_area_team",
         )

@@ -121,7 +121,10 @@ def parse_path(dotted: object) -> tuple[str | int, ...]:
     if not isinstance(dotted, str) or not dotted.strip():
         raise PathError(f"the rule's path must be a dotted path such as `governance.pmo.meets`, got {dotted!r}")
     # ASCII digits only ("²" is a digit to str.isdigit) and a sensible length: an index, not a huge number
-    return tuple(int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else part for part in dotted.strip().split("."))
+    return tuple(
+        int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else part
+        for part in dotted.strip().split(".")
+    )
 
 
 class PathError(ValueError):
