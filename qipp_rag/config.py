@@ -33,6 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
+from .load.loading import load_document
 from .plan.models import Date, Flag, OrgCode, Text, text_value
 from .reporters import FORMATS
 from .results import Problem
@@ -218,8 +219,6 @@ def _shown(file: Path) -> str:
 
 
 def _read_yaml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
-    from .load.loading import load_document
-
     if _only_comments(file):  # an empty file sets nothing, as the command line without options
         return ConfigFile(), []
     model, problems = load_document(shown, ConfigFile)

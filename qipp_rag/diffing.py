@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .results import Assessment, Finding, PlanResult, round_value
+from .reporters.text import visible
+from .results import Assessment, Finding, PlanResult, exact_numbers, mark_exact, round_value
 from .vocabulary import PLAN_RATINGS
 
 RULE_RANKS = {"green": 0, "amber": 1, "red": 2}
@@ -238,8 +239,6 @@ def render_table(diff: AssessmentDiff) -> str:
 
 
 def _md(text: str) -> str:
-    from .reporters.text import visible
-
     return " ".join(visible(text).translate(_MARKDOWN_ENTITIES).split())
 
 
@@ -322,8 +321,6 @@ def render_json(diff: AssessmentDiff) -> str:
             return [plain(item) for item in value]
         return value
 
-    from .results import exact_numbers, mark_exact
-
     text = json.dumps(plain(diff_to_data(diff)), indent=2, ensure_ascii=False)
     return exact_numbers(text) + "\n"
 
@@ -333,6 +330,4 @@ RENDERERS = {"table": render_table, "markdown": render_markdown, "json": render_
 
 def _one_line(text: str) -> str:
     """Plan text in the plain table: control characters and line breaks cannot reshape the output."""
-    from .reporters.text import visible
-
     return visible(text)

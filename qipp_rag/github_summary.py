@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .reporters import RenderOptions
+from .reporters.github import job_summary
 from .results import Assessment
 
 
@@ -27,8 +28,6 @@ def write_job_summary(
     target = env.get("GITHUB_STEP_SUMMARY", "")
     if not target:
         return None
-    from .reporters.github import job_summary
-
     path = Path(target)
     with path.open("a", encoding="utf-8", newline="\n") as handle:
         handle.write(job_summary(assessment, options))

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .load.loading import load_document
 from .plan.models import Date, Text
 from .results import Finding, Problem, WaiverApplied, WaiverRecord
 
@@ -59,8 +60,6 @@ class WaiversFile(BaseModel):
 
 def load_waivers(file: str) -> tuple[list[Waiver], list[Problem]]:
     """The waivers in ``file``; any problem (with line and column) rejects the whole file."""
-    from .load.loading import load_document
-
     if not Path(file).is_file():
         return [], [Problem(message="no such waivers file", line=0, column=0, file=file)]
     document, problems = load_document(file, WaiversFile)

@@ -25,6 +25,7 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from ..load.loading import load_document
 from ..results import Problem, RuleInfo, RulePackInfo
 from .metrics.figures import DEFAULT_STAGE_FACTORS
 from .models import SHIPPED_PACK, RulePack, RuleSpec
@@ -154,8 +155,6 @@ def _raise(error: OSError) -> None:
 
 def read_pack(file: str) -> tuple[RulePack | None, list[Problem]]:
     """One pack file through the strict loader; any problem leaves the whole pack out."""
-    from ..load.loading import load_document
-
     pack, problems = load_document(file, RulePack)
     if problems:
         return None, problems

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..plan.models import Assumptions, Frequency, Stage
+from ..reporters.text import visible
 from .metrics._support import check_path, parse_path
 from .metrics.generic import scheme_fields
 from .metrics.quality import KPI_DOMAINS
@@ -54,8 +55,6 @@ def _bounded(value: Any, depth: int = 0) -> None:
     elif isinstance(value, str):
         if len(value) > MAX_PARAM_TEXT:
             raise ValueError(f"text is at most {MAX_PARAM_TEXT} characters long")
-        from ..reporters.text import visible
-
         if visible(value.replace("\n", " ")) != value.replace("\n", " "):
             raise ValueError("text cannot hold control characters")
     elif isinstance(value, list):
