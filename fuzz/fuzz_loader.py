@@ -73,6 +73,7 @@ def test_one_input(data: bytes) -> None:
             raise
         saved = keep(data)
         print(f"\ncrashing input kept as {saved}: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"once fixed, list the problem it gives in {CRASHERS / 'EXPECTED.txt'}", file=sys.stderr)
         raise
 
 
@@ -80,7 +81,7 @@ def seed_corpus() -> Path:
     """A folder of seeds (libFuzzer adds what it finds to the first corpus folder)."""
     seeds = SCRATCH / "corpus"
     seeds.mkdir(exist_ok=True)
-    sources = [REPO / "tests" / "fixtures" / "valid", REPO / "tests" / "cases", REPO / "plans", REPO / "rules"]
+    sources = [REPO / "tests" / "fixtures" / "valid", REPO / "tests" / "cases", CRASHERS, REPO / "plans", REPO / "rules"]
     for folder in sources:
         for path in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
             data = path.read_bytes()

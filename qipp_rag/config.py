@@ -33,14 +33,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .plan.models import Date, Flag, OrgCode, Text, _text
-from .reporters import REPORTERS
+from .load.loading import load_document
+from .plan.models import Date, Flag, OrgCode, Text, text_value
+from .reporters import FORMATS
 from .results import Problem
+from .vocabulary import FAIL_ON, REGIONS
 
 YAML_NAME = ".qipp-rag.yaml"
 PYPROJECT = "pyproject.toml"
 TOOL_KEY = "qipp-rag"
-FORMATS: tuple[str, ...] = tuple(REPORTERS)
 PATH_OPTIONS = ("rules", "waivers")
 
 LAST_SOURCE: str | None = None
@@ -61,7 +62,7 @@ def _text_list(value: object) -> list[str]:
 
 
 def _one_text(item: object) -> str:
-    text = _text(item)  # the plan format's text check: rejects unquoted `NO`, `010` and friends
+    text = text_value(item)  # the plan format's text check: rejects unquoted `NO`, `010` and friends
     if not text.strip():
         raise PydanticCustomError("blank", "a value cannot be blank")
     return text
@@ -72,9 +73,15 @@ def _report(value: object) -> list[str]:
     for spec in specs:
         name, sep, target = spec.partition(":")
         if not sep or not target.strip():
-            raise PydanticCustomError("report_form", "a report is written F:PATH, such as html:report.html; got {got}", {"got": repr(spec)})
+            raise PydanticCustomError(
+                "report_form", "a report is written F:PATH, such as html:report.html; got {got}", {"got": repr(spec)}
+            )
         if name not in FORMATS:
-            raise PydanticCustomError("report_format", "unknown format {name} in {got}; formats: {formats}", {"name": repr(name), "got": repr(spec), "formats": ", ".join(FORMATS)})
+            raise PydanticCustomError(
+                "report_format",
+                "unknown format {name} in {got}; formats: {formats}",
+                {"name": repr(name), "got": repr(spec), "formats": ", ".join(FORMATS)},
+            )
     return specs
 
 
@@ -82,6 +89,18 @@ def _jobs(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise PydanticCustomError("jobs", "give a whole number of workers, 1 or more; got {got}", {"got": repr(value)})
     return value
+
+
+def _one_of(choices: tuple[str, ...]) -> PlainValidator:
+    """A value that must be one of ``choices`` (checked as a Literal of them would be)."""
+    expected = ", ".join(repr(choice) for choice in choices[:-1]) + f" or {choices[-1]!r}"
+
+    def check(value: object) -> str:
+        if isinstance(value, str) and value in choices:
+            return value
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+
+    return PlainValidator(check)
 
 
 TextList = Annotated[list[str], PlainValidator(_text_list)]
@@ -93,9 +112,9 @@ class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
     rules: TextList | None = None
-    format: Literal["table", "json", "markdown", "github", "csv", "junit", "sarif", "html"] | None = None  # = FORMATS
+    format: Annotated[str, _one_of(FORMATS)] | None = None
     report: Annotated[list[str], PlainValidator(_report)] | None = None
-    fail_on: Literal["red", "amber", "never"] | None = Field(None, alias="fail-on")
+    fail_on: Annotated[str, _one_of(FAIL_ON)] | None = Field(None, alias="fail-on")
     only: TextList | None = None
     skip: TextList | None = None
     waivers: Text | None = None
@@ -105,7 +124,7 @@ class ConfigFile(BaseModel):
     no_color: Flag | None = Field(None, alias="no-color")
     group_by: Literal["region", "area_team"] | None = Field(None, alias="group-by")
     area_team: OrgCode | None = Field(None, alias="area-team")
-    region: Literal["north", "midlands_and_east", "london", "south"] | None = None
+    region: Annotated[str, _one_of(REGIONS)] | None = None
 
 
 KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in ConfigFile.model_fields.items())
@@ -129,7 +148,9 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
             return pyproject
         for near in NEAR_YAML_NAMES:
             if (candidate / near).is_file():
-                LAST_WARNINGS.append(f"{_shown(candidate / near)} is not read: the configuration file is named {YAML_NAME}")
+                LAST_WARNINGS.append(
+                    f"{_shown(candidate / near)} is not read: the configuration file is named {YAML_NAME}"
+                )
     return None
 
 
@@ -198,8 +219,6 @@ def _shown(file: Path) -> str:
 
 
 def _read_yaml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
-    from .load.loading import load_document
-
     if _only_comments(file):  # an empty file sets nothing, as the command line without options
         return ConfigFile(), []
     model, problems = load_document(shown, ConfigFile)
@@ -211,7 +230,10 @@ def _only_comments(file: Path) -> bool:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False  # the loader reports it
-    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...") for line in text.splitlines())
+    return all(
+        not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+        for line in text.splitlines()
+    )
 
 
 def _with_suggestion(problem: Problem, shown: str) -> Problem:
@@ -243,7 +265,11 @@ def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]
         message = "pyproject.toml is not UTF-8 text (saved as Latin-1 or Windows-1252?); save it as UTF-8"
         return None, [Problem(message=message, line=line, column=1, file=shown)]
     except OSError as error:
-        return None, [Problem(message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown)]
+        return None, [
+            Problem(
+                message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown
+            )
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -253,7 +279,14 @@ def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]
     table = data.get("tool", {}).get(TOOL_KEY)
     header = _toml_header_line(text)
     if not isinstance(table, dict):
-        return None, [Problem(message="`tool.qipp-rag` must be a table: write `[tool.qipp-rag]` and the options below it", line=header, column=1, file=shown)]
+        return None, [
+            Problem(
+                message="`tool.qipp-rag` must be a table: write `[tool.qipp-rag]` and the options below it",
+                line=header,
+                column=1,
+                file=shown,
+            )
+        ]
     try:
         return ConfigFile.model_validate(table), []
     except ValidationError as error:
@@ -264,7 +297,9 @@ def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]
             line, column = _toml_key_position(text, key, header)
             if issue["type"] == "extra_forbidden":
                 guess = suggest(key)
-                message = f"unknown key `{key}` in [tool.qipp-rag]" + (f"; did you mean `{guess}`?" if guess else f"; keys: {', '.join(KEYS)}")
+                message = f"unknown key `{key}` in [tool.qipp-rag]" + (
+                    f"; did you mean `{guess}`?" if guess else f"; keys: {', '.join(KEYS)}"
+                )
             else:
                 where = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
                 message = f"[tool.qipp-rag] `{where}`: {issue['msg']}"
@@ -340,7 +375,10 @@ def _reports_outside(model: ConfigFile, file: Path) -> list[Problem]:
         real = os.path.realpath(os.path.join(folder, os.path.expanduser(target)))
         if os.path.commonpath([folder, real]) != folder:
             line, column = _text_position(file, target)
-            message = f"`report`: {target} lies outside the folder of the configuration file; a configured report stays inside it"
+            message = (
+                f"`report`: {target} lies outside the folder of the configuration file; a configured report "
+                "stays inside it"
+            )
             problems.append(Problem(message=message, line=line, column=column, path="report", file=_shown(file)))
     return problems
 

@@ -25,7 +25,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .results import CONFIDENCE_ORDER, RATING_ORDER, SHORTFALL_KEYS, Assessment, Finding, PlanResult, round_value
+from .reporters.text import visible
+from .results import (
+    CONFIDENCE_ORDER,
+    SHORTFALL_KEYS,
+    Assessment,
+    Finding,
+    PlanResult,
+    exact_numbers,
+    mark_exact,
+    round_value,
+)
+from .vocabulary import PLAN_RATINGS
 
 RULE_RANKS = {"green": 0, "amber": 1, "red": 2}
 
@@ -75,7 +86,7 @@ class PlanChange:
 
     @property
     def direction(self) -> str:
-        old, new = RATING_ORDER.index(self.old_rating), RATING_ORDER.index(self.new_rating)
+        old, new = PLAN_RATINGS.index(self.old_rating), PLAN_RATINGS.index(self.new_rating)
         return "worse" if new > old else "better" if new < old else "same"
 
     @property
@@ -138,7 +149,8 @@ def diff_assessments(old: Assessment, new: Assessment) -> AssessmentDiff:
         both_read = "error" not in (before.rating, after.rating)
         rules = _rule_changes(before, after, titles, rank) if both_read else []
         gaps = _shortfall_changes(before, after) if both_read else []
-        confidence_moved = both_read and None not in (before.confidence, after.confidence) and before.confidence != after.confidence
+        sides = (before.confidence, after.confidence)
+        confidence_moved = both_read and None not in sides and sides[0] != sides[1]
         if rules or gaps or confidence_moved or before.rating != after.rating:
             changed.append(
                 PlanChange(
@@ -194,7 +206,9 @@ def _total_shortfall_changes(old: Assessment, new: Assessment) -> list[Shortfall
     return changes
 
 
-def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tuple[PlanResult, PlanResult]], list[PlanResult], list[PlanResult]]:
+def match_plans(
+    old: list[PlanResult], new: list[PlanResult]
+) -> tuple[list[tuple[PlanResult, PlanResult]], list[PlanResult], list[PlanResult]]:
     """(matched pairs in the new run's order, plans only in new, plans only in old)."""
     old_codes = Counter(plan.organisation.code for plan in old if plan.organisation.code)
     new_codes = Counter(plan.organisation.code for plan in new if plan.organisation.code)
@@ -207,24 +221,26 @@ def match_plans(old: list[PlanResult], new: list[PlanResult]) -> tuple[list[tupl
             match = old_by_code[plan.organisation.code]
             partner[index] = match
             taken.add(id(match))
-    old_by_file = {}
+    old_by_file: dict[str, PlanResult] = {}
     for plan in old:
         if id(plan) not in taken:
             old_by_file.setdefault(plan.file, plan)
     for index, plan in enumerate(new):
         if index in partner:
             continue
-        match = old_by_file.pop(plan.file, None)
-        if match is not None:
-            partner[index] = match
-            taken.add(id(match))
+        found = old_by_file.pop(plan.file, None)
+        if found is not None:
+            partner[index] = found
+            taken.add(id(found))
     pairs = [(partner[index], plan) for index, plan in enumerate(new) if index in partner]
     added = [plan for index, plan in enumerate(new) if index not in partner]
     gone = [plan for plan in old if id(plan) not in taken]
     return pairs, added, gone
 
 
-def _rule_changes(before: PlanResult, after: PlanResult, titles: dict[str, str], rank: dict[str, int]) -> list[RuleChange]:
+def _rule_changes(
+    before: PlanResult, after: PlanResult, titles: dict[str, str], rank: dict[str, int]
+) -> list[RuleChange]:
     old = {finding.rule: finding for finding in before.findings}
     new = {finding.rule: finding for finding in after.findings}
     ids = sorted(set(old) | set(new), key=lambda rule: (rank.get(rule, len(rank)), rule))
@@ -264,7 +280,8 @@ def _rating_text(rating: str | None, value: Decimal | None) -> str:
 def _counts_line(diff: AssessmentDiff) -> str:
     same = diff.matched - len(diff.worse) - len(diff.better)
     return (
-        f"{diff.matched} plans matched: {len(diff.worse)} worse, {len(diff.better)} better, {same} with the same rating; "
+        f"{diff.matched} plans matched: {len(diff.worse)} worse, {len(diff.better)} better, {same} with the same "
+        "rating; "
         f"{len(diff.added)} added, {len(diff.gone)} gone"
     )
 
@@ -294,12 +311,19 @@ def _confidence_text(change: PlanChange) -> str:
 def render_table(diff: AssessmentDiff) -> str:
     out = [f"qipp-rag diff: {diff.old_as_of} -> {diff.new_as_of}", _counts_line(diff), ""]
     for change in diff.changed:
-        moved = f"{change.old_rating} -> {change.new_rating}" if change.old_rating != change.new_rating else f"{change.new_rating} (rating unchanged)"
+        moved = (
+            f"{change.old_rating} -> {change.new_rating}"
+            if change.old_rating != change.new_rating
+            else f"{change.new_rating} (rating unchanged)"
+        )
         out.append(f"{change.direction.upper():<6}  {change.label}: {moved}{_confidence_text(change)}")
         if change.old_file != change.new_file:
             out.append(f"        file: {change.old_file} -> {change.new_file}")
         for rule in change.rules:
-            out.append(f"        {rule.rule:<6} {rule.title}: {_rating_text(rule.old_rating, rule.old_value)} -> {_rating_text(rule.new_rating, rule.new_value)}")
+            out.append(
+                f"        {rule.rule:<6} {rule.title}: {_rating_text(rule.old_rating, rule.old_value)} -> "
+                f"{_rating_text(rule.new_rating, rule.new_value)}"
+            )
             if rule.new_message:
                 out.append(f"               now: {rule.new_message}")
         out += [f"        {_shortfall_text(gap)}" for gap in change.shortfall]
@@ -316,8 +340,6 @@ def render_table(diff: AssessmentDiff) -> str:
 
 
 def _md(text: str) -> str:
-    from .reporters.text import visible
-
     return " ".join(visible(text).translate(_MARKDOWN_ENTITIES).split())
 
 
@@ -329,7 +351,8 @@ def render_markdown(diff: AssessmentDiff) -> str:
     if diff.changed:
         out += ["| plan | was | now | direction | confidence was | confidence now |", "|---|---|---|---|---|---|"]
         out += [
-            f"| {_md(c.label)} | {c.old_rating} | {c.new_rating} | {c.direction} | {c.old_confidence or ''} | {c.new_confidence or ''} |"
+            f"| {_md(c.label)} | {c.old_rating} | {c.new_rating} | {c.direction} | "
+            f"{c.old_confidence or ''} | {c.new_confidence or ''} |"
             for c in diff.changed
         ]
         out.append("")
@@ -339,7 +362,8 @@ def render_markdown(diff: AssessmentDiff) -> str:
             if change.rules:
                 out += ["| rule | was | now | finding now |", "|---|---|---|---|"]
                 out += [
-                    f"| {_md(r.rule)} {_md(r.title)} | {_md(_rating_text(r.old_rating, r.old_value))} | {_md(_rating_text(r.new_rating, r.new_value))} | {_md(r.new_message or '')} |"
+                    f"| {_md(r.rule)} {_md(r.title)} | {_md(_rating_text(r.old_rating, r.old_value))} | "
+                    f"{_md(_rating_text(r.new_rating, r.new_value))} | {_md(r.new_message or '')} |"
                     for r in change.rules
                 ]
                 out.append("")
@@ -359,7 +383,13 @@ def diff_to_data(diff: AssessmentDiff) -> dict[str, Any]:
     return {
         "old_as_of": diff.old_as_of,
         "new_as_of": diff.new_as_of,
-        "summary": {"matched": diff.matched, "worse": len(diff.worse), "better": len(diff.better), "added": len(diff.added), "gone": len(diff.gone)},
+        "summary": {
+            "matched": diff.matched,
+            "worse": len(diff.worse),
+            "better": len(diff.better),
+            "added": len(diff.added),
+            "gone": len(diff.gone),
+        },
         "changed": [
             {
                 "key": c.key,
@@ -390,7 +420,9 @@ def diff_to_data(diff: AssessmentDiff) -> dict[str, Any]:
             }
             for c in diff.changed
         ],
-        "added": [{"file": e.file, "label": e.label, "rating": e.rating, "confidence": e.confidence} for e in diff.added],
+        "added": [
+            {"file": e.file, "label": e.label, "rating": e.rating, "confidence": e.confidence} for e in diff.added
+        ],
         "gone": [{"file": e.file, "label": e.label, "rating": e.rating, "confidence": e.confidence} for e in diff.gone],
         "shortfall_totals": [_shortfall_data(gap) for gap in diff.shortfall_totals],
     }
@@ -416,8 +448,6 @@ def render_json(diff: AssessmentDiff) -> str:
             return [plain(item) for item in value]
         return value
 
-    from .results import exact_numbers, mark_exact
-
     text = json.dumps(plain(diff_to_data(diff)), indent=2, ensure_ascii=False)
     return exact_numbers(text) + "\n"
 
@@ -427,6 +457,4 @@ RENDERERS = {"table": render_table, "markdown": render_markdown, "json": render_
 
 def _one_line(text: str) -> str:
     """Plan text in the plain table: control characters and line breaks cannot reshape the output."""
-    from .reporters.text import visible
-
     return visible(text)

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .reporters import RenderOptions
+from .reporters.github import job_summary
 from .results import Assessment
 
 
-def write_job_summary(assessment: Assessment, env: Mapping[str, str] = os.environ, options: RenderOptions = RenderOptions()) -> Path | None:
+def write_job_summary(
+    assessment: Assessment, env: Mapping[str, str] = os.environ, options: RenderOptions = RenderOptions()
+) -> Path | None:
     """Append the job summary to the file ``GITHUB_STEP_SUMMARY`` names.
 
     Returns the file written, or None outside GitHub Actions (variable unset
@@ -25,8 +28,6 @@ def write_job_summary(assessment: Assessment, env: Mapping[str, str] = os.enviro
     target = env.get("GITHUB_STEP_SUMMARY", "")
     if not target:
         return None
-    from .reporters.github import job_summary
-
     path = Path(target)
     with path.open("a", encoding="utf-8", newline="\n") as handle:
         handle.write(job_summary(assessment, options))

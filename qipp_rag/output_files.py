@@ -26,6 +26,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20  # characters written at a time: a national report is hundreds of MB
 REPORT_MODE = 0o644
@@ -106,7 +107,7 @@ def _named(error: OSError, target: str) -> OSError:
     return OSError(error.errno, error.strerror, target)
 
 
-def _write_chunks(stream, text: str) -> None:  # type: ignore[no-untyped-def]
+def _write_chunks(stream: BinaryIO, text: str) -> None:
     for start in range(0, len(text), CHUNK):
         stream.write(text[start : start + CHUNK].encode("utf-8"))
 

@@ -8,24 +8,27 @@ written to JSON as exact numbers (never through a binary float).
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 import json
 import re
 import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import Annotated, Any, Final, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
-JSON_FORMAT = 1
-PlanRating = Literal["green", "amber", "red", "error"]
-FindingRating = Literal["green", "amber", "red", "n/a", "waived"]
-RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
+from .reporters.text import printable_path
+from .vocabulary import BandRating, FindingRating, Loc, PlanRating
+
+JSON_FORMAT: Final = 1
 Confidence = Literal["green", "amber/green", "amber", "amber/red", "red"]
-CONFIDENCE_ORDER: tuple[str, ...] = ("green", "amber/green", "amber", "amber/red", "red")  # the Gateway five-point scale
+# the Gateway five-point scale
+CONFIDENCE_ORDER: tuple[str, ...] = ("green", "amber/green", "amber", "amber/red", "red")
+RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
 SHORTFALL_KEYS: tuple[str, ...] = ("shortfall_identified", "shortfall_risk_adjusted")
-TOTAL_KEYS: tuple[str, ...] = ("allocation", "target", "identified", "risk_adjusted", "delivered_to_date", *SHORTFALL_KEYS)
-Loc = tuple[str | int, ...]
+TOTAL_KEYS: tuple[str, ...] = (
+    "allocation", "target", "identified", "risk_adjusted", "delivered_to_date", *SHORTFALL_KEYS
+)
 
 # A Decimal is written to JSON as a marked string, then the mark is stripped
 # so that the number appears exactly as held (never through a binary float).
@@ -47,14 +50,8 @@ Exact = Annotated[Decimal, PlainSerializer(mark_exact, return_type=str, when_use
 PerYear = dict[str, Exact]
 
 
-def _printable(text: str) -> str:
-    from .reporters.text import printable_path  # lazily: the reporters package imports this module
-
-    return printable_path(text)
-
-
 # A file name or a message naming one: bytes that are not UTF-8 are shown escaped (``caf\xe9.yaml``).
-ShownText = Annotated[str, AfterValidator(_printable)]
+ShownText = Annotated[str, AfterValidator(printable_path)]
 
 
 class Record(BaseModel):
@@ -70,6 +67,14 @@ def format_path(loc: Loc) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+@overload
+def round_value(value: Decimal) -> Decimal: ...
+@overload
+def round_value(value: None) -> None: ...
+@overload
+def round_value(value: Decimal | None) -> Decimal | None: ...
 
 
 def round_value(value: Decimal | None) -> Decimal | None:
@@ -100,7 +105,7 @@ class WaiverApplied(Record):
     reason: str
     approved_by: str
     expires: dt.date
-    rating: Literal["green", "amber", "red"]
+    rating: BandRating
 
 
 class Distance(Record):
@@ -124,7 +129,7 @@ class Finding(Record):
 
     @field_serializer("value", when_used="json")
     def _shown(self, value: Decimal | None) -> str | None:
-        return None if value is None else mark_exact(round_value(value))  # type: ignore[arg-type]
+        return None if value is None else mark_exact(round_value(value))
 
 
 class OrganisationInfo(Record):
@@ -323,7 +328,9 @@ def to_json(assessment: Assessment) -> str:
     before, found, after = frame.partition(_NO_PLANS)
     if not assessment.plans or not found:
         return _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
-    plans = ",\n".join("    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans)
+    plans = ",\n".join(
+        "    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans
+    )
     return "".join((before, '\n  "plans": [\n', plans, "\n  ],\n", after, "\n"))
 
 
@@ -342,7 +349,9 @@ def _json_int(text: str) -> int:
 def _json_number(text: str) -> Decimal:
     number = Decimal(text)
     if number and (number.adjusted() > MAX_JSON_MAGNITUDE or len(number.as_tuple().digits) > 40):
-        raise ValueError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is larger or longer than any an assessment holds")
+        raise ValueError(
+            f"the number {text[:20]}{'...' if len(text) > 20 else ''} is larger or longer than any an assessment holds"
+        )
     return number
 
 

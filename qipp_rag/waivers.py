@@ -32,6 +32,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .load.loading import load_document
 from .plan.models import Date, Text
 from .results import Finding, Problem, WaiverApplied, WaiverRecord
 
@@ -69,8 +70,6 @@ class WaiversFile(BaseModel):
 
 def load_waivers(file: str) -> tuple[list[Waiver], list[Problem]]:
     """The waivers in ``file``; any problem (with line and column) rejects the whole file."""
-    from .load.loading import load_document
-
     if not Path(file).is_file():
         return [], [Problem(message="no such waivers file", line=0, column=0, file=file)]
     document, problems = load_document(file, WaiversFile)
@@ -211,7 +210,7 @@ def _record(waiver: Waiver, live: bool, matched: bool, refused: str | None, appl
         reason=waiver.reason,
         approved_by=waiver.approved_by,
         expires=waiver.expires,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         applied_to=[] if status == "refused" else applied_to,
         approver_organisation=waiver.approver_organisation,
         refused_because=refused,
@@ -226,7 +225,7 @@ def _waive(finding: Finding, waiver: Waiver) -> Finding:
                 reason=waiver.reason,
                 approved_by=waiver.approved_by,
                 expires=waiver.expires,
-                rating=finding.rating,  # type: ignore[arg-type]  (red or amber: checked by the caller)
+                rating=finding.rating,  # red or amber: checked by the caller
             ),
         }
     )

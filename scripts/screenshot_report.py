@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                 _top(phone, f"#{anchor}", args.out / f"phone-plan-{code}.png", 1800)
                 written.append(f"phone-plan-{code}.png")
 
-            printed = browser.new_page(viewport={"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
+            # The first three printed pages: a viewport three pages tall, so a national round's long print need not be drawn whole.
+            printed = browser.new_page(viewport={"width": A4_WIDTH_PX, "height": 3 * A4_HEIGHT_PX})
             printed.goto(url)
             printed.emulate_media(media="print")
             height = printed.evaluate("document.documentElement.scrollHeight")
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 if top >= height:
                     break
                 clip = {"x": 0, "y": top, "width": A4_WIDTH_PX, "height": min(A4_HEIGHT_PX, height - top)}
-                printed.screenshot(path=str(args.out / f"print-{number}.png"), clip=clip, full_page=True)
+                printed.screenshot(path=str(args.out / f"print-{number}.png"), clip=clip, timeout=120_000)
                 written.append(f"print-{number}.png")
             pdf = printed.pdf(format="A4", print_background=True)
             (args.out / "report.pdf").write_bytes(pdf)

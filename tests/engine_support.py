@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from qipp_rag.load import loading
-from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext, PlanRef, plan_metric, portfolio_metric
+from qipp_rag.rulebook.measure import Measurement, MetricContext, PlanRef
+from qipp_rag.rulebook.registry import PLAN_METRICS, register_plan_metric, register_portfolio_metric
 from qipp_rag.plan.models import Plan
 from qipp_rag.results import OrganisationInfo, Problem
 from qipp_rag.rulebook.models import RulePack, RuleSpec
@@ -61,10 +62,10 @@ def _pair_metric(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[in
 
 def register_fakes() -> None:
     if PARAM_METRIC not in PLAN_METRICS:
-        plan_metric(PARAM_METRIC)(_param_metric)
-        plan_metric(YEARS_METRIC)(_years_metric)
-        plan_metric(CODE_METRIC)(_code_metric)
-        portfolio_metric(PAIR_METRIC)(_pair_metric)
+        register_plan_metric(PARAM_METRIC, _param_metric)
+        register_plan_metric(YEARS_METRIC, _years_metric)
+        register_plan_metric(CODE_METRIC, _code_metric)
+        register_portfolio_metric(PAIR_METRIC, _pair_metric)
 
 
 register_fakes()
@@ -135,14 +136,19 @@ class FakeSource:
 
 
 class MemoryLoader:
-    """Stands in for discovery and loading: file name -> Plan, or -> list of problems (a failed file)."""
+    """Stands in for discovery and loading: file name -> Plan, or -> list of problems (a failed file).
 
-    def __init__(self, files: Mapping[str, Plan | list[Problem]]) -> None:
+    Discovery sorts the names as the real one does, unless ``as_given``: then it lists them in the
+    order of ``files``, so a test can hand the engine the same plans in another order.
+    """
+
+    def __init__(self, files: Mapping[str, Plan | list[Problem]], *, as_given: bool = False) -> None:
         self.files = dict(files)
+        self.as_given = as_given
 
     def discover(self, paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
-        found = sorted(name for name in self.files if any(name == path or name.startswith(path.rstrip("/") + "/") for path in paths))
-        return found, []
+        found = [name for name in self.files if any(name == path or name.startswith(path.rstrip("/") + "/") for path in paths)]
+        return (found if self.as_given else sorted(found)), []
 
     def load_plan(self, file: str) -> loading.LoadedPlan | loading.FailedPlan:
         item = self.files[file]

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal as D
 
-from qipp_rag.portfolio import summarise
+from qipp_rag.rollup import summarise
 from qipp_rag.results import (
     Assessment,
     Band,

@@ -20,8 +20,10 @@ import yaml
 
 import qipp_rag.rulebook.metrics  # noqa: F401  (registers the metrics)
 from planbuilder import build, load_yaml
-from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext
-from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS, RulePack, RuleSpec
+from qipp_rag.rulebook.measure import Measurement, MetricContext
+from qipp_rag.rulebook.metrics.figures import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.models import RulePack, RuleSpec
+from qipp_rag.rulebook.registry import PLAN_METRICS
 
 REPO = Path(__file__).resolve().parents[1]
 PACK_FILE = REPO / "rules" / "green-criteria.yaml"

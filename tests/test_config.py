@@ -213,9 +213,12 @@ def test_suggestions(typed, expected):
 
 
 def test_format_choices_are_the_registered_reporters():
-    import typing
+    from pydantic import ValidationError
 
-    from qipp_rag.config import FORMATS, ConfigFile
+    from qipp_rag.config import ConfigFile
+    from qipp_rag.reporters import REPORTERS
 
-    literal = typing.get_args(ConfigFile.model_fields["format"].annotation)[0]
-    assert set(typing.get_args(literal)) == set(FORMATS)
+    for name in REPORTERS:
+        assert ConfigFile.model_validate({"format": name}).format == name
+    with pytest.raises(ValidationError, match="Input should be 'table', "):
+        ConfigFile.model_validate({"format": "pdf"})

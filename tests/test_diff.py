@@ -113,6 +113,41 @@ def test_worse_one_way_is_better_the_other(before, after):
     assert forward.matched == min(len(before), len(after))
 
 
+WORST_LAST = ["green", "amber", "red", "error"]  # the order the diff documents, written out here
+RULE_WORST_LAST = ["green", "amber", "red"]
+
+
+@given(st.lists(ratings, min_size=1, max_size=6), st.data())
+def test_making_one_plan_worse_reports_that_plan_worse_and_nothing_else(before, data):
+    """Oriented: swap "worse" and "better" in the diff and this fails, where the symmetric law above holds."""
+    index = data.draw(st.integers(0, len(before) - 1))
+    if before[index] == WORST_LAST[-1]:
+        before = [*before[:index], WORST_LAST[0], *before[index + 1 :]]
+    worse_rating = data.draw(st.sampled_from(WORST_LAST[WORST_LAST.index(before[index]) + 1 :]))
+    after = [*before[:index], worse_rating, *before[index + 1 :]]
+
+    def run(values):
+        return assessment([plan(f"plans/p{i}.yaml", organisation(f"P{i:02}", "NHS P CCG"), rating, []) for i, rating in enumerate(values)])
+
+    forward = diff_assessments(run(before), run(after))
+    assert [(c.key, c.old_rating, c.new_rating, c.direction) for c in forward.changed] == [(f"P{index:02}", before[index], worse_rating, "worse")]
+    assert [c.key for c in forward.worse] == [f"P{index:02}"] and forward.better == [] and forward.any_worse
+    backward = diff_assessments(run(after), run(before))
+    assert [(c.key, c.direction) for c in backward.changed] == [(f"P{index:02}", "better")]
+    assert backward.worse == [] and not backward.any_worse
+
+
+@given(st.sampled_from(RULE_WORST_LAST[:-1]), st.data())
+def test_a_rule_result_made_worse_is_reported_worse(old, data):
+    new = data.draw(st.sampled_from(RULE_WORST_LAST[RULE_WORST_LAST.index(old) + 1 :]))
+    before = assessment([plan("plans/p.yaml", organisation("P00", "NHS P CCG"), "amber", [finding("SP01", "green"), finding("GV06", old)])])
+    after = assessment([plan("plans/p.yaml", organisation("P00", "NHS P CCG"), "amber", [finding("SP01", "green"), finding("GV06", new)])])
+    [change] = diff_assessments(before, after).changed
+    assert [(r.rule, r.old_rating, r.new_rating, r.direction) for r in change.rules] == [("GV06", old, new, "worse")]
+    [change] = diff_assessments(after, before).changed
+    assert [(r.rule, r.direction) for r in change.rules] == [("GV06", "better")]
+
+
 # ---------------------------------------------------------------- the command
 
 

@@ -4,12 +4,14 @@ rating policy, cross-plan rules, waivers, narrowing and figures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 
 from qipp_rag import engine
-from qipp_rag.engine import AssessOptions, OptionError, assess, make_finding, plan_rating
+from qipp_rag.engine import AssessOptions, OptionError, assess
+from qipp_rag.rating import make_finding, plan_rating
 from qipp_rag.rulebook.measure import Measurement
 from qipp_rag.rulebook.packs import Rulebook
 from qipp_rag.results import Finding, Problem, to_json
@@ -266,12 +268,30 @@ def test_delivery_figures_add_up_live_schemes_reporting_delivery(run) -> None:
     )
 
 
-def test_the_same_input_gives_the_same_bytes_in_any_discovery_order(run) -> None:
+def test_each_plan_is_judged_the_same_whatever_order_discovery_lists_them_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans come out in the order discovery lists them; what each is found, cross-plan rules
+    included, and the totals do not depend on that order.  (On disk, discovery sorts: see
+    test_assess_determinism.py for the same bytes from files created in other orders.)"""
     files = {f"plans/p{i:02}.yaml": make_plan(f"{i % 7:02}Q") for i in range(12)}
     rules = [rule("R1", value="95"), rule("R2", metric=YEARS_METRIC, values=["80", "95"]), rule("PF", metric=PAIR_METRIC, green={"max": 0}, amber={})]
-    one = to_json(run(files, rules))
-    assert to_json(run(files, rules)) == one
-    assert to_json(run(dict(reversed(list(files.items()))), rules)) == one
+    book = Rulebook(rules=tuple(rules), origin={r.id: "test-pack" for r in rules})
+    monkeypatch.setattr(engine, "load_rulebook", lambda paths: (book, []))
+
+    def assessed(order: list[str]) -> dict:
+        MemoryLoader({name: files[name] for name in order}, as_given=True).install(monkeypatch)
+        return json.loads(to_json(assess(AssessOptions(paths=("plans",), as_of=AS_OF, jobs=1))))
+
+    forwards = assessed(sorted(files))
+    backwards = assessed(sorted(files, reverse=True))
+    shuffled_order = sorted(files, key=lambda name: (int(name[7:9]) * 5) % 12)
+    shuffled = assessed(shuffled_order)
+    assert [plan["file"] for plan in backwards["plans"]] == sorted(files, reverse=True)
+    assert [plan["file"] for plan in shuffled["plans"]] == shuffled_order
+    for other in (backwards, shuffled):
+        assert sorted(other["plans"], key=lambda plan: plan["file"]) == forwards["plans"]
+        assert (other["summary"], other["portfolio"]) == (forwards["summary"], forwards["portfolio"])
+    pairs = {plan["file"]: next(f["message"] for f in plan["findings"] if f["rule"] == "PF") for plan in backwards["plans"]}
+    assert pairs["plans/p00.yaml"] == "12 plans seen; same code in: plans/p07.yaml"
 
 
 def test_an_empty_input_has_no_plans_and_exits_2(run) -> None:
@@ -286,7 +306,7 @@ def test_an_empty_input_has_no_plans_and_exits_2(run) -> None:
 def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cross_processes() -> None:
     import pickle
 
-    from qipp_rag.engine import Positions
+    from qipp_rag.positions import Positions
 
     class Recording(FakeSource):
         def locate(self, loc: tuple) -> tuple[int, int]:
@@ -300,7 +320,7 @@ def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cros
 
 
 def test_worker_count_defaults_to_the_cores_and_never_exceeds_the_files() -> None:
-    from qipp_rag.engine import available_cores, worker_count
+    from qipp_rag.workers import available_cores, worker_count
 
     assert worker_count(None, 10_000) == available_cores() >= 1
     assert worker_count(8, 3) == min(3, available_cores())

@@ -171,11 +171,11 @@ def test_select_rules_by_id_or_glob_and_report_patterns_matching_nothing() -> No
 
 
 def test_every_shipped_rule_names_a_registered_metric_and_ids_are_unique() -> None:
-    from qipp_rag.rulebook.measure import all_metric_names
+    from qipp_rag.rulebook.registry import metric_names
 
     book, problems = load_rulebook()
     assert problems == []
-    known = set(all_metric_names())
+    known = set(metric_names())
     assert all(r.metric in known for r in book.rules)
     assert len({r.id for r in book.rules}) == len(book.rules)
 
@@ -190,7 +190,8 @@ def test_malformed_packs_never_raise(tmp_path: Path, text: str) -> None:
 
 
 def test_a_metric_that_checks_its_params_refuses_a_pack_at_the_params(tmp_path: Path) -> None:
-    from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, plan_metric
+    from qipp_rag.rulebook.measure import Measurement
+    from qipp_rag.rulebook.registry import PLAN_METRICS, register_plan_metric
 
     if "test_packs_checked" not in PLAN_METRICS:
 
@@ -202,7 +203,7 @@ def test_a_metric_that_checks_its_params_refuses_a_pack_at_the_params(tmp_path: 
                 raise ValueError("give `path`, the plan field to look at")
 
         checked.check_params = check_params  # type: ignore[attr-defined]
-        plan_metric("test_packs_checked")(checked)
+        register_plan_metric("test_packs_checked", checked)
     text = "pack: bad\nrules:\n" + rule_yaml("X1", metric="test_packs_checked") + "    params: {field: x}\n"
     (problem,) = _only_problem(tmp_path, text)
     assert problem.line == 13 and "give `path`" in problem.message

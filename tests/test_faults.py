@@ -40,7 +40,7 @@ def _leftovers(folder: Path) -> list[str]:
 # ---------------------------------------------------------------- reading plans
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads a file whatever its mode")
+@pytest.mark.unprivileged  # root reads a file whatever its mode
 def test_an_unreadable_plan_is_an_error_with_the_reason(tmp_path: Path) -> None:
     plans = _plans(tmp_path / "plans", 2)
     (plans / "plan-0001.yaml").chmod(0)
@@ -123,7 +123,7 @@ def test_a_report_under_a_regular_file_is_refused(tmp_path: Path) -> None:
     assert (tmp_path / "somefile").read_text() == "not a folder"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into a read-only folder")
+@pytest.mark.unprivileged  # root writes into a read-only folder
 def test_a_report_into_a_read_only_folder_is_refused(tmp_path: Path) -> None:
     plans = _plans(tmp_path / "plans")
     locked = tmp_path / "locked"
@@ -179,10 +179,12 @@ def test_a_full_disk_while_writing_reports_leaves_nothing_behind(tmp_path: Path,
     assert message == "qipp-rag assess: cannot write the report out/b.html: No space left on device; no report was written"
 
 
+@pytest.mark.unprivileged  # root could make a temporary file in /dev
 def test_dev_full_as_a_report_is_not_written_through_a_device(tmp_path: Path) -> None:
     """A device is not a report file: writing beside /dev/full must not be tried as root, so only where /dev is not writable."""
-    if not Path("/dev/full").exists() or os.access("/dev", os.W_OK):
-        pytest.skip("/dev/full is missing, or /dev is writable here so a temporary file could be made in it")
+    if not Path("/dev/full").exists():
+        pytest.skip("/dev/full is missing")
+    assert not os.access("/dev", os.W_OK)
     plans = _plans(tmp_path / "plans")
     result = run_cli("assess", str(plans), "--report", "json:/dev/full", cwd=tmp_path)
     _clean(result)

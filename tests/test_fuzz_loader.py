@@ -4,13 +4,15 @@ Random bytes, random text and random mutations of a valid plan go through
 ``load_plan``; it must return a ``LoadedPlan`` or a ``FailedPlan`` and never
 raise, and every problem must have integer line and column and a short
 message.  Inputs the coverage-guided fuzzer (``fuzz/fuzz_loader.py``) found
-crashing are kept in ``tests/hostile/crashers/`` and replayed here.
+crashing are kept in ``tests/hostile/crashers/``, with inputs that crash or hang
+a loader that is not on its guard, and replayed here with the problem each must give.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -115,11 +117,35 @@ def test_the_unmutated_base_loads(tmp_path: Path) -> None:
     assert isinstance(_check(path), LoadedPlan)
 
 
-def test_inputs_that_once_crashed_the_loader_are_handled() -> None:
-    """Replays every kept crasher (the folder holds none while the fuzzer has found none)."""
-    assert CRASHERS.is_dir()
-    for crasher in sorted(CRASHERS.glob("*.yaml")):
-        _check(crasher)
-        for model in (RulePack, WaiversFile, ConfigFile):
-            _, problems = load_document(str(crasher), model, "file")
-            _check_problems(problems)
+def _expected_crashers() -> dict[str, tuple[int, int, str]]:
+    expected = {}
+    for line in (CRASHERS / "EXPECTED.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, position, words = line.split("\t")
+            row, column = position.split(":")
+            expected[name] = (int(row), int(column), words)
+    return expected
+
+
+def test_the_kept_crashers_are_the_ones_listed() -> None:
+    """Every kept input has its expected problem written down, and every listed one is kept."""
+    kept = sorted(path.name for path in CRASHERS.glob("*.yaml"))
+    assert len(kept) >= 12
+    assert kept == sorted(_expected_crashers())
+
+
+@pytest.mark.parametrize("name", sorted(_expected_crashers()))
+def test_inputs_that_crash_an_unguarded_loader_are_placed_problems(name: str) -> None:
+    """Each kept input fails as a plan with the problem it is kept for, where it is; as a rule pack,
+    waivers file and configuration file it gives placed problems and never raises."""
+    line, column, words = _expected_crashers()[name]
+    crasher = CRASHERS / name
+    outcome = _check(crasher)
+    assert isinstance(outcome, FailedPlan)
+    first = outcome.problems[0]
+    assert words in first.message
+    assert (first.line, first.column) == (line, column)
+    for model in (RulePack, WaiversFile, ConfigFile):
+        instance, problems = load_document(str(crasher), model, "file")
+        assert instance is None and problems
+        _check_problems(problems)

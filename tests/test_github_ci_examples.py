@@ -70,8 +70,6 @@ def test_configuration_examples_load_without_problems(tmp_path, monkeypatch, nam
 def test_documented_github_command_writes_every_report(cli, tmp_path):
     """The assess step of the GitHub example, run on a copy of the example plans."""
     plans = REPO / "plans"
-    if not any(plans.rglob("*.yaml")):
-        pytest.skip("the example plans are not in this checkout")
     shutil.copytree(plans, tmp_path / "plans")
     workflow = yaml.safe_load(examples()["github-workflows"])
     step = next(step for step in workflow["jobs"]["assess"]["steps"] if step.get("name") == "Assess the plans")

@@ -539,17 +539,17 @@ def _unmarked(text: str) -> str:
 
 
 def test_item14_workers_are_capped_at_cores_and_plans(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qipp_rag import engine
+    from qipp_rag import workers
 
-    monkeypatch.setattr(engine, "available_cores", lambda: 2)
-    assert engine.worker_count(200, 1000) == 2
-    assert engine.worker_count(100_000, 1000) == 2
-    assert engine.worker_count(200, 1) == 1
-    assert engine.worker_count(None, 1000) == 2
+    monkeypatch.setattr(workers, "available_cores", lambda: 2)
+    assert workers.worker_count(200, 1000) == 2
+    assert workers.worker_count(100_000, 1000) == 2
+    assert workers.worker_count(200, 1) == 1
+    assert workers.worker_count(None, 1000) == 2
 
 
 def test_item14_jobs_from_config_start_no_more_workers_than_cores(tmp_path: Path) -> None:
-    from qipp_rag.engine import available_cores
+    from qipp_rag.workers import available_cores
 
     if available_cores() > 8:
         pytest.skip("needs more plans than cores; this machine has many cores")
@@ -558,7 +558,7 @@ def test_item14_jobs_from_config_start_no_more_workers_than_cores(tmp_path: Path
     (tmp_path / ".qipp-rag.yaml").write_text("jobs: 100000\n")
     script = (
         "import sys, concurrent.futures as cf\n"
-        "from qipp_rag import engine, pool\n"
+        "from qipp_rag import pool, workers\n"
         "seen = []\n"
         "real = cf.ProcessPoolExecutor\n"
         "class Spy(real):\n"
@@ -567,7 +567,7 @@ def test_item14_jobs_from_config_start_no_more_workers_than_cores(tmp_path: Path
         "pool.ProcessPoolExecutor = Spy\n"
         "from qipp_rag.cli import main\n"
         "try:\n    main(['assess', 'p', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-        "print('WORKERS', seen, engine.available_cores(), file=sys.stderr)\n"
+        "print('WORKERS', seen, workers.available_cores(), file=sys.stderr)\n"
     )
     import subprocess
     import sys

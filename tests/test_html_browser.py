@@ -375,14 +375,11 @@ def test_print_gives_the_summary_needs_action_and_red_and_amber_findings(browser
 
 @pytest.fixture(scope="module")
 def real_report(tmp_path_factory):
-    if not any(PLANS.rglob("*.yaml")):
-        pytest.skip("plans/ holds no example plans")
     folder = tmp_path_factory.mktemp("real")
     saved = folder / "assessment.json"
     assessed = run_cli("assess", "plans", "--format", "json", "--as-of", "2014-09-30", cwd=REPO)
-    if assessed.returncode == 2 and not assessed.stdout.startswith("{"):
-        pytest.skip(f"assess cannot run yet: {assessed.stderr.strip()[:200]}")
-    assert assessed.returncode in (0, 1, 2), assessed.stderr
+    assert assessed.stdout.startswith("{"), f"assess wrote no JSON (exit {assessed.returncode}): {assessed.stderr.strip()[:400]}"
+    assert assessed.returncode == 1, assessed.stderr  # the example plans include red ones; none is broken
     saved.write_text(assessed.stdout, encoding="utf-8")
     rendered = run_cli("report", str(saved), "--format", "html", cwd=REPO)
     assert rendered.returncode in (0, 1, 2), rendered.stderr
@@ -443,12 +440,16 @@ def test_needs_action_lists_red_then_amber_plans_worst_first_with_reasons_and_a_
         assert plan["rating"].capitalize() in heading
         text = " ".join(entry.inner_text().split())
         failing = [f for f in plan["findings"] if f["rating"] in ("red", "amber")]
-        for finding in failing:
-            assert f"{finding['rule']} {' '.join(titles[finding['rule']]['title'].split())}" in text, finding["rule"]
+        reds = [f["rule"] for f in failing if f["rating"] == "red"]
+        for finding in failing:  # red rules by title (amber ones too when nothing is red), else amber by id
+            titled = finding["rating"] == "red" or not reds
+            title = " ".join(titles[finding["rule"]]["title"].split())
+            assert (f"{finding['rule']} {title}" in text) == titled, finding["rule"]
+            assert finding["rule"] in text
+        assert (f"Red on {len(reds)} rule" in text) == bool(reds)
         for finding in plan["findings"]:
             if finding["rating"] not in ("red", "amber"):
                 assert f"{finding['rule']} " not in text.split("First step")[0], finding["rule"]
-        reds = [f["rule"] for f in failing if f["rating"] == "red"]
         first = sorted(reds, key=lambda rule: not titles[rule]["critical"])[0] if reds else failing[0]["rule"]
         step = " ".join(titles[first]["remediation"].replace("`", "").split()).split(". ")[0]
         assert f"First step ({first}): {step}" in text.replace("`", "")

@@ -12,8 +12,6 @@ from qipp_rag.results import from_json
 
 @pytest.fixture(scope="module")
 def assessed(tmp_path_factory):
-    if not any(PLANS.rglob("*.yaml")):
-        pytest.skip("plans/ holds no example plans")
     folder = tmp_path_factory.mktemp("cli")
     report_path = folder / "report.html"
     done = run_cli("assess", "plans", "--format", "json", "--as-of", "2014-09-30", "--report", f"html:{report_path}", cwd=REPO)

@@ -53,7 +53,7 @@ def test_an_unreadable_plan_is_named_by_its_path_in_the_run_and_code_never_a_tem
     others = [plan.model_copy(update={"file": "/tmp/tmpab12cd/" + plan.file}) for plan in sample.plans if plan is not broken]
     page = html_report.render(sample.model_copy(update={"plans": [moved, *others]}))
     assert "/tmp/tmpab12cd" not in page
-    unreadable = parse_html(page).by_id("summary").text()
+    unreadable = parse_html(page).by_id("action").text()
     assert "plans/07L-barking.yaml" in unreadable and "organisation 07L" in unreadable
 
 

@@ -118,7 +118,8 @@ def test_a_folder_given_through_a_link_is_walked(in_tmp: Path) -> None:
     assert discover(["plans"]) == (["plans/a.yaml"], [])
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="needs POSIX permissions, not root")
+@pytest.mark.unprivileged
+@pytest.mark.skipif(os.name == "nt", reason="needs POSIX permissions")
 def test_an_unreadable_folder_is_a_problem(in_tmp: Path) -> None:
     tree(in_tmp, "plans/a.yaml", "plans/locked/b.yaml")
     locked = in_tmp / "plans" / "locked"

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from qipp_rag.load import sourcemap, yamlsafe
-from qipp_rag.load.sourcemap import NodeSourceMap, path_to
+from qipp_rag.load.sourcemap import NodeSourceMap
 
 TEXT = """\
 qipp_plan: 1
@@ -111,11 +111,10 @@ def test_a_map_crosses_a_process_boundary_as_its_text(source: NodeSourceMap) -> 
     assert copy.locate_key(("allocation", "2015/16")) == (5, 28)
 
 
-def test_path_to_finds_a_node_and_its_first_place_when_aliased() -> None:
+def test_paths_to_finds_nodes_and_their_first_place_when_aliased() -> None:
     parsed = yamlsafe.parse(b"a: &x {k: [1, 2]}\nb: *x\n")
     root = parsed.root
     assert root is not None
     shared = root.value[0][1]
-    assert path_to(root, shared) == ("a",)
-    assert path_to(root, shared.value[0][1].value[1]) == ("a", "k", 1)
-    assert path_to(root, root) == ()
+    deep = shared.value[0][1].value[1]
+    assert yamlsafe.paths_to(root, [shared, deep, root]) == {id(shared): ("a",), id(deep): ("a", "k", 1), id(root): ()}

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-import qipp_rag.rulebook.metrics as metrics
 from metric_cases import DEFAULT_AS_OF, measure, rule
 from planbuilder import build, make_plan
-from qipp_rag.engine import make_finding
-from qipp_rag.rulebook.measure import PLAN_METRICS, Measurement, MetricContext
+from qipp_rag.rating import make_finding
+from qipp_rag.rulebook.measure import Measurement, MetricContext
+from qipp_rag.rulebook.metrics import figures
+from qipp_rag.rulebook.metrics.figures import DEFAULT_STAGE_FACTORS
 from qipp_rag.rulebook.metrics._support import amount, capped, money, nearest, pct
-from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.registry import PLAN_METRICS
 
 
 def run(name: str, plan=None, **params) -> Measurement:
@@ -30,8 +31,8 @@ def test_identified_by_year_sums_live_schemes_in_period_order() -> None:
         {"savings": {"2014/15": Decimal("0.5"), "2015/16": 0, "2016/17": 7}},
         {"stage": "cancelled", "savings": {"2014/15": 1000, "2015/16": 1000, "2016/17": 1000}},
     ]})
-    assert metrics.identified_by_year(plan) == {"2014/15": Decimal("100.5"), "2015/16": Decimal(200), "2016/17": Decimal(7)}
-    assert list(metrics.identified_by_year(plan)) == plan.period
+    assert figures.identified_by_year(plan) == {"2014/15": Decimal("100.5"), "2015/16": Decimal(200), "2016/17": Decimal(7)}
+    assert list(figures.identified_by_year(plan)) == plan.period
 
 
 def test_risk_adjusted_by_year_weights_each_scheme_by_its_stage() -> None:
@@ -42,19 +43,19 @@ def test_risk_adjusted_by_year_weights_each_scheme_by_its_stage() -> None:
         {"stage": "delivered", "savings": {"2014/15": 1000, "2015/16": 0}},
         {"stage": "cancelled", "savings": {"2014/15": 1000, "2015/16": 1000}},
     ]})
-    assert metrics.risk_adjusted_by_year(plan, DEFAULT_STAGE_FACTORS) == {"2014/15": Decimal(3000), "2015/16": Decimal(4)}
+    assert figures.risk_adjusted_by_year(plan, DEFAULT_STAGE_FACTORS) == {"2014/15": Decimal(3000), "2015/16": Decimal(4)}
 
 
 def test_risk_adjustment_uses_the_packs_factors_and_defaults_for_any_left_out() -> None:
     plan = build({"schemes": [{"stage": "identified", "savings": {"2014/15": 1000}}, {"stage": "planned", "savings": {"2014/15": 1000}}]})
-    adjusted = metrics.risk_adjusted_by_year(plan, {"identified": Decimal("0.123456789012345678901234567")})
+    adjusted = figures.risk_adjusted_by_year(plan, {"identified": Decimal("0.123456789012345678901234567")})
     assert adjusted["2014/15"] == Decimal("123.456789012345678901234567") + Decimal(700)  # exact, however many places
 
 
 def test_one_scheme_with_no_saving_for_a_year_saves_nothing_that_year() -> None:
     plan = make_plan(savings=[{"2014/15": 10}])
-    assert metrics.identified_by_year(plan)["2015/16"] == 0
-    assert metrics.risk_adjusted_by_year(plan, DEFAULT_STAGE_FACTORS)["2015/16"] == 0
+    assert figures.identified_by_year(plan)["2015/16"] == 0
+    assert figures.risk_adjusted_by_year(plan, DEFAULT_STAGE_FACTORS)["2015/16"] == 0
 
 
 # ---------------------------------------------------------------- field_present, flag_true, frequency_at_least

@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from metric_cases import PACK_FILE, shipped_pack
-from qipp_rag.rulebook.measure import PLAN_METRICS, PORTFOLIO_METRICS, all_metric_names
-from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS, RulePack
+from qipp_rag.rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names
+from qipp_rag.rulebook.metrics.figures import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.models import RulePack
 
 D = Decimal
 # id: (criterion, unit, green, amber or None, critical) -- the catalogue's table, as bands.
@@ -86,7 +87,7 @@ def test_critical_rules_are_exactly_the_catalogues() -> None:
 
 
 def test_every_rule_names_a_registered_metric() -> None:
-    names = set(all_metric_names())
+    names = set(metric_names())
     for spec in shipped_pack().rules:
         assert spec.metric in names, spec.id
         registry = PORTFOLIO_METRICS if spec.criterion == "portfolio" else PLAN_METRICS

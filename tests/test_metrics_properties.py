@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from metric_cases import DEFAULT_AS_OF, measure, rate, rule, shipped_pack
 from planbuilder import build, years_from
-from qipp_rag.rulebook.measure import PLAN_METRICS, MetricContext
+from qipp_rag.rulebook.measure import MetricContext
 from qipp_rag.plan.models import Plan, consistency_problems
-from qipp_rag.rulebook.models import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.metrics.figures import DEFAULT_STAGE_FACTORS
+from qipp_rag.rulebook.registry import PLAN_METRICS
 
 PLAN_RULES = [spec for spec in shipped_pack().rules if spec.criterion != "portfolio"]
 SHARE_RULES = ["SP04", "GV08", "GV09", "TR03", "TR04", "TR06", "TR07", "QL01", "QL02", "QL03", "DL03"]

@@ -9,7 +9,7 @@ import pytest
 
 from metric_cases import CASES, DEFAULT_AS_OF, all_cases, case_files, rate, rule, run_case, shipped_pack, measure
 from planbuilder import build, load_yaml
-from qipp_rag.engine import make_finding
+from qipp_rag.rating import make_finding
 from qipp_rag.results import round_value
 
 CASE_LIST = all_cases()

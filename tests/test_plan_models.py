@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from qipp_rag.plan.models import (
     MAX_TEXT,
-    Frequency,
     Plan,
     Scheme,
     consistency_problems,
@@ -189,10 +188,6 @@ def test_a_scheme_saves_nothing_in_a_year_it_does_not_name_and_cancelled_is_not_
     assert not scheme.live
     plan = Plan.model_validate(plan_with(schemes=[scheme.model_dump()]))
     assert plan.live_schemes == []
-
-
-def test_frequencies_monthly_or_more() -> None:
-    assert [f.value for f in Frequency if f.monthly_or_more] == ["weekly", "fortnightly", "monthly"]
 
 
 def test_financial_year_bounds() -> None:

@@ -1,4 +1,4 @@
-"""Whole regions of plans built from the real CCG list (../shared/data/ccgs-2013.csv).
+"""Whole regions of plans built from the real CCG list (tests/reference/ccgs-2013.csv).
 
 Every CCG of a region and its area team plans: the cross-plan rules stay
 quiet on a consistent run and fire on exactly the plans a change breaks; and
@@ -18,24 +18,35 @@ from typing import Any
 import pytest
 
 from qipp_rag import reference
-from qipp_rag.rulebook.measure import PlanRef
 from qipp_rag.plan.models import Plan, consistency_problems
-from qipp_rag.portfolio import area_team_ccgs, duplicate_plans, shared_provider_baseline, summarise, unknown_area_team
-from qipp_rag.results import RATING_ORDER, TOTAL_KEYS, DeliveryFigures, OrganisationInfo, PlanFigures, PlanResult
+from qipp_rag.results import (
+    TOTAL_KEYS,
+    DeliveryFigures,
+    OrganisationInfo,
+    PlanFigures,
+    PlanResult,
+)
+from qipp_rag.rollup import summarise
+from qipp_rag.rulebook.measure import PlanRef
+from qipp_rag.rulebook.metrics.portfolio import (
+    area_team_ccgs,
+    duplicate_plans,
+    shared_provider_baseline,
+    unknown_area_team,
+)
+from qipp_rag.vocabulary import PLAN_RATINGS
 
 YEARS = ["2014/15", "2015/16", "2016/17"]
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
-    path = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ccgs-2013.csv"
-    if not path.is_file():
-        pytest.skip("../shared/data/ccgs-2013.csv is not beside the repository")
+    path = Path(__file__).resolve().parent / "reference" / "ccgs-2013.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def test_the_packaged_ccg_list_is_the_shared_one(rows: list[dict[str, str]]) -> None:
+def test_the_packaged_ccg_list_is_the_published_one(rows: list[dict[str, str]]) -> None:
     assert len(reference.ccgs()) == len(rows) == 211
     for row in rows:
         record = reference.ccg(row["ccg_code"])
@@ -166,7 +177,7 @@ def _national_results(rows: list[dict[str, str]], seed: int) -> list[PlanResult]
     organisations += [OrganisationInfo(code=code, name=f"NHS England {row['area_team_name']}", type="area_team", region=row["region"]) for code, row in sorted(teams.items())]
     results = []
     for organisation in organisations:
-        rating = rng.choice(RATING_ORDER)
+        rating = rng.choice(PLAN_RATINGS)
         figures = None
         if rating != "error":
             years = YEARS[: rng.randint(1, 3)]
@@ -220,13 +231,13 @@ def test_every_roll_up_total_of_the_country_matches_an_independent_sum(rows: lis
 
     assert national.plans == 211 + 25 + 3
     assert _as_fractions(national.totals) == _independent_totals(results)
-    assert national.ratings == {rating: sum(result.rating == rating for result in results) for rating in RATING_ORDER}
+    assert national.ratings == {rating: sum(result.rating == rating for result in results) for rating in PLAN_RATINGS}
 
     assert [group.key for group in portfolio.by_region] == ["london", "midlands_and_east", "north", "south", "unknown"]
     for group in portfolio.by_region:
         group_members = members(region_of, group.key)
         assert group.plans == len(group_members)
-        assert group.ratings == {rating: sum(result.rating == rating for result in group_members) for rating in RATING_ORDER}
+        assert group.ratings == {rating: sum(result.rating == rating for result in group_members) for rating in PLAN_RATINGS}
         assert _as_fractions(group.totals) == _independent_totals(group_members)
 
     team_rows = {row["area_team_code"]: row for row in rows}

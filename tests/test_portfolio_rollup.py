@@ -10,8 +10,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qipp_rag.portfolio import area_team_of, in_scope, region_of, summarise
-from qipp_rag.results import RATING_ORDER, TOTAL_KEYS, DeliveryFigures, GroupSummary, OrganisationInfo, PlanFigures, PlanResult
+from qipp_rag.results import (
+    TOTAL_KEYS,
+    DeliveryFigures,
+    GroupSummary,
+    OrganisationInfo,
+    PlanFigures,
+    PlanResult,
+)
+from qipp_rag.rollup import area_team_of, in_scope, region_of, summarise
+from qipp_rag.vocabulary import PLAN_RATINGS
 
 D = Decimal
 
@@ -98,7 +106,7 @@ def test_national_summary_counts_every_plan_and_adds_the_money_of_those_not_in_e
     assert national.key == "national"
     assert national.plans == 6
     assert national.ratings == {"green": 1, "amber": 2, "red": 1, "error": 2}
-    assert list(national.ratings) == list(RATING_ORDER)
+    assert list(national.ratings) == list(PLAN_RATINGS)
     assert national.totals == {
         "allocation": {"2014/15": D(1600000), "2015/16": D(965000)},
         "target": {"2014/15": D(34000), "2015/16": D(19300)},
@@ -143,7 +151,7 @@ def test_area_teams_take_a_ccgs_area_team_and_an_area_team_plans_own_code() -> N
 def test_an_empty_run_has_zero_counts_and_empty_totals() -> None:
     national, portfolio = summarise([])
     assert national.plans == 0
-    assert national.ratings == dict.fromkeys(RATING_ORDER, 0)
+    assert national.ratings == dict.fromkeys(PLAN_RATINGS, 0)
     assert national.totals == {key: {} for key in TOTAL_KEYS}
     assert portfolio.by_region == [] and portfolio.by_area_team == []
 
@@ -274,7 +282,7 @@ long_amounts = st.builds(lambda a, b: a * b, amounts, st.decimals(min_value=0, m
 
 @st.composite
 def plan_results(draw: st.DrawFn, index: int) -> PlanResult:
-    rating = draw(st.sampled_from(RATING_ORDER))
+    rating = draw(st.sampled_from(PLAN_RATINGS))
     kind = draw(st.sampled_from(["ccg", "area_team", None]))
     code = draw(st.sampled_from(["02N", "02R", "07L", "Q52", "Q71", "Q99", None]))
     area_team = draw(st.sampled_from(["Q52", "Q71", "Q98", "bad", None]))
@@ -314,10 +322,10 @@ def test_groups_add_up_to_the_nation(plans: tuple[PlanResult, ...]) -> None:
     for groups in (portfolio.by_region, portfolio.by_area_team):
         assert [group.key for group in groups] == sorted(group.key for group in groups)
         assert sum(group.plans for group in groups) == national.plans == len(plans)
-        for rating in RATING_ORDER:
+        for rating in PLAN_RATINGS:
             assert sum(group.ratings[rating] for group in groups) == national.ratings[rating]
         for group in groups:
-            assert set(group.ratings) == set(RATING_ORDER)
+            assert set(group.ratings) == set(PLAN_RATINGS)
             assert sum(group.ratings.values()) == group.plans
         # Years a group has but the nation lacks would show as a mismatch here too.
         assert _added(groups) == _exact(national.totals)

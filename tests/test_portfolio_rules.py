@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from qipp_rag.rulebook.measure import PORTFOLIO_METRICS, PlanRef
+from qipp_rag.rulebook.measure import PlanRef
+from qipp_rag.rulebook.registry import PORTFOLIO_METRICS
 from qipp_rag.plan.models import Plan, consistency_problems
-from qipp_rag.portfolio import EVIDENCE_ITEMS, area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
+from qipp_rag.rulebook.metrics.portfolio import EVIDENCE_ITEMS, area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
 
 # ---------------------------------------------------------------- a compact plan builder
 

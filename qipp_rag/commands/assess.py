@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from ..reporters import formats_text
+from ..vocabulary import FAIL_ON, REGIONS
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from ..results import Assessment, Problem
 
-FAIL_ON = ("red", "amber", "never")
 GROUP_BY = ("region", "area_team")
-REGIONS = ("north", "midlands_and_east", "london", "south")
 EXIT_INPUT = 2
 MIN_WIDTH = 40  # the narrowest table drawn, whatever the terminal says
 # option name (as in the configuration file) -> default when neither the command line nor the file gives it
@@ -55,19 +56,90 @@ def register(app: typer.Typer) -> None:
     @app.command("assess", no_args_is_help=True)
     def assess_command(
         ctx: typer.Context,
-        paths: list[str] = typer.Argument(..., metavar="PATH", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
-        rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable. Replaces the shipped pack unless the pack says `extends: green-criteria`.", show_default=False),
-        output_format: Optional[str] = typer.Option(None, "--format", metavar="F", help="Standard output format: table (default), json, markdown, github, csv, junit, sarif, html.", show_default=False),
-        report: Optional[list[str]] = typer.Option(None, "--report", metavar="F:PATH", help="Also write format F to PATH; repeatable.", show_default=False),
-        fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="red|amber|never", help="The gate: exit 1 when a plan is rated at or above this (default red).", show_default=False),
-        only: Optional[list[str]] = typer.Option(None, "--only", metavar="ID", help="Check only these rules (id or glob such as 'GV*'); repeatable.", show_default=False),
-        skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="ID", help="Leave out these rules (id or glob); repeatable.", show_default=False),
-        waivers: Optional[str] = typer.Option(None, "--waivers", metavar="PATH", help="A waivers file.", show_default=False),
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="The assessment's date, for milestones and waiver expiry (default today).", show_default=False),
-        jobs: Optional[int] = typer.Option(None, "--jobs", metavar="N", help="Parallel worker processes (default: the machine's cores); never more than the cores available or the plans.", show_default=False),
-        group_by: Optional[str] = typer.Option(None, "--group-by", metavar="region|area_team", help="Add a roll-up by region or area team to the table and markdown.", show_default=False),
-        area_team: Optional[str] = typer.Option(None, "--area-team", metavar="CODE", help="Report only this area team's plans (cross-plan rules still see all).", show_default=False),
-        region: Optional[str] = typer.Option(None, "--region", metavar="NAME", help="Report only this region's plans: north, midlands_and_east, london or south.", show_default=False),
+        paths: list[str] = typer.Argument(
+            ...,
+            metavar="PATH",
+            help="Plan files, or folders searched recursively for *.yaml and *.yml.",
+            show_default=False,
+        ),
+        rules: list[str] | None = typer.Option(
+            None,
+            "--rules",
+            metavar="PATH",
+            help=(
+                "A rule pack file or folder; repeatable. Replaces the shipped pack unless the pack says "
+                "`extends: green-criteria`."
+            ),
+            show_default=False,
+        ),
+        output_format: str | None = typer.Option(
+            None,
+            "--format",
+            metavar="F",
+            help=f"Standard output format: {formats_text()} (default table).",
+            show_default=False,
+        ),
+        report: list[str] | None = typer.Option(
+            None, "--report", metavar="F:PATH", help="Also write format F to PATH; repeatable.", show_default=False
+        ),
+        fail_on: str | None = typer.Option(
+            None,
+            "--fail-on",
+            metavar="red|amber|never",
+            help="The gate: exit 1 when a plan is rated at or above this (default red).",
+            show_default=False,
+        ),
+        only: list[str] | None = typer.Option(
+            None,
+            "--only",
+            metavar="ID",
+            help="Check only these rules (id or glob such as 'GV*'); repeatable.",
+            show_default=False,
+        ),
+        skip: list[str] | None = typer.Option(
+            None, "--skip", metavar="ID", help="Leave out these rules (id or glob); repeatable.", show_default=False
+        ),
+        waivers: str | None = typer.Option(
+            None, "--waivers", metavar="PATH", help="A waivers file.", show_default=False
+        ),
+        as_of: str | None = typer.Option(
+            None,
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="The assessment's date, for milestones and waiver expiry (default today).",
+            show_default=False,
+        ),
+        jobs: int | None = typer.Option(
+            None,
+            "--jobs",
+            metavar="N",
+            help=(
+                "Parallel worker processes (default: the machine's cores); never more than the cores available or "
+                "the plans."
+            ),
+            show_default=False,
+        ),
+        group_by: str | None = typer.Option(
+            None,
+            "--group-by",
+            metavar="region|area_team",
+            help="Add a roll-up by region or area team to the table and markdown.",
+            show_default=False,
+        ),
+        area_team: str | None = typer.Option(
+            None,
+            "--area-team",
+            metavar="CODE",
+            help="Report only this area team's plans (cross-plan rules still see all).",
+            show_default=False,
+        ),
+        region: str | None = typer.Option(
+            None,
+            "--region",
+            metavar="NAME",
+            help="Report only this region's plans: north, midlands_and_east, london or south.",
+            show_default=False,
+        ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on standard error."),
         no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
         debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
@@ -103,7 +175,7 @@ class Settings:
     only: list[str] = field(default_factory=list)
     skip: list[str] = field(default_factory=list)
     waivers: str | None = None
-    as_of: "dt.date | None" = None
+    as_of: dt.date | None = None
     jobs: int | None = None
     group_by: str | None = None
     area_team: str | None = None
@@ -116,9 +188,8 @@ def _from_config() -> tuple[dict[str, Any], list[Problem]]:
     """Option values (keyed by long option name) from the nearest configuration file, and its problems."""
     import os
 
-    from ..config import load_config
-
     from .. import config
+    from ..config import load_config
     from ..reporters.text import visible
 
     values, problems = load_config(os.getcwd())
@@ -185,7 +256,9 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
     elif as_of is not None:
         try:
             # Only YYYY-MM-DD: fromisoformat also takes week dates (2014-W26-1) and other forms.
-            settings.as_of = dt.date.fromisoformat(str(as_of)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) else None
+            settings.as_of = (
+                dt.date.fromisoformat(str(as_of)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) else None
+            )
         except ValueError:
             settings.as_of = None
         if settings.as_of is None:
@@ -223,7 +296,6 @@ def _check_report_paths(reports: list[tuple[str, str]]) -> None:
 def _input_files(settings: Settings) -> list[str]:
     """Every file the run reads: plans, rule packs, the waivers file and the configuration file."""
     from .. import config
-    from ..reporters.text import visible
     from ..load.discovery import discover
     from ..rulebook.packs import pack_files
 
@@ -313,15 +385,18 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     """Render every output, write the reports (each atomically), print, summarise, and pick the exit code."""
     from dataclasses import replace
 
+    from ..output_files import TargetError, write_atomically, write_stdout
     from ..reporters import renderer
     from ..results import exit_code
-    from ..output_files import TargetError, write_atomically, write_stdout
 
     to_terminal = sys.stdout.isatty()
     options = _render_options(settings, to_terminal)
     stdout_text = renderer(settings.format)(assessment, options)
     # Files never hold terminal colour codes, whatever standard output is.
-    files = [(target, renderer(name)(assessment, replace(options, color=False, width=None))) for name, target in settings.reports]
+    files = [
+        (target, renderer(name)(assessment, replace(options, color=False, width=None)))
+        for name, target in settings.reports
+    ]
 
     code = exit_code(assessment, settings.fail_on)
     try:
@@ -330,7 +405,10 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
         typer.echo(f"qipp-rag assess: --report: {error}; no report was written", err=True)
         code = max(code, EXIT_INPUT)
     except OSError as error:
-        typer.echo(f"qipp-rag assess: cannot write the report {error.filename}: {error.strerror}; no report was written", err=True)
+        typer.echo(
+            (f"qipp-rag assess: cannot write the report {error.filename}: {error.strerror}; no report was written"),
+            err=True,
+        )
         code = max(code, EXIT_INPUT)
 
     write_stdout(stdout_text)
@@ -359,14 +437,19 @@ def _github_job_summary(assessment: Assessment, options: Any) -> None:
     try:
         write_job_summary(assessment, options=replace(options, color=False, width=None))
     except OSError as error:
-        typer.echo(f"qipp-rag assess: warning: cannot write the GitHub job summary ({error.strerror or error})", err=True)
+        typer.echo(
+            f"qipp-rag assess: warning: cannot write the GitHub job summary ({error.strerror or error})", err=True
+        )
 
 
 def problem_lines(assessment: Assessment) -> list[str]:
     """Every input error as ``file:line:column: message``, the way editors and CI logs read them."""
     from ..reporters.text import visible
 
-    lines = [f"{problem.file or ''}:{problem.line}:{problem.column}: error: {problem.message}" for problem in assessment.errors]
+    lines = [
+        f"{problem.file or ''}:{problem.line}:{problem.column}: error: {problem.message}"
+        for problem in assessment.errors
+    ]
     for plan in assessment.plans:
         lines += [f"{plan.file}:{problem.line}:{problem.column}: error: {problem.message}" for problem in plan.errors]
     return [visible(line) for line in lines]  # a line break in a key must not start a `::command` line in a CI log
@@ -386,7 +469,9 @@ def waiver_warnings(assessment: Assessment) -> list[str]:
 def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:
     counts = assessment.summary.ratings
     plans = len(assessment.plans)
-    parts = [f"{counts.get(rating, 0)} {rating}" for rating in ("red", "amber", "green", "error") if counts.get(rating, 0)]
+    parts = [
+        f"{counts.get(rating, 0)} {rating}" for rating in ("red", "amber", "green", "error") if counts.get(rating, 0)
+    ]
     text = f"qipp-rag: {plans} plan{'s' if plans != 1 else ''} assessed" + (f" ({', '.join(parts)})" if parts else "")
     waived = sum(1 for plan in assessment.plans for finding in plan.findings if finding.rating == "waived")
     if waived:
@@ -397,9 +482,15 @@ def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:
     if expired or unmatched:
         text += f"; waivers: {expired} expired, {unmatched} unmatched"
     if refused:
-        text += f"; {refused} waiver{'s' if refused != 1 else ''} refused (a critical rule needs another organisation's approval)"
+        text += (
+            f"; {refused} waiver{'s' if refused != 1 else ''} refused "
+            "(a critical rule needs another organisation's approval)"
+        )
     if assessment.errors:
-        text += f"; {len(assessment.errors)} input error{'s' if len(assessment.errors) != 1 else ''} in rule packs, waivers, configuration or paths"
+        text += (
+            f"; {len(assessment.errors)} input error{'s' if len(assessment.errors) != 1 else ''} in rule "
+            "packs, waivers, configuration or paths"
+        )
     if not assessment.plans:
         text += "; no plan files were found"
     verdict = {0: "passed", 1: "FAILED", 2: "input errors", 3: "internal error"}[code]

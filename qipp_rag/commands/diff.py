@@ -12,7 +12,9 @@ EXIT_INPUT = 2
 def register(app: typer.Typer) -> None:
     @app.command("diff", no_args_is_help=True)
     def diff_command(
-        old: str = typer.Argument(..., metavar="OLD.json", help="The earlier assessment (qipp-rag assess --format json).", show_default=False),
+        old: str = typer.Argument(
+            ..., metavar="OLD.json", help="The earlier assessment (qipp-rag assess --format json).", show_default=False
+        ),
         new: str = typer.Argument(..., metavar="NEW.json", help="The later assessment.", show_default=False),
         output_format: str = typer.Option("table", "--format", metavar="table|markdown|json", help="Output format."),
         fail_on_worse: bool = typer.Option(False, "--fail-on-worse", help="Exit 1 when any plan's rating got worse."),
@@ -43,7 +45,10 @@ def read_assessment(path: str):  # -> tuple[Assessment | None, str | None]
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
-        return None, f"{path} is not a qipp-rag JSON assessment: at {where}: {first['msg']} ({error.error_count()} problem{'s' if error.error_count() != 1 else ''})"
+        return None, (
+            f"{path} is not a qipp-rag JSON assessment: at {where}: {first['msg']} ({error.error_count()} "
+            f"problem{'s' if error.error_count() != 1 else ''})"
+        )
     except json.JSONDecodeError as error:
         return None, f"{path} is not valid JSON: {error}"
     except ValueError as error:  # a number out of bounds, NaN, a lone surrogate

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import typer
 
+from ..vocabulary import REGIONS
+
 TEMPLATE = "plan-skeleton.yaml.j2"
 YEARS = 3
-REGIONS = ("north", "midlands_and_east", "london", "south")
 TYPES = ("ccg", "area_team")
 EXIT_INPUT = 2
 _CODE = re.compile(r"[A-Z0-9]{3,6}")
@@ -48,14 +49,49 @@ class Organisation:
 def register(app: typer.Typer) -> None:
     @app.command("init", no_args_is_help=True)
     def init_command(
-        code: str = typer.Argument(..., metavar="CODE", help="ODS code of the CCG or area team, e.g. 03Q or Q52.", show_default=False),
-        period: str | None = typer.Option(None, "--period", metavar="YYYY/YY", help="First plan year (default: the financial year containing today).", show_default=False),
-        output: str | None = typer.Option(None, "--output", "-o", metavar="PATH", help="Where to write the plan (default CODE.yaml; - for standard output).", show_default=False),
+        code: str = typer.Argument(
+            ..., metavar="CODE", help="ODS code of the CCG or area team, e.g. 03Q or Q52.", show_default=False
+        ),
+        period: str | None = typer.Option(
+            None,
+            "--period",
+            metavar="YYYY/YY",
+            help="First plan year (default: the financial year containing today).",
+            show_default=False,
+        ),
+        output: str | None = typer.Option(
+            None,
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Where to write the plan (default CODE.yaml; - for standard output).",
+            show_default=False,
+        ),
         force: bool = typer.Option(False, "--force", help="Overwrite PATH if it exists."),
-        name: str | None = typer.Option(None, "--name", help="The organisation's name (default: from the CCG list).", show_default=False),
-        org_type: str | None = typer.Option(None, "--type", metavar="ccg|area_team", help="For a code not in the CCG list (default ccg).", show_default=False),
-        area_team: str | None = typer.Option(None, "--area-team", metavar="CODE", help="The area team that assures a CCG (default: from the CCG list).", show_default=False),
-        region: str | None = typer.Option(None, "--region", metavar="NAME", help="north, midlands_and_east, london or south (default: from the CCG list).", show_default=False),
+        name: str | None = typer.Option(
+            None, "--name", help="The organisation's name (default: from the CCG list).", show_default=False
+        ),
+        org_type: str | None = typer.Option(
+            None,
+            "--type",
+            metavar="ccg|area_team",
+            help="For a code not in the CCG list (default ccg).",
+            show_default=False,
+        ),
+        area_team: str | None = typer.Option(
+            None,
+            "--area-team",
+            metavar="CODE",
+            help="The area team that assures a CCG (default: from the CCG list).",
+            show_default=False,
+        ),
+        region: str | None = typer.Option(
+            None,
+            "--region",
+            metavar="NAME",
+            help="north, midlands_and_east, london or south (default: from the CCG list).",
+            show_default=False,
+        ),
     ) -> None:
         """Write a new, valid plan skeleton for an organisation, with comments explaining each section."""
         try:
@@ -70,7 +106,8 @@ def register(app: typer.Typer) -> None:
         if target != "-":
             where = f"area team {org.area_team}, " if org.area_team else ""
             typer.echo(
-                f"qipp-rag init: wrote {target}: a plan skeleton for {org.code} {org.name} ({org.type}, {where}{org.region}), "
+                f"qipp-rag init: wrote {target}: a plan skeleton for {org.code} {org.name} ({org.type}, "
+                f"{where}{org.region}), "
                 f"{years[0]} to {years[-1]}. Replace the values marked CHANGE ME, then run: qipp-rag assess {target}",
                 err=True,
             )
@@ -79,13 +116,23 @@ def register(app: typer.Typer) -> None:
 # ---------------------------------------------------------------- the organisation
 
 
-def organisation(code: str, *, name: str | None = None, org_type: str | None = None, area_team: str | None = None, region: str | None = None) -> Organisation:
+def organisation(
+    code: str,
+    *,
+    name: str | None = None,
+    org_type: str | None = None,
+    area_team: str | None = None,
+    region: str | None = None,
+) -> Organisation:
     """Who the plan is for: the CCG list's record, overridden by what was given."""
     from .. import reference
 
     code = code.strip().upper()
     if not _CODE.fullmatch(code):
-        raise InitError(f"{code!r} is not an organisation code: an ODS code is 3 to 6 capital letters and digits, such as 03Q or Q52")
+        raise InitError(
+            f"{code!r} is not an organisation code: an ODS code is 3 to 6 capital letters and digits, such as "
+            "03Q or Q52"
+        )
     if org_type is not None and org_type not in TYPES:
         raise InitError(f"--type {org_type!r} is not one of {', '.join(TYPES)}")
     if region is not None and region not in REGIONS:
@@ -99,21 +146,30 @@ def organisation(code: str, *, name: str | None = None, org_type: str | None = N
     from ..reporters.text import visible
 
     if name is not None and visible(name.replace("\t", " ")) != name.replace("\t", " "):
-        raise InitError(f"--name {visible(name)!r} holds control characters or line breaks; give the name as plain text")
+        raise InitError(
+            f"--name {visible(name)!r} holds control characters or line breaks; give the name as plain text"
+        )
 
     ccg = reference.ccg(code)
     team = reference.area_team(code)
     if ccg is not None and org_type in (None, "ccg"):
         return Organisation(code, name or ccg.name, "ccg", region or ccg.region, area_team or ccg.area_team_code)
     if team is not None and org_type in (None, "area_team"):
-        return Organisation(code, name or f"NHS England {team.name} Area Team", "area_team", region or team.region, ccgs=team.ccgs)
+        return Organisation(
+            code, name or f"NHS England {team.name} Area Team", "area_team", region or team.region, ccgs=team.ccgs
+        )
 
     kind = org_type or "ccg"
-    missing = [flag for flag, value in (("--region", region), ("--area-team", area_team if kind == "ccg" else "n/a")) if value is None]
+    missing = [
+        flag
+        for flag, value in (("--region", region), ("--area-team", area_team if kind == "ccg" else "n/a"))
+        if value is None
+    ]
     if missing:
         hint = " (or --type area_team for an area team)" if kind == "ccg" and org_type is None else ""
         raise InitError(
-            f"{code} is not a CCG or area team in the April 2013 list that qipp-rag ships, so give {' and '.join(missing)}{hint}, "
+            f"{code} is not a CCG or area team in the April 2013 list that qipp-rag ships, so give "
+            f"{' and '.join(missing)}{hint}, "
             f"and --name; a plan is not valid without them"
         )
     assert region is not None
@@ -145,10 +201,15 @@ def plan_years(first: str | None, today: dt.date | None = None) -> list[str]:
         first = financial_year_containing(today or dt.date.today())
     match = _YEAR.fullmatch(first.strip())
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise InitError(f"--period {first!r} is not a financial year written YYYY/YY with consecutive years, such as 2014/15")
+        raise InitError(
+            f"--period {first!r} is not a financial year written YYYY/YY with consecutive years, such as 2014/15"
+        )
     start = int(match.group(1))
     if not FIRST_YEAR <= start <= LAST_YEAR - YEARS + 1:
-        raise InitError(f"--period {first!r}: plan years run from 2000/01 to 2099/00, so the first year is 2000/01 to {LAST_YEAR - YEARS + 1}/{(LAST_YEAR - YEARS + 2) % 100:02d}")
+        raise InitError(
+            f"--period {first!r}: plan years run from 2000/01 to 2099/00, so the first year is 2000/01 to "
+            f"{LAST_YEAR - YEARS + 1}/{(LAST_YEAR - YEARS + 2) % 100:02d}"
+        )
     return [f"{year}/{(year + 1) % 100:02d}" for year in range(start, start + YEARS)]
 
 
@@ -237,7 +298,9 @@ def write(target: str, text: str, force: bool) -> None:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
-        raise InitError(f"{target} already exists; give --force to overwrite it, or --output for another file") from None
+        raise InitError(
+            f"{target} already exists; give --force to overwrite it, or --output for another file"
+        ) from None
     except TargetError as error:
         raise InitError(str(error)) from None
     except OSError as error:

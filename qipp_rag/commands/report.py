@@ -7,11 +7,11 @@ over a file the tool does not own).
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
 from ..output_files import TargetError, check_target, same_file, write_atomically, write_stdout
+from ..reporters import formats_text
 
 __all__ = ["register", "run", "write_atomically", "write_stdout"]
 EXIT_INPUT = 2
@@ -20,11 +20,26 @@ EXIT_INPUT = 2
 def register(app: typer.Typer) -> None:
     @app.command("report", no_args_is_help=True)
     def report_command(
-        results: str = typer.Argument(..., metavar="RESULTS.json", help="An assessment saved with `assess --format json` (or `--report json:PATH`).", show_default=False),
-        output_format: str = typer.Option("table", "--format", metavar="F", help="table, markdown, json, html, sarif, junit, github or csv."),
-        output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.", show_default=False),
-        group_by: Optional[str] = typer.Option(None, "--group-by", metavar="region|area_team", help="Add a roll-up by region or area team (table, markdown).", show_default=False),
-        fail_on: str = typer.Option("red", "--fail-on", metavar="red|amber|never", help="What counts as a failure in JUnit output."),
+        results: str = typer.Argument(
+            ...,
+            metavar="RESULTS.json",
+            help="An assessment saved with `assess --format json` (or `--report json:PATH`).",
+            show_default=False,
+        ),
+        output_format: str = typer.Option("table", "--format", metavar="F", help=f"{formats_text()}."),
+        output: str | None = typer.Option(
+            None, "--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.", show_default=False
+        ),
+        group_by: str | None = typer.Option(
+            None,
+            "--group-by",
+            metavar="region|area_team",
+            help="Add a roll-up by region or area team (table, markdown).",
+            show_default=False,
+        ),
+        fail_on: str = typer.Option(
+            "red", "--fail-on", metavar="red|amber|never", help="What counts as a failure in JUnit output."
+        ),
         no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
         debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
     ) -> None:
@@ -69,7 +84,9 @@ def read_assessment(file: str):  # -> tuple[Assessment | None, str | None]
         return None, f"{file}: not a qipp-rag assessment: {error}"
 
 
-def run(results: str, output_format: str, output: str | None, group_by: str | None, fail_on: str, no_color: bool) -> int:
+def run(
+    results: str, output_format: str, output: str | None, group_by: str | None, fail_on: str, no_color: bool
+) -> int:
     import os
     import shutil
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import typer
 
+from ..reporters.text import bounds_text
+from ..vocabulary import CRITERION_LABELS
+
 if TYPE_CHECKING:
-    from ..results import Band, RuleInfo
+    from ..results import Band, Problem, RuleInfo
 
 EXIT_INPUT = 2
 UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
@@ -16,11 +20,23 @@ UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
 def register(app: typer.Typer) -> None:
     @app.command("rules")
     def rules_command(
-        rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="A rule id to explain; without it, every rule in force is listed.", show_default=False),
-        rules: Optional[list[str]] = typer.Option(None, "--rules", metavar="PATH", help="A rule pack file or folder; repeatable (as for `assess`).", show_default=False),
+        rule_id: str | None = typer.Argument(
+            None,
+            metavar="[ID]",
+            help="A rule id to explain; without it, every rule in force is listed.",
+            show_default=False,
+        ),
+        rules: list[str] | None = typer.Option(
+            None,
+            "--rules",
+            metavar="PATH",
+            help="A rule pack file or folder; repeatable (as for `assess`).",
+            show_default=False,
+        ),
         debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
     ) -> None:
-        """List the rules of the packs in force, or show one: what it measures, thresholds, rationale, remediation, basis."""
+        """List the rules of the packs in force, or show one: what it measures, thresholds, rationale,
+        remediation, basis."""
         raise typer.Exit(run(rule_id, list(rules or [])))
 
 
@@ -29,20 +45,12 @@ def band_words(band: Band | None, unit: str) -> str:
     if band is None:
         return "—"
     suffix = f" {UNIT_WORDS.get(unit, '')}".rstrip()
+    return bounds_text(band, _trimmed, suffix)
 
-    def n(value) -> str:  # noqa: ANN001 - a Decimal
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
 
-    low = f"≥ {n(band.min)}" if band.min is not None else f"> {n(band.above)}" if band.above is not None else None
-    high = f"≤ {n(band.max)}" if band.max is not None else f"< {n(band.below)}" if band.below is not None else None
-    if low and high:
-        if band.min is not None and band.max is not None:
-            return f"{n(band.min)} to {n(band.max)}{suffix}"
-        return f"{low} and {high}{suffix}"
-    if low or high:
-        return f"{low or high}{suffix}"
-    return "any value"
+def _trimmed(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def thresholds(rule: RuleInfo) -> list[str]:
@@ -53,7 +61,11 @@ def thresholds(rule: RuleInfo) -> list[str]:
         lines.append("red: anything else")
     else:
         lines.append(f"amber: {band_words(rule.amber, rule.unit)}, when not green")
-        lines.append("red: anything else" if band_words(rule.amber, rule.unit) != "any value" else "red: — (never; anything not green is amber)")
+        lines.append(
+            "red: anything else"
+            if band_words(rule.amber, rule.unit) != "any value"
+            else "red: — (never; anything not green is amber)"
+        )
     if rule.unit == "check":
         lines.append("(a yes/no or frequency check: banded on a score; findings show no value, and say what was found)")
     return lines
@@ -67,7 +79,7 @@ def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
     from ..reporters.text import visible
     from ..rulebook.packs import load_rulebook
 
-    problems = []
+    problems: list[Problem] = []
     if not paths:
         configured, problems = load_config(os.getcwd())
         configured_rules = configured.get("rules") or []
@@ -88,7 +100,9 @@ def run(rule_id: str | None, paths: list[str]) -> int:
     if rule_id is None:
         _list(infos, [f"{pack.name} ({pack.source}, {pack.rules} rules)" for pack in rulebook.packs])
         return EXIT_INPUT if problems else 0
-    wanted = next((info for info in infos if info.id == rule_id), None) or next((info for info in infos if info.id.upper() == rule_id.upper()), None)
+    wanted = next((info for info in infos if info.id == rule_id), None) or next(
+        (info for info in infos if info.id.upper() == rule_id.upper()), None
+    )
     if wanted is None:
         near = difflib.get_close_matches(rule_id.upper(), [info.id for info in infos], n=3, cutoff=0.4)
         hint = f"; did you mean {', '.join(near)}?" if near else "; `qipp-rag rules` lists them"
@@ -107,27 +121,37 @@ def _print(lines: list[str]) -> None:
 
 
 def _list(infos: list[RuleInfo], packs: list[str]) -> None:
-    from ..reporters.table import CRITERIA
-
     rows = [("ID", "Criterion", "Critical", "Green", "Amber", "Title")]
     for info in infos:
         amber = band_words(info.amber, info.unit) if info.amber is not None else "—"
-        rows.append((info.id, CRITERIA.get(info.criterion, info.criterion), "yes" if info.critical else "", band_words(info.green, info.unit), amber, info.title))
+        rows.append(
+            (
+                info.id,
+                CRITERION_LABELS.get(info.criterion, info.criterion),
+                "yes" if info.critical else "",
+                band_words(info.green, info.unit),
+                amber,
+                info.title,
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
     lines = [f"Rule packs in force: {'; '.join(packs) or 'none'}", ""]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=False)) + "  " + row[5]
+        for row in rows
+    ]
     lines += ["", f"{len(infos)} rules; `qipp-rag rules ID` explains one. Red is anything outside green and amber."]
     _print(lines)
 
 
 def explain(info: RuleInfo, pack: str) -> str:
-    from ..reporters.table import CRITERIA
-
     applies = " and ".join("CCGs" if kind == "ccg" else "area teams" for kind in info.applies_to)
     lines = [
         f"{info.id}: {info.title}",
         "",
-        f"Criterion:   {CRITERIA.get(info.criterion, info.criterion)}{' (critical: a red result makes the plan red)' if info.critical else ''}",
+        "Criterion:   "
+        f"{CRITERION_LABELS.get(info.criterion, info.criterion)}"
+        f"{' (critical: a red result makes the plan red)' if info.critical else ''}",
         f"Applies to:  {applies}",
         f"Measures:    {info.measures}",
         f"Unit:        {info.unit}",
@@ -149,4 +173,6 @@ def _indent(text: str) -> str:
     import textwrap
 
     paragraphs = [" ".join(paragraph.split()) for paragraph in text.strip().split("\n\n")]
-    return "\n\n".join(textwrap.fill(paragraph, width=88, initial_indent="  ", subsequent_indent="  ") for paragraph in paragraphs)
+    return "\n\n".join(
+        textwrap.fill(paragraph, width=88, initial_indent="  ", subsequent_indent="  ") for paragraph in paragraphs
+    )

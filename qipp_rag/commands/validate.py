@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -27,8 +27,19 @@ FORMATS = ("table", "json")
 def register(app: typer.Typer) -> None:
     @app.command("validate", no_args_is_help=True)
     def validate_command(
-        paths: list[str] = typer.Argument(..., metavar="PATH...", help="Plan files, or folders searched recursively for *.yaml and *.yml.", show_default=False),
-        output_format: Optional[str] = typer.Option(None, "--format", metavar="table|json", help="table (the default; plain text when not on a terminal) or json.", show_default=False),
+        paths: list[str] = typer.Argument(
+            ...,
+            metavar="PATH...",
+            help="Plan files, or folders searched recursively for *.yaml and *.yml.",
+            show_default=False,
+        ),
+        output_format: str | None = typer.Option(
+            None,
+            "--format",
+            metavar="table|json",
+            help="table (the default; plain text when not on a terminal) or json.",
+            show_default=False,
+        ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="List only the problems: no valid files, no summary."),
         no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
     ) -> None:
@@ -55,8 +66,8 @@ def check(paths: Sequence[str]) -> list[FileOutcome]:
     """Every plan file under ``paths`` with its outcome, and an entry for each path that failed, in path order."""
     from pathlib import PurePath
 
-    from ..engine import organisation_info
     from ..load.loading import FailedPlan, discover, load_plan
+    from ..measuring import organisation_info
     from ..reporters.text import printable_path
     from ..results import OrganisationInfo
 
@@ -154,7 +165,9 @@ def to_table(outcomes: Sequence[FileOutcome], quiet: bool = False, color: bool =
     for outcome in outcomes:
         if outcome.valid:
             if not quiet:
-                table.add_row(Text(visible(outcome.file)), Text("valid", style="green" if color else ""), Text(""), Text(""))
+                table.add_row(
+                    Text(visible(outcome.file)), Text("valid", style="green" if color else ""), Text(""), Text("")
+                )
             continue
         for index, problem in enumerate(outcome.errors):
             position = f"{problem.line}:{problem.column}" if problem.line else ""
@@ -182,7 +195,9 @@ def to_json(outcomes: Sequence[FileOutcome]) -> str:
                 "file": outcome.file,
                 "valid": outcome.valid,
                 "organisation": outcome.organisation.model_dump(),
-                "errors": [problem.model_dump(include={"message", "line", "column", "path"}) for problem in outcome.errors],
+                "errors": [
+                    problem.model_dump(include={"message", "line", "column", "path"}) for problem in outcome.errors
+                ],
             }
             for outcome in outcomes
         ],

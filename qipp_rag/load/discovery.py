@@ -93,7 +93,11 @@ def _walk(folder: PurePath, top: str, top_shown: PurePath, found: _Found, proble
             elif entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(PLAN_SUFFIXES):
                 found.add(shown, os.path.realpath(shown), via_link=False)
             elif entry.name.lower().endswith(PLAN_SUFFIXES):  # a pipe, socket or device: reading could block for ever
-                problems.append(_problem("not a regular file, so it is not read; name it on the command line to read it", str(shown)))
+                problems.append(
+                    _problem(
+                        "not a regular file, so it is not read; name it on the command line to read it", str(shown)
+                    )
+                )
         except OSError as error:
             problems.append(_problem(f"cannot be read: {_reason(error)}", str(shown)))
 
@@ -102,7 +106,10 @@ def _link(shown: PurePath, top: str, top_shown: PurePath, found: _Found, problem
     real = os.path.realpath(shown)
     if not _inside(real, top):
         problems.append(
-            _problem(f"a symbolic link that leads outside {top_shown}, so it is not followed; name its target to check it", str(shown))
+            _problem(
+                (f"a symbolic link that leads outside {top_shown}, so it is not followed; name its target to check it"),
+                str(shown),
+            )
         )
         return
     if not shown.name.lower().endswith(PLAN_SUFFIXES):

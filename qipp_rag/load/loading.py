@@ -21,11 +21,12 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..plan.models import Plan, consistency_problems, model_keys_at
+from ..results import OrganisationInfo, Problem, format_path
+from ..vocabulary import Loc
 from . import yamlsafe
 from .discovery import discover
-from ..plan.models import Loc, Plan, consistency_problems, model_keys_at
-from ..results import OrganisationInfo, Problem, format_path
-from .scalars import _clip, describe
+from .scalars import clip, describe
 from .sourcemap import NodeSourceMap
 
 __all__ = ["FailedPlan", "LoadedPlan", "SourceMap", "discover", "load_document", "load_plan", "read_bytes"]
@@ -100,7 +101,9 @@ def read_bytes(file: str, what: str = "file") -> tuple[bytes | None, yamlsafe.Is
     except PermissionError:
         return None, yamlsafe.Issue("the file cannot be read: permission denied", 0, 0)
     except OSError as error:
-        return None, yamlsafe.Issue(f"the file cannot be read: {(error.strerror or type(error).__name__).lower()}", 0, 0)
+        return None, yamlsafe.Issue(
+            f"the file cannot be read: {(error.strerror or type(error).__name__).lower()}", 0, 0
+        )
 
 
 # ---------------------------------------------------------------- loading
@@ -127,7 +130,9 @@ class _Found:
     def problem(self, file: str) -> Problem:
         message = self.message if isinstance(self.message, str) else self.message()
         path = format_path(self.loc)
-        return Problem(message=f"{path}: {message}" if path else message, line=self.line, column=self.column, path=path, file=file)
+        return Problem(
+            message=f"{path}: {message}" if path else message, line=self.line, column=self.column, path=path, file=file
+        )
 
 
 def _from_issue(issue: yamlsafe.Issue) -> _Found:
@@ -171,7 +176,14 @@ def _listed(found: list[_Found], file: str) -> list[Problem]:
     problems = list(dict.fromkeys(item.problem(file) for item in ordered[:MAX_PROBLEMS]))
     rest = len(ordered) - MAX_PROBLEMS
     if rest > 0:
-        problems.append(Problem(message=f"and {rest:,} more problems in this file (only the first {MAX_PROBLEMS} are listed)", line=0, column=0, file=file))
+        problems.append(
+            Problem(
+                message=f"and {rest:,} more problems in this file (only the first {MAX_PROBLEMS} are listed)",
+                line=0,
+                column=0,
+                file=file,
+            )
+        )
     return problems
 
 
@@ -188,7 +200,9 @@ def _validation_problem(detail: Any, data: Any, source: NodeSourceMap, model: ty
         return _Found(*source.locate(parent), parent, message)
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
-        return _Found(*source.locate_key(loc), loc, lambda: f"unknown key `{_clip(key)}`{_did_you_mean(model, loc, key)}")
+        return _Found(
+            *source.locate_key(loc), loc, lambda: f"unknown key `{clip(key)}`{_did_you_mean(model, loc, key)}"
+        )
     position = source.locate_key(loc) if at_key else source.locate(loc)
     return _Found(*position, loc, _describe_error(detail))
 
@@ -276,5 +290,5 @@ def salvage_organisation(data: Any) -> OrganisationInfo:
     for key in ("code", "name", "type", "area_team", "region"):
         value = organisation.get(key)
         if type(value) is str and value.strip():  # not Ambiguous, a number or a date
-            fields[key] = _clip(value.strip(), 200)
+            fields[key] = clip(value.strip(), 200)
     return OrganisationInfo(**fields)

@@ -19,7 +19,7 @@ class Ambiguous(str):
     __slots__ = ("reading",)
     reading: str
 
-    def __new__(cls, text: str, reading: str) -> "Ambiguous":
+    def __new__(cls, text: str, reading: str) -> Ambiguous:
         obj = super().__new__(cls, text)
         obj.reading = reading
         return obj
@@ -32,21 +32,21 @@ def describe(value: object) -> str:
     """How an unexpected value reads to a user, shortened so that errors
     never echo a huge input back."""
     if isinstance(value, Ambiguous):
-        return f"unquoted `{_clip(str(value))}` (YAML reads it as {value.reading})"
+        return f"unquoted `{clip(str(value))}` (YAML reads it as {value.reading})"
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):
-        return f"text `{_clip(value)}`"
+        return f"text `{clip(value)}`"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     kind = type(value).__name__
     names = {"int": "the number", "Decimal": "the number", "float": "the number", "date": "the date"}
-    return f"{names.get(kind, kind)} {_clip(str(value))}"
+    return f"{names.get(kind, kind)} {clip(str(value))}"
 
 
-def _clip(text: str, limit: int = 40) -> str:
+def clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -16,11 +16,12 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..vocabulary import Loc
 from . import yamlsafe
 
-Loc = tuple[Any, ...]
-
-_KEEP = 2  # trees kept: the engine places all of a plan's findings before it reads the next; more would cost the garbage collector dearly
+# Trees kept: the engine places all of a plan's findings before it reads the next; more would cost the
+# garbage collector dearly.
+_KEEP = 2
 _recent: OrderedDict[int, tuple[Node, dict[int, dict[str, tuple[Node, Node]]]]] = OrderedDict()
 _lock = threading.Lock()
 _tokens = itertools.count()
@@ -96,11 +97,16 @@ def _walk(root: Node, keys: dict[int, dict[str, tuple[Node, Node]]], loc: Loc) -
     for part in loc:
         kind = node.__class__
         if kind is MappingNode:
-            pair = _find_key(node, keys, part)
+            pair = _find_key(node, keys, part)  # type: ignore[arg-type]  # a MappingNode: `kind is` is the fast test
             if pair is None:
                 return node, None
             key_node, node = pair
-        elif kind is SequenceNode and isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(node.value):
+        elif (
+            kind is SequenceNode
+            and isinstance(part, int)
+            and not isinstance(part, bool)
+            and 0 <= part < len(node.value)
+        ):
             node = key_node = node.value[part]
         else:
             return node, None
@@ -122,32 +128,3 @@ def _find_key(node: MappingNode, keys: dict[int, dict[str, tuple[Node, Node]]], 
         if key_node.__class__ is ScalarNode and yamlsafe.scalar_value(key_node) == part:
             return key_node, value_node
     return None
-
-
-def path_to(root: Node, target: Node) -> Loc | None:
-    """The data path of ``target`` in the tree (its first place, if aliased); keys
-    appear as written.  For error reports only: it searches the tree."""
-    return paths_to(root, [target]).get(id(target))
-
-
-def paths_to(root: Node, targets: list[Node]) -> dict[int, Loc]:
-    """The data paths of several nodes (by ``id``) in one walk of the tree."""
-    wanted = {id(target) for target in targets}
-    found: dict[int, Loc] = {}
-    seen: set[int] = set()
-    stack: list[tuple[Node, Loc]] = [(root, ())]
-    while stack and len(found) < len(wanted):
-        node, loc = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if id(node) in wanted:
-            found[id(node)] = loc
-        if node.__class__ is MappingNode:
-            children = [(key.value if key.__class__ is ScalarNode else "?", value) for key, value in node.value]
-        elif node.__class__ is SequenceNode:
-            children = list(enumerate(node.value))
-        else:
-            continue
-        stack.extend((child, (*loc, part)) for part, child in reversed(children))
-    return found

@@ -32,12 +32,15 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .scalars import Ambiguous, _clip
+from .scalars import Ambiguous, clip
 
 try:  # libyaml's parser is the fast one; the pure-Python one reads the same
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.loader import Composer, Parser, Reader, Scanner
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
     _SAFE_COMPOSE_DEPTH = 200  # the pure-Python composer recurses in Python, within its recursion limit
 
@@ -143,7 +146,14 @@ def decode(raw: bytes, what: str = "file") -> tuple[str, Issue | None]:
         before = raw[: error.start].decode("utf-8", "replace")
         line, column = _position(before, len(before))
         byte = raw[error.start]
-        return "", Issue(f"the file is not UTF-8: byte 0x{byte:02X} cannot start or continue a UTF-8 character; save the file as UTF-8", line, column)
+        return "", Issue(
+            (
+                f"the file is not UTF-8: byte 0x{byte:02X} cannot start or continue a UTF-8 character; save the "
+                "file as UTF-8"
+            ),
+            line,
+            column,
+        )
     bad = _FORBIDDEN_CHAR.search(text)
     if bad is not None:
         line, column = _position(text, bad.start())
@@ -186,13 +196,14 @@ def check_nesting(text: str) -> Issue | None:
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Composer):
+        for event in yaml.parse(text, Loader=_Composer):  # type: ignore[arg-type]  # a parser is all parse() uses
             kind = type(event)
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    return Issue(too_deep_message(), mark.line + 1, mark.column + 1)
+                    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+                    return Issue(too_deep_message(), line, column)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
     except yaml.YAMLError:
@@ -231,10 +242,14 @@ def compose(text: str, what: str = "file") -> tuple[Node | None, Issue | None]:
     except yaml.MarkedYAMLError as error:
         return None, _syntax_issue(error, text)
     except yaml.YAMLError as error:  # a reader error: a position but no mark
-        return None, Issue(f"YAML cannot read this file: {_clip(str(error), 120)}", 0, 0)
+        return None, Issue(f"YAML cannot read this file: {clip(str(error), 120)}", 0, 0)
     finally:
         composer.dispose()
-    expected = "a plan is a YAML mapping of keys to values, starting `qipp_plan: 1`" if what == "plan" else "it must be a YAML mapping of keys to values"
+    expected = (
+        "a plan is a YAML mapping of keys to values, starting `qipp_plan: 1`"
+        if what == "plan"
+        else "it must be a YAML mapping of keys to values"
+    )
     if root is None:
         return None, Issue(f"the file is empty (or only comments); {expected}", 0, 0)
     if type(root) is not MappingNode:
@@ -253,9 +268,17 @@ def _syntax_issue(error: yaml.MarkedYAMLError, text: str) -> Issue:
     if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         return Issue("YAML syntax error: a tab character here; YAML is indented with spaces only", line, column)
     if problem == "but found another document":
-        return Issue("the file holds more than one YAML document (a second `---` or `...`); it must hold exactly one", line, column)
+        return Issue(
+            "the file holds more than one YAML document (a second `---` or `...`); it must hold exactly one",
+            line,
+            column,
+        )
     if problem == "found undefined alias":
-        return Issue("YAML syntax error: an alias (`*name`) refers to an anchor (`&name`) that is not defined before it", line, column)
+        return Issue(
+            "YAML syntax error: an alias (`*name`) refers to an anchor (`&name`) that is not defined before it",
+            line,
+            column,
+        )
     message = f"YAML syntax error: {problem}"
     if error.context and error.context_mark is not None and error.context_mark is not mark:
         message += f" ({error.context} at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
@@ -335,7 +358,10 @@ def type_plain(text: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            return BadScalar(f"`{text}` is an impossible date (no such day in the calendar); write a real date YYYY-MM-DD, or put it in quotes if it is text")
+            return BadScalar(
+                f"`{text}` is an impossible date (no such day in the calendar); write a real date YYYY-MM-DD, "
+                "or put it in quotes if it is text"
+            )
     if _ANY_YAML_NUMBER.fullmatch(text) is None:
         return text
     return Ambiguous(text, _yaml11_reading(text))
@@ -397,7 +423,7 @@ def _typed_by_tag(node: ScalarNode) -> Any:
         value = Decimal(value)
     if fits:
         return value
-    return BadScalar(f"`{_clip(text)}` does not fit its tag `!!{kind}`; drop the tag and write the value plainly")
+    return BadScalar(f"`{clip(text)}` does not fit its tag `!!{kind}`; drop the tag and write the value plainly")
 
 
 def tag_label(tag: str) -> str:
@@ -405,7 +431,10 @@ def tag_label(tag: str) -> str:
 
 
 def _bad_tag_message(tag: str) -> str:
-    return f"the tag `{_clip(tag_label(tag))}` is not allowed; write plain YAML without tags (quote a value to make it text)"
+    return (
+        f"the tag `{clip(tag_label(tag))}` is not allowed; write plain YAML without tags (quote a value to "
+        "make it text)"
+    )
 
 
 def scalar_value(node: ScalarNode) -> Any:
@@ -440,11 +469,32 @@ class _PendingIssue:
     key: str | None = None  # for key problems: the key, appended to the owner's path
 
 
+def paths_to(root: Node, targets: list[Node]) -> dict[int, tuple[Any, ...]]:
+    """The data paths of several nodes (by ``id``) in one walk of the tree."""
+    wanted = {id(target) for target in targets}
+    found: dict[int, tuple[Any, ...]] = {}
+    seen: set[int] = set()
+    stack: list[tuple[Node, tuple[Any, ...]]] = [(root, ())]
+    while stack and len(found) < len(wanted):
+        node, loc = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in wanted:
+            found[id(node)] = loc
+        if node.__class__ is MappingNode:
+            children = [(key.value if key.__class__ is ScalarNode else "?", value) for key, value in node.value]
+        elif node.__class__ is SequenceNode:
+            children = list(enumerate(node.value))
+        else:
+            continue
+        stack.extend((child, (*loc, part)) for part, child in reversed(children))
+    return found
+
+
 def _placed(root: Node, pending: list[_PendingIssue]) -> list[Issue]:
     if not pending:
         return []
-    from .sourcemap import paths_to
-
     paths = paths_to(root, [issue.owner for issue in pending])
     issues = []
     for issue in pending:
@@ -483,7 +533,7 @@ class _Builder:
             elif node.tag == STR_TAG:
                 return node.value
             else:
-                value = scalar_value(node)
+                value = scalar_value(node)  # type: ignore[arg-type]  # a ScalarNode: `kind is` is the fast test
             if value.__class__ is BadScalar:
                 self.issues.append(_PendingIssue(value.message, node, node))
                 return None
@@ -500,7 +550,7 @@ class _Builder:
         self.values += len(children) + 1
         self.written += len(children) + 1
         if kind is MappingNode:
-            built: Any = self._mapping(node, children, depth)
+            built: Any = self._mapping(node, children, depth)  # type: ignore[arg-type]  # a MappingNode
             if node.tag != MAP_TAG:
                 self.issues.append(_PendingIssue(_bad_tag_message(node.tag), node, node))
         else:
@@ -519,12 +569,22 @@ class _Builder:
                 self.issues.append(_PendingIssue(f"a key must be a plain value, not {kind}", key_node, node))
                 continue
             tag = key_node.tag
-            key = type_plain(key_node.value) if tag == PLAIN_TAG else key_node.value if tag == STR_TAG else scalar_value(key_node)
+            key = (
+                type_plain(key_node.value)
+                if tag == PLAIN_TAG
+                else key_node.value
+                if tag == STR_TAG
+                else scalar_value(key_node)
+            )
             if key.__class__ is BadScalar:
                 self.issues.append(_PendingIssue(key.message, key_node, node, key_node.value))
                 continue
             if key == "<<" and tag == PLAIN_TAG:
-                self.issues.append(_PendingIssue("merge keys (`<<: *name`) are not supported; write the keys out", key_node, node, "<<"))
+                self.issues.append(
+                    _PendingIssue(
+                        "merge keys (`<<: *name`) are not supported; write the keys out", key_node, node, "<<"
+                    )
+                )
                 continue
             if key in out:
                 if first_keys is None:
@@ -532,7 +592,8 @@ class _Builder:
                 first = first_keys[key]
                 self.issues.append(
                     _PendingIssue(
-                        f"the key `{_clip(key_node.value)}` appears twice in one mapping (lines {first.start_mark.line + 1} and "
+                        f"the key `{clip(key_node.value)}` appears twice in one mapping (lines "
+                        f"{first.start_mark.line + 1} and "
                         f"{key_node.start_mark.line + 1}); keep one",
                         key_node,
                         node,

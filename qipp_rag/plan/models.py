@@ -18,10 +18,18 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from ..load.scalars import Ambiguous, describe
+from ..vocabulary import Loc, OrgType, Region
 
 FORMAT_VERSION = 1
 MAX_TEXT = 2_000  # characters; longer is a mistake, and keeps reports bounded
@@ -35,7 +43,7 @@ def _fail(kind: str, message: str, **context: Any) -> typing.NoReturn:
     raise PydanticCustomError(kind, message, context)
 
 
-def _text(value: object) -> str:
+def text_value(value: object) -> str:
     if isinstance(value, Ambiguous):
         _fail("ambiguous_text", "expected text, got {got}; put it in quotes", got=describe(value))
     if not isinstance(value, str):
@@ -57,20 +65,31 @@ _CODE_RE = re.compile(r"[A-Z0-9]{3,6}")
 
 
 def _org_code(value: object) -> str:
-    text = _text(value)
+    text = text_value(value)
     if not _CODE_RE.fullmatch(text):
-        _fail("org_code", "an organisation code is 3 to 6 capital letters and digits (an ODS code such as 03Q or Q50), got {got}", got=describe(text))
+        _fail(
+            "org_code",
+            ("an organisation code is 3 to 6 capital letters and digits (an ODS code such as 03Q or Q50), got {got}"),
+            got=describe(text),
+        )
     return text
 
 
 def _exact_number(value: object, what: str) -> Decimal:
     """A number written in plain decimal notation, held exactly."""
     if isinstance(value, Ambiguous):
-        _fail("number_form", "{what} must be written in plain decimal notation such as 1200 or 1200.5, got {got}", what=what, got=describe(value))
+        _fail(
+            "number_form",
+            "{what} must be written in plain decimal notation such as 1200 or 1200.5, got {got}",
+            what=what,
+            got=describe(value),
+        )
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         if isinstance(value, float):
             _fail("number_float", "{what} must be exact: give a Decimal, not a binary float", what=what)
-        _fail("number_type", "{what} must be a number written without quotes, got {got}", what=what, got=describe(value))
+        _fail(
+            "number_type", "{what} must be a number written without quotes, got {got}", what=what, got=describe(value)
+        )
     number = Decimal(value)
     if number.is_zero():  # `-0.0` is zero; a sign on it would only show up in reports
         number = number.copy_abs()
@@ -87,7 +106,11 @@ def _exact_number(value: object, what: str) -> Decimal:
 def _money(value: object) -> Decimal:
     number = _exact_number(value, "money (£000)")
     if number < 0:
-        _fail("money_negative", "money cannot be negative (savings are net of a scheme's own costs), got {got}", got=str(number))
+        _fail(
+            "money_negative",
+            "money cannot be negative (savings are net of a scheme's own costs), got {got}",
+            got=str(number),
+        )
     return number
 
 
@@ -103,7 +126,14 @@ def _financial_year(value: object) -> str:
         match = _FY_RE.fullmatch(value)
         if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
             return value
-    _fail("financial_year", "a financial year is written YYYY/YY with consecutive years from 2000/01 to 2099/00, such as 2014/15; got {got}", got=describe(value))
+    _fail(
+        "financial_year",
+        (
+            "a financial year is written YYYY/YY with consecutive years from 2000/01 to 2099/00, such as 2014/15; "
+            "got {got}"
+        ),
+        got=describe(value),
+    )
 
 
 def _date(value: object) -> dt.date:
@@ -137,15 +167,23 @@ def _decimal_schema(minimum: int | None) -> dict[str, Any]:
 
 
 def _as_number(value: Decimal) -> Any:
-    return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else value
+    exponent = value.as_tuple().exponent
+    return int(value) if isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value() else value
 
 
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]
+Text = Annotated[str, PlainValidator(text_value), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]
 OrgCode = Annotated[str, PlainValidator(_org_code), WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{3,6}$"})]
 Money = Annotated[Decimal, PlainValidator(_money), PlainSerializer(_as_number), WithJsonSchema(_decimal_schema(0))]
 Number = Annotated[Decimal, PlainValidator(_number), PlainSerializer(_as_number), WithJsonSchema(_decimal_schema(None))]
-FinancialYear = Annotated[str, PlainValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^20\d{2}/\d{2}$"})]
-Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.isoformat()), WithJsonSchema({"type": "string", "format": "date"})]
+FinancialYear = Annotated[
+    str, PlainValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^20\d{2}/\d{2}$"})
+]
+Date = Annotated[
+    dt.date,
+    PlainValidator(_date),
+    PlainSerializer(lambda d: d.isoformat()),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
 Flag = Annotated[bool, PlainValidator(_bool), WithJsonSchema({"type": "boolean"})]
 Score = Annotated[int, PlainValidator(_score), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})]
 PerYear = dict[FinancialYear, Money]
@@ -158,18 +196,6 @@ class Strict(BaseModel):
 
 
 # ---------------------------------------------------------------- enumerations
-
-
-class OrgType(str, Enum):
-    ccg = "ccg"
-    area_team = "area_team"
-
-
-class Region(str, Enum):
-    north = "north"
-    midlands_and_east = "midlands_and_east"
-    london = "london"
-    south = "south"
 
 
 class Stage(str, Enum):
@@ -186,10 +212,6 @@ class Frequency(str, Enum):
     monthly = "monthly"
     quarterly = "quarterly"
     annually = "annually"
-
-    @property
-    def monthly_or_more(self) -> bool:
-        return self in (Frequency.weekly, Frequency.fortnightly, Frequency.monthly)
 
 
 Impact = Literal["positive", "neutral", "negative"]
@@ -265,12 +287,6 @@ class Baseline(Strict):
     value: Number | None = None
     year: FinancialYear | None = None
     source: Text | None = None
-
-    @property
-    def complete(self) -> bool:
-        return all(part is not None for part in (self.measure, self.value, self.year, self.source)) and bool(
-            self.measure.strip() and self.source.strip()  # type: ignore[union-attr]
-        )
 
 
 class QualityImpact(Strict):
@@ -362,7 +378,6 @@ class Plan(Strict):
 
 # ---------------------------------------------------------------- cross-field checks
 
-Loc = tuple[str | int, ...]
 
 
 def year_start(year: str) -> dt.date:
@@ -383,13 +398,20 @@ def consistency_problems(plan: Plan) -> list[tuple[Loc, str]]:
 
     for index, year in enumerate(period):
         if index and int(year[:4]) != int(period[index - 1][:4]) + 1:
-            problems.append((("period", index), f"`period` must list consecutive financial years; {year} does not follow {period[index - 1]}"))
+            problems.append(
+                (
+                    ("period", index),
+                    f"`period` must list consecutive financial years; {year} does not follow {period[index - 1]}",
+                )
+            )
 
     for key in ("allocation", "target"):
         per_year: dict[str, Decimal] = getattr(plan, key)
         missing = [year for year in period if year not in per_year]
         if missing:
-            problems.append(((key,), f"`{key}` gives no value for {', '.join(missing)}; it must cover every year of `period`"))
+            problems.append(
+                ((key,), f"`{key}` gives no value for {', '.join(missing)}; it must cover every year of `period`")
+            )
         for year in per_year:
             if year not in in_period:
                 problems.append(((key, year), f"`{key}` gives {year}, which is not in `period` ({', '.join(period)})"))
@@ -401,11 +423,18 @@ def consistency_problems(plan: Plan) -> list[tuple[Loc, str]]:
         for key in Assumptions.model_fields:
             for year in getattr(plan.assumptions, key) or {}:
                 if year not in in_period:
-                    problems.append((("assumptions", key, year), f"`assumptions.{key}` gives {year}, which is not in `period`"))
+                    problems.append(
+                        (("assumptions", key, year), f"`assumptions.{key}` gives {year}, which is not in `period`")
+                    )
 
     org = plan.organisation
     if org.type is OrgType.ccg and org.area_team is None:
-        problems.append((("organisation",), "a CCG's `organisation` must give `area_team`, the code of the area team that assures it"))
+        problems.append(
+            (
+                ("organisation",),
+                "a CCG's `organisation` must give `area_team`, the code of the area team that assures it",
+            )
+        )
     if org.type is OrgType.ccg and org.ccgs is not None:
         problems.append((("organisation", "ccgs"), "only an area team plan lists `ccgs`"))
 
@@ -413,25 +442,56 @@ def consistency_problems(plan: Plan) -> list[tuple[Loc, str]]:
     for index, scheme in enumerate(plan.schemes):
         where: Loc = ("schemes", index)
         if scheme.id in seen:
-            problems.append(((*where, "id"), f"scheme id `{scheme.id}` is used twice (first by scheme {seen[scheme.id] + 1}); ids must be unique within a plan"))
+            problems.append(
+                (
+                    (*where, "id"),
+                    (
+                        f"scheme id `{scheme.id}` is used twice (first by scheme {seen[scheme.id] + 1}); ids must be "
+                        "unique within a plan"
+                    ),
+                )
+            )
         else:
             seen[scheme.id] = index
         for year in scheme.savings:
             if year not in in_period:
-                problems.append(((*where, "savings", year), f"scheme `{scheme.id}` saves in {year}, which is not in `period`"))
+                problems.append(
+                    ((*where, "savings", year), f"scheme `{scheme.id}` saves in {year}, which is not in `period`")
+                )
         if scheme.monthly_profile is not None:
             profiled = sum(scheme.monthly_profile, Decimal(0))
             first = scheme.saving(plan.first_year)
             if profiled != first:
-                problems.append(((*where, "monthly_profile"), f"scheme `{scheme.id}`'s `monthly_profile` sums to {profiled}, but its {plan.first_year} saving is {first}"))
+                problems.append(
+                    (
+                        (*where, "monthly_profile"),
+                        (
+                            f"scheme `{scheme.id}`'s `monthly_profile` sums to {profiled}, but its {plan.first_year} "
+                            f"saving is {first}"
+                        ),
+                    )
+                )
         if scheme.delivery is not None and plan.delivery_as_of is None:
-            problems.append(((*where, "delivery"), f"scheme `{scheme.id}` has `delivery` figures, so the plan must give `delivery_as_of`"))
+            problems.append(
+                (
+                    (*where, "delivery"),
+                    f"scheme `{scheme.id}` has `delivery` figures, so the plan must give `delivery_as_of`",
+                )
+            )
 
     if plan.delivery_as_of is not None:
         if not any(scheme.delivery is not None for scheme in plan.schemes):
             problems.append((("delivery_as_of",), "`delivery_as_of` is given but no scheme has `delivery` figures"))
         if not year_start(plan.first_year) <= plan.delivery_as_of <= year_end(plan.first_year):
-            problems.append((("delivery_as_of",), f"`delivery_as_of` ({plan.delivery_as_of.isoformat()}) must fall within the first plan year, {plan.first_year}"))
+            problems.append(
+                (
+                    ("delivery_as_of",),
+                    (
+                        f"`delivery_as_of` ({plan.delivery_as_of.isoformat()}) must fall within the first plan year, "
+                        f"{plan.first_year}"
+                    ),
+                )
+            )
     return problems
 
 

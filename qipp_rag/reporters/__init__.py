@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..results import Assessment
+if TYPE_CHECKING:  # the results import reporters.text, whose package this is
+    from ..results import Assessment
 
 # format name -> module under qipp_rag.reporters
 REPORTERS: dict[str, str] = {
@@ -23,6 +25,13 @@ REPORTERS: dict[str, str] = {
     "sarif": "sarif",
     "html": "html",
 }
+FORMATS: tuple[str, ...] = tuple(REPORTERS)
+"""Every format's name: command-line choices, help texts and the configuration file take them from here."""
+
+
+def formats_text(conjunction: str = "or") -> str:
+    """The format names as a help text lists them: ``table, json, ... or html``."""
+    return f"{', '.join(FORMATS[:-1])} {conjunction} {FORMATS[-1]}"
 
 
 
@@ -36,7 +45,7 @@ class RenderOptions:
     width: int | None = None  # terminal width for the table
 
 
-Renderer = Callable[[Assessment, RenderOptions], str]
+Renderer = Callable[["Assessment", RenderOptions], str]
 
 
 def renderer(name: str) -> Renderer:

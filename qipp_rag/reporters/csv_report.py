@@ -146,10 +146,19 @@ def _finding_row(finding: Finding, rule: RuleInfo | None) -> dict[str, str]:
             "distance_year": gap.year,
         }
     if finding.location is not None:
-        row |= {"line": str(finding.location.line), "column": str(finding.location.column), "path": finding.location.path}
+        row |= {
+            "line": str(finding.location.line),
+            "column": str(finding.location.column),
+            "path": finding.location.path,
+        }
     if finding.waiver is not None:
         waiver = finding.waiver
-        row |= {"waiver_reason": waiver.reason, "waiver_approved_by": waiver.approved_by, "waiver_expires": waiver.expires.isoformat(), "waived_rating": waiver.rating}
+        row |= {
+            "waiver_reason": waiver.reason,
+            "waiver_approved_by": waiver.approved_by,
+            "waiver_expires": waiver.expires.isoformat(),
+            "waived_rating": waiver.rating,
+        }
     return row
 
 

@@ -48,14 +48,39 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
         lines.append(_problem_command(problem, problem.file, None))
     for waiver in assessment.waivers:
         if waiver.status == "expired":
-            lines.append(command_line("notice", {"title": f"Waiver expired: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} expired on {waiver.expires.isoformat()} and no longer applies ({waiver.reason})"))
+            lines.append(
+                command_line(
+                    "notice",
+                    {"title": f"Waiver expired: {waiver.rule} for {waiver.plan}"},
+                    (
+                        f"the waiver of {waiver.rule} for {waiver.plan} expired on {waiver.expires.isoformat()} and no "
+                        f"longer applies ({waiver.reason})"
+                    ),
+                )
+            )
         elif waiver.status == "unmatched" and waiver.warning:  # a likely typo: a warning, with the nearest match
-            lines.append(command_line("warning", {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run: {waiver.warning}"))
+            lines.append(
+                command_line(
+                    "warning",
+                    {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"},
+                    (f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run: {waiver.warning}"),
+                )
+            )
         elif waiver.status == "unmatched":
-            lines.append(command_line("notice", {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"}, f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run"))
+            lines.append(
+                command_line(
+                    "notice",
+                    {"title": f"Waiver matches nothing: {waiver.rule} for {waiver.plan}"},
+                    f"the waiver of {waiver.rule} for {waiver.plan} matches no finding in this run",
+                )
+            )
         elif waiver.status == "refused":
             title = f"Waiver refused: {waiver.rule} for {waiver.plan}"
-            lines.append(command_line("warning", {"title": title}, f"the waiver of {waiver.rule} for {waiver.plan} is refused and not applied: {waiver.refused_because}"))
+            message = (
+                f"the waiver of {waiver.rule} for {waiver.plan} is refused and not applied: "
+                f"{waiver.refused_because}"
+            )
+            lines.append(command_line("warning", {"title": title}, message))
     lines.append(command_line("notice", {"title": "qipp-rag"}, _counts_sentence(assessment)))
     return "\n".join(lines) + "\n"
 
@@ -93,7 +118,12 @@ def _finding_command(finding: Finding, plan: PlanResult, rule: RuleInfo | None) 
     location = finding.location
     return command_line(
         command,
-        {"file": _path(plan.file), "line": location.line if location else None, "col": location.column if location else None, "title": title},
+        {
+            "file": _path(plan.file),
+            "line": location.line if location else None,
+            "col": location.column if location else None,
+            "title": title,
+        },
         message,
     )
 
@@ -123,14 +153,19 @@ def _plan_label(plan: PlanResult) -> str:
 
 
 def _counts(assessment: Assessment) -> dict[str, int]:
-    return {rating: sum(1 for plan in assessment.plans if plan.rating == rating) for rating in ("green", "amber", "red", "error")}
+    return {
+        rating: sum(1 for plan in assessment.plans if plan.rating == rating)
+        for rating in ("green", "amber", "red", "error")
+    }
 
 
 def _counts_sentence(assessment: Assessment) -> str:
     counts = _counts(assessment)
     plans = len(assessment.plans)
     parts = ", ".join(f"{count} {rating}" for rating, count in counts.items() if count)
-    return f"{plans} plan{'s' if plans != 1 else ''} assessed as of {assessment.as_of.isoformat()}" + (f": {parts}" if parts else "")
+    return f"{plans} plan{'s' if plans != 1 else ''} assessed as of {assessment.as_of.isoformat()}" + (
+        f": {parts}" if parts else ""
+    )
 
 
 # ---------------------------------------------------------------- job summary
@@ -147,9 +182,15 @@ def job_summary(assessment: Assessment, options: RenderOptions = RenderOptions()
     details = _summary_details(assessment)
     text = head + details
     if len(text.encode("utf-8")) > SUMMARY_LIMIT:
-        text = head + "\n_Details of each finding are left out to keep this summary within GitHub's size limit; see the HTML, JUnit or SARIF report._\n"
+        text = head + (
+            "\n_Details of each finding are left out to keep this summary within GitHub's size limit; see the "
+            "HTML, JUnit or SARIF report._\n"
+        )
     if len(text.encode("utf-8")) > SUMMARY_LIMIT:
-        text = _summary_verdict(assessment, options) + "\n_The plan table is left out to keep this summary within GitHub's size limit._\n"
+        text = (
+            _summary_verdict(assessment, options)
+            + "\n_The plan table is left out to keep this summary within GitHub's size limit._\n"
+        )
     return text
 
 
@@ -205,17 +246,28 @@ def _summary_details(assessment: Assessment) -> str:
                     continue
                 rule = assessment.rule(finding.rule)
                 value = round_value(finding.value)
-                where = f"{plan.file}:{finding.location.line}:{finding.location.column}" if finding.location else plan.file
+                where = (
+                    f"{plan.file}:{finding.location.line}:{finding.location.column}" if finding.location else plan.file
+                )
                 note = f" (waived: {finding.waiver.reason})" if finding.waiver else ""
                 rows.append(
-                    f"| {md(finding.rule)} {md(rule.title if rule else '')} | {RATING_ICONS[finding.rating]} {finding.rating} | "
+                    f"| {md(finding.rule)} {md(rule.title if rule else '')} | {RATING_ICONS[finding.rating]} "
+                    f"{finding.rating} | "
                     f"{'' if value is None else value} | {md(finding.message + note)} | {md(where)} |"
                 )
             header = "| rule | rating | value | finding | where |\n|---|---|---:|---|---|"
         if rows:
             label = md(_plan_label(plan))
             shown = plan.rating + waived_note(plan) + (f", confidence {plan.confidence}" if plan.confidence else "")
-            out += ["", f"<details><summary>{RATING_ICONS[plan.rating]} {label}: {md(shown)}</summary>", "", header, *rows, "", "</details>"]
+            out += [
+                "",
+                f"<details><summary>{RATING_ICONS[plan.rating]} {label}: {md(shown)}</summary>",
+                "",
+                header,
+                *rows,
+                "",
+                "</details>",
+            ]
     problems = assessment.errors
     if problems:
         out += ["", "### Rule packs, waivers and configuration", ""]

@@ -35,37 +35,29 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
 from decimal import Decimal
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from ..results import Assessment, Band, Finding, GroupSummary, PlanResult, Problem, RuleInfo, round_value
+from ..rollup import UNKNOWN
+from ..vocabulary import CRITERION_LABELS, ORG_TYPE_LABELS, RATING_LABELS, REGION_LABELS
 from . import RenderOptions
 from . import html_digest as digest
 from .html_digest import thousands
+from .text import bounds_text
 
 TEMPLATE = "report.html.j2"
 STYLE = "report.css"
 SCRIPT = "report.js"
 
-RATING_LABELS: dict[str, str] = {"green": "Green", "amber": "Amber", "red": "Red", "error": "Error", "n/a": "N/A", "waived": "Waived"}
 RATING_CSS: dict[str, str] = {"green": "g", "amber": "a", "red": "r", "error": "e", "n/a": "n", "waived": "w"}
 # Sort and filter keys: the worse the result, the higher.
 PLAN_RANK: dict[str, int] = {"green": 1, "amber": 2, "red": 3, "error": 4}
 FINDING_RANK: dict[str | None, int] = {None: 0, "n/a": 1, "waived": 2, "green": 3, "amber": 4, "red": 5}
 COUNTED = ("red", "amber", "green")
-CRITERIA: dict[str, str] = {
-    "savings_plan": "Savings plan",
-    "governance": "Governance",
-    "trajectory": "Trajectory",
-    "quality": "Quality",
-    "delivery": "Delivery",
-    "partnership": "Partnership",
-    "portfolio": "Across plans",
-}
-REGIONS: dict[str, str] = {"north": "North", "midlands_and_east": "Midlands and East", "london": "London", "south": "South", "unknown": "Not known"}
-ORG_TYPES: dict[str, str] = {"ccg": "Clinical commissioning group", "area_team": "Area team"}
+REGIONS: dict[str, str] = {**REGION_LABELS, UNKNOWN: "Not known"}
 TOTAL_ROWS: tuple[tuple[str, str], ...] = (
     ("allocation", "Allocation"),
     ("target", "Savings target"),
@@ -73,7 +65,20 @@ TOTAL_ROWS: tuple[tuple[str, str], ...] = (
     ("risk_adjusted", "Risk-adjusted savings"),
     ("delivered_to_date", "Delivered to date"),
 )
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 NBSP = "\u00a0"  # keeps "≥ 100 %" on one line
 UNIT_SUFFIX: dict[str, str] = {"percent": NBSP + "%"}
 COMPACT_ABOVE = 250
@@ -114,16 +119,7 @@ def measured(value: Decimal | None, unit: str) -> str:
 
 def band_text(band: Band, unit: str) -> str:
     """``≥ 100 %``, ``1 to 5 %``, ``> 0 %``; a band with no bounds holds any value."""
-    suffix = UNIT_SUFFIX.get(unit, "")
-    low = f"≥{NBSP}{_number(band.min)}" if band.min is not None else (f">{NBSP}{_number(band.above)}" if band.above is not None else None)
-    high = f"≤{NBSP}{_number(band.max)}" if band.max is not None else (f"<{NBSP}{_number(band.below)}" if band.below is not None else None)
-    if band.min is not None and band.max is not None:
-        return f"{_number(band.min)} to {_number(band.max)}{suffix}"
-    if low and high:
-        return f"{low} and {high}{suffix}"
-    if low or high:
-        return f"{low or high}{suffix}"
-    return "any value"
+    return bounds_text(band, _number, UNIT_SUFFIX.get(unit, ""), NBSP)
 
 
 def bands_text(rule: RuleInfo) -> str:
@@ -173,7 +169,7 @@ class Tag:
         return Markup(f'<b class="t t-{self.css}">{escape(self.label)}</b>')
 
     @classmethod
-    def of(cls, rating: str | None) -> "Tag":
+    def of(cls, rating: str | None) -> Tag:
         return _tag(rating)
 
 
@@ -260,7 +256,7 @@ class _Labels:
 
 def _criteria(rules: list[RuleInfo]) -> list[str]:
     present = {rule.criterion for rule in rules}
-    return [key for key in CRITERIA if key in present] + sorted(present - set(CRITERIA))
+    return [key for key in CRITERION_LABELS if key in present] + sorted(present - set(CRITERION_LABELS))
 
 
 def worst(findings: Iterable[Finding]) -> str | None:
@@ -272,7 +268,9 @@ def worst(findings: Iterable[Finding]) -> str | None:
     return None
 
 
-def _finding(finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str], bands: Mapping[str, str]) -> FindingView:
+def _finding(
+    finding: Finding, rule: RuleInfo | None, anchors: Mapping[str, str], bands: Mapping[str, str]
+) -> FindingView:
     needs_action = finding.rating in ("red", "amber")
     waiver = None
     if finding.waiver is not None:
@@ -352,12 +350,12 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
     team_key = _area_team_code(plan) or ""
     anchor = f"p{index}"
     file = context.paths.get(plan.file, plan.file)
-    name = org.name or (f"Plan file {file}" if plan.rating == "error" else file)
+    name = org.name or (f"Plan file {file.rsplit('/', 1)[-1]}" if plan.rating == "error" else file)
     view = PlanView(
         anchor=anchor,
         name=name,
         code=org.code or digest.code_from_file(plan.file) or "—",
-        type=ORG_TYPES.get(org.type or "", org.type or "Not known"),
+        type=ORG_TYPE_LABELS.get(org.type or "", org.type or "Not known"),
         file=file,
         years=digest.years_text(plan.figures.years if plan.figures else []),
         region=labels.region(org.region),
@@ -373,11 +371,15 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
         view.shortfall_sort = format(short.total, "f")
     view.red_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "red")
     view.amber_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "amber")
-    view.findings = [_finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings]
+    view.findings = [
+        _finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings
+    ]
     view.errors = []
     for problem in plan.errors:
         shown = context.paths.get(problem.file or plan.file, problem.file or plan.file)
-        view.errors.append({"where": where(shown, problem.line, problem.column), "message": problem.message, "path": problem.path})
+        view.errors.append(
+            {"where": where(shown, problem.line, problem.column), "message": problem.message, "path": problem.path}
+        )
     tally = {rating: 0 for rating in ("red", "amber", "waived", "green", "n/a")}
     for finding in plan.findings:
         tally[finding.rating] = tally.get(finding.rating, 0) + 1
@@ -407,26 +409,37 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
     return view
 
 
-def _needs_action(plan: PlanResult, view: PlanView, context: _Context) -> dict[str, Any]:
-    """One entry of the ranked list: who, how bad, which rules fail and what to do first."""
+def _needs_action(
+    plan: PlanResult, view: PlanView, context: _Context, short: digest.Shortfall | None
+) -> dict[str, Any]:
+    """One entry of the ranked list: who, how bad, which rules fail and what to do first.
+
+    Red rules are named by title; amber ones too when nothing is red, else by id (a national
+    round's plans fail a dozen rules, and the red ones are what to read first)."""
     failing = digest.failing(plan, context.rules)
     first = context.rules.get(failing[0].rule) if failing else None
+    entries: dict[str, list[dict[str, Any]]] = {"red": [], "amber": []}
+    for finding in failing:
+        rule = context.rules.get(finding.rule)
+        entries[finding.rating].append(
+            {
+                "rule": finding.rule,
+                "anchor": context.anchors.get(finding.rule),
+                "title": rule.title if rule else "",
+                "critical": bool(rule and rule.critical),
+            }
+        )
     return {
         "anchor": view.anchor,
         "name": view.name,
         "code": view.code,
         "years": view.years,
         "tag": view.tag,
-        "shortfall": view.shortfall,
-        "failing": [
-            {
-                "rule": finding.rule,
-                "anchor": context.anchors.get(finding.rule),
-                "title": rule.title if (rule := context.rules.get(finding.rule)) else "",
-                "tag": Tag.of(finding.rating),
-            }
-            for finding in failing
-        ],
+        "short": digest.pounds(short.total) if short is not None and short.total > 0 else None,
+        "covered": short is not None and short.total == 0,
+        "red": entries["red"],
+        "amber": entries["amber"],
+        "amber_titles": not entries["red"],
         "step": {"rule": first.id, "text": digest.first_step(first.remediation)} if first else None,
     }
 
@@ -466,7 +479,10 @@ def _rollup(groups: list[GroupSummary], kind: str, labels: _Labels) -> list[dict
 def _totals(summary: GroupSummary) -> dict[str, Any]:
     years = sorted({year for per_year in summary.totals.values() for year in per_year})
     rows = [
-        (label, [thousands(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years])
+        (
+            label,
+            [thousands(summary.totals[key][year]) if year in summary.totals.get(key, {}) else "—" for year in years],
+        )
         for key, label in TOTAL_ROWS
         if key in summary.totals
     ]
@@ -474,7 +490,11 @@ def _totals(summary: GroupSummary) -> dict[str, Any]:
 
 
 def _problem(problem: Problem) -> dict[str, str]:
-    return {"where": where(problem.file or "", problem.line, problem.column), "message": problem.message, "path": problem.path}
+    return {
+        "where": where(problem.file or "", problem.line, problem.column),
+        "message": problem.message,
+        "path": problem.path,
+    }
 
 
 def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
@@ -482,11 +502,11 @@ def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
         "anchor": anchor,
         "id": rule.id,
         "title": rule.title,
-        "criterion": CRITERIA.get(rule.criterion, rule.criterion),
+        "criterion": CRITERION_LABELS.get(rule.criterion, rule.criterion),
         "measures": rule.measures,
         "bands": bands_text(rule),
         "critical": rule.critical,
-        "applies_to": ", ".join(ORG_TYPES.get(kind, kind) for kind in rule.applies_to),
+        "applies_to": ", ".join(ORG_TYPE_LABELS.get(kind, kind) for kind in rule.applies_to),
         "rationale": rule.rationale,
         "remediation": rule.remediation,
         "basis": rule.basis,
@@ -513,11 +533,15 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
 
     labels = _Labels(assessment)
     criteria = _criteria(assessment.rules)
-    anchors = {}
+    anchors: dict[str, str] = {}
     for position, rule in enumerate(assessment.rules, start=1):
         anchors.setdefault(rule.id, f"r{position}")
-    region_keys = sorted({plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key))
-    team_keys = sorted({_area_team_code(plan) or "" for plan in assessment.plans}, key=lambda key: (labels.team(key or None), key))
+    region_keys = sorted(
+        {plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key)
+    )
+    team_keys = sorted(
+        {_area_team_code(plan) or "" for plan in assessment.plans}, key=lambda key: (labels.team(key or None), key)
+    )
     rules: dict[str, RuleInfo] = {}
     for rule in assessment.rules:
         rules.setdefault(rule.id, rule)
@@ -535,13 +559,15 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
     ranked = _ranked(assessment, rules, shorts)
     plans = [_plan(index, assessment.plans[i], context, shorts[i]) for index, i in enumerate(ranked, start=1)]
     needs_action = [
-        _needs_action(assessment.plans[i], view, context)
-        for i, view in zip(ranked, plans)
+        _needs_action(assessment.plans[i], view, context, shorts[i])
+        for i, view in zip(ranked, plans, strict=False)
         if assessment.plans[i].rating in ("red", "amber")
     ]
     summary = assessment.summary
     regions = assessment.portfolio.by_region
-    scope = digest.scope([plan.organisation.region for plan in assessment.plans], {key: labels.region(key) for key in REGIONS})
+    scope = digest.scope(
+        [plan.organisation.region for plan in assessment.plans], {key: labels.region(key) for key in REGIONS}
+    )
     as_of = long_date(assessment.as_of)
     return {
         "title": f"QIPP plan assurance: {scope}, as of {as_of}",
@@ -557,13 +583,17 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         "as_of": as_of,
         "as_of_iso": assessment.as_of.isoformat(),
         "packs": assessment.rule_packs,
-        "rating_counts": [(Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")],
+        "rating_counts": [
+            (Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")
+        ],
         "plan_count": summary.plans,
         "totals": _totals(summary),
-        "mix_chart": html_charts.rating_mix_chart(regions, lambda group: labels.group(group, "region"), "mix") if regions else None,
+        "mix_chart": html_charts.rating_mix_chart(regions, lambda group: labels.group(group, "region"), "mix")
+        if regions
+        else None,
         "by_region": _rollup(regions, "region", labels),
         "by_area_team": _rollup(assessment.portfolio.by_area_team, "area_team", labels),
-        "criteria": [CRITERIA.get(key, key) for key in criteria],
+        "criteria": [CRITERION_LABELS.get(key, key) for key in criteria],
         "plans": plans,
         "problems": [_problem(problem) for problem in assessment.errors],
         "waivers": [
@@ -582,7 +612,11 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
             for waiver in assessment.waivers
         ],
         # A rule id given twice (only a hand-edited JSON file can do that) is listed once.
-        "rules": [_rule(rule, f"r{position}") for position, rule in enumerate(assessment.rules, start=1) if anchors[rule.id] == f"r{position}"],
+        "rules": [
+            _rule(rule, f"r{position}")
+            for position, rule in enumerate(assessment.rules, start=1)
+            if anchors[rule.id] == f"r{position}"
+        ],
         "filters": {
             "regions": [labels.region(key or None) for key in region_keys],
             "areaTeams": [labels.team(key or None) for key in team_keys],

@@ -12,8 +12,8 @@ from the exact Decimal.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 from decimal import ROUND_CEILING, Decimal
+from functools import cache
 
 from markupsafe import Markup, escape
 
@@ -102,7 +102,8 @@ def savings_chart(figures: PlanFigures, anchor: str, who: str, fmt: Fmt) -> Mark
     out = [
         f'<svg class="chart" role="img" viewBox="0 0 560 222" aria-labelledby="{anchor}-st {anchor}-sd">'
         f'<title id="{anchor}-st">Savings by year (£000): {_t(who)}</title>'
-        f'<desc id="{anchor}-sd">Target, identified and risk-adjusted savings by plan year; the table beside it gives the figures.</desc>',
+        f'<desc id="{anchor}-sd">Target, identified and risk-adjusted savings by plan year; the table beside it '
+        "gives the figures.</desc>",
         _legend(SAVINGS_SERIES, left + 20, 4, 140),
         '<text class="ax" x="4" y="15.5">£000</text>',
     ]
@@ -116,12 +117,17 @@ def savings_chart(figures: PlanFigures, anchor: str, who: str, fmt: Fmt) -> Mark
     out.extend(ticks)
     group_width = (right - left) / max(1, len(years))
     bar = min(34.0, group_width * 0.8 / len(SAVINGS_SERIES))
-    for position, (year, group) in enumerate(zip(years, values)):
+    for position, (year, group) in enumerate(zip(years, values, strict=False)):
         start = left + position * group_width + (group_width - bar * len(SAVINGS_SERIES)) / 2
         for series_index, value in enumerate(group):
             height = plot_height * float(value / top) if top > 0 else 0.0
-            out.append(_bar(SAVINGS_SERIES[series_index][2], start + series_index * bar, plot_bottom - height, bar, height))
-        out.append(f'<text class="ax ac" x="{_n(left + (position + 0.5) * group_width)}" y="{_n(plot_bottom + 18)}">{_t(year)}</text>')
+            out.append(
+                _bar(SAVINGS_SERIES[series_index][2], start + series_index * bar, plot_bottom - height, bar, height)
+            )
+        out.append(
+            f'<text class="ax ac" x="{_n(left + (position + 0.5) * group_width)}" '
+            f'y="{_n(plot_bottom + 18)}">{_t(year)}</text>'
+        )
     out.append(f'<path class="axl" d="M{_n(left)} {_n(plot_bottom)}H{_n(right)}"/></svg>')
     return Markup("".join(out))
 
@@ -141,7 +147,8 @@ def delivery_chart(figures: PlanFigures, anchor: str, who: str, fmt: Fmt) -> Mar
     height = 8 + row_height * len(rows) + 10
     summary = "; ".join(f"{label} {fmt(value)}" for label, value, _ in rows)
     out = [
-        f'<svg class="chart dchart" role="img" viewBox="0 0 560 {_n(height)}" aria-labelledby="{anchor}-dt {anchor}-dd">'
+        f'<svg class="chart dchart" role="img" viewBox="0 0 560 {_n(height)}" aria-labelledby="{anchor}-dt '
+        f'{anchor}-dd">'
         f'<title id="{anchor}-dt">Delivery to {delivery.as_of.isoformat()} (£000): {_t(who)}</title>'
         f'<desc id="{anchor}-dd">{_t(summary)}.</desc>'
     ]
@@ -165,7 +172,8 @@ def rating_mix_chart(groups: Sequence[GroupSummary], label_of: Callable[[GroupSu
     out = [
         f'<svg class="chart mix" role="img" viewBox="0 0 560 {_n(height)}" aria-labelledby="{anchor}-t {anchor}-d">'
         f'<title id="{anchor}-t">Plans by rating in each region</title>'
-        f'<desc id="{anchor}-d">Stacked bars, one per region, with a segment for each rating labelled with its number of plans; '
+        f'<desc id="{anchor}-d">Stacked bars, one per region, with a segment for each rating labelled with its '
+        "number of plans; "
         "the table after the chart gives the same figures.</desc>",
         _legend(RATING_SERIES, bar_left, 4, 80),
     ]
@@ -182,7 +190,8 @@ def rating_mix_chart(groups: Sequence[GroupSummary], label_of: Callable[[GroupSu
             if length >= 22:
                 chip = 8 + 7 * len(str(count))
                 out.append(
-                    f'<rect class="chip" x="{_n(x + (length - chip) / 2)}" y="{_n(y + 3)}" width="{_n(chip)}" height="14" rx="2"/>'
+                    f'<rect class="chip" x="{_n(x + (length - chip) / 2)}" y="{_n(y + 3)}" width="{_n(chip)}" '
+                    'height="14" rx="2"/>'
                     f'<text class="ac" x="{_n(x + length / 2)}" y="{_n(y + 14.5)}">{count}</text>'
                 )
             x += length

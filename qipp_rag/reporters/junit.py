@@ -53,7 +53,10 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
 def xml_text(text: str) -> str:
     """Text that XML 1.0 can carry: forbidden characters become visible escapes."""
-    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}", text)
+    return _NOT_XML.sub(
+        lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}",
+        text,
+    )
 
 
 def _element(tag: str, attributes: dict[str, str] | None = None, text: str | None = None) -> ET.Element:
@@ -86,7 +89,9 @@ def _plan_suite(plan: PlanResult, assessment: Assessment, options: RenderOptions
     if plan.rating == "error":
         cases = [_error_case(classname, "QIPP-ERROR plan file is valid", plan.errors, plan.file)]
     else:
-        cases = [_finding_case(classname, finding, assessment.rule(finding.rule), plan, options) for finding in plan.findings]
+        cases = [
+            _finding_case(classname, finding, assessment.rule(finding.rule), plan, options) for finding in plan.findings
+        ]
     _fill(suite, cases)
     return suite
 
@@ -96,7 +101,9 @@ def _inputs_suite(problems: list[Problem]) -> ET.Element:
     by_file: dict[str, list[Problem]] = {}
     for problem in problems:
         by_file.setdefault(problem.file or "(command line)", []).append(problem)
-    _fill(suite, [_error_case("qipp-rag", f"QIPP-ERROR {file} is valid", items, file) for file, items in by_file.items()])
+    _fill(
+        suite, [_error_case("qipp-rag", f"QIPP-ERROR {file} is valid", items, file) for file, items in by_file.items()]
+    )
     return suite
 
 
@@ -112,7 +119,9 @@ def _fill(suite: ET.Element, cases: Iterable[ET.Element]) -> None:
         suite.set(key, str(value))
 
 
-def _finding_case(classname: str, finding: Finding, rule: RuleInfo | None, plan: PlanResult, options: RenderOptions) -> ET.Element:
+def _finding_case(
+    classname: str, finding: Finding, rule: RuleInfo | None, plan: PlanResult, options: RenderOptions
+) -> ET.Element:
     title = rule.title if rule else ""
     case = _element("testcase", {"classname": classname, "name": f"{finding.rule} {title}".strip()})
     detail = _detail(finding, rule, plan)
@@ -124,7 +133,10 @@ def _finding_case(classname: str, finding: Finding, rule: RuleInfo | None, plan:
     elif rating == "waived":
         waiver = finding.waiver
         if waiver is not None:
-            reason = f"waived: {waiver.reason} (approved by {waiver.approved_by}, until {waiver.expires.isoformat()}; would be {waiver.rating})"
+            reason = (
+                f"waived: {waiver.reason} (approved by {waiver.approved_by}, until "
+                f"{waiver.expires.isoformat()}; would be {waiver.rating})"
+            )
         else:
             reason = "waived"
         case.append(_element("skipped", {"message": reason}))
@@ -141,7 +153,9 @@ def _detail(finding: Finding, rule: RuleInfo | None, plan: PlanResult) -> str:
         lines.append(f"value: {value}{UNIT_SUFFIX.get(rule.unit, '') if rule else ''}")
     location = finding.location
     if location is not None:
-        lines.append(f"at: {plan.file}:{location.line}:{location.column}" + (f" ({location.path})" if location.path else ""))
+        lines.append(
+            f"at: {plan.file}:{location.line}:{location.column}" + (f" ({location.path})" if location.path else "")
+        )
     else:
         lines.append(f"plan: {plan.file}")
     lines.append(f"plan rating: {rating_and_confidence(plan)}")
@@ -153,9 +167,15 @@ def _detail(finding: Finding, rule: RuleInfo | None, plan: PlanResult) -> str:
 def _error_case(classname: str, name: str, problems: list[Problem], file: str) -> ET.Element:
     case = _element("testcase", {"classname": classname, "name": name})
     count = len(problems)
-    message = f"{count} problem{'s' if count != 1 else ''} in {file}: {problems[0].message}" if problems else f"{file} could not be read"
+    message = (
+        f"{count} problem{'s' if count != 1 else ''} in {file}: {problems[0].message}"
+        if problems
+        else f"{file} could not be read"
+    )
     listing = "\n".join(
-        f"{problem.file or file}:{problem.line}:{problem.column}: {problem.message}" + (f" ({problem.path})" if problem.path else "") for problem in problems
+        f"{problem.file or file}:{problem.line}:{problem.column}: {problem.message}"
+        + (f" ({problem.path})" if problem.path else "")
+        for problem in problems
     )
     case.append(_element("error", {"type": "input-error", "message": message}, listing))
     return case

@@ -58,7 +58,11 @@ def _badge(rating: str) -> str:
 def _summary(assessment: Assessment) -> list[str]:
     lines = ["## Summary", "", escape(counts_line(assessment)), ""]
     ratings = assessment.summary.ratings
-    lines += _table(["Rating", "Plans"], [[_badge(rating), str(ratings.get(rating, 0))] for rating in ("red", "amber", "green", "error")], right=[1])
+    lines += _table(
+        ["Rating", "Plans"],
+        [[_badge(rating), str(ratings.get(rating, 0))] for rating in ("red", "amber", "green", "error")],
+        right=[1],
+    )
     confidence = assessment.summary.confidence
     if any(confidence.values()):
         rows = [[CONFIDENCE_LABELS[level], str(confidence.get(level, 0))] for level in reversed(CONFIDENCE_LABELS)]
@@ -68,7 +72,13 @@ def _summary(assessment: Assessment) -> list[str]:
     if years:
         keys = [key for key in TOTAL_KEYS if totals.get(key)]
         lines += ["", "Money in £000, over plans not rated ERROR:", ""]
-        rows = [[escape(year), *(escape(amount(totals[key].get(year, Decimal(0)))) if year in totals[key] else "" for key in keys)] for year in years]
+        rows = [
+            [
+                escape(year),
+                *(escape(amount(totals[key].get(year, Decimal(0)))) if year in totals[key] else "" for key in keys),
+            ]
+            for year in years
+        ]
         lines += _table(["Year", *(TOTAL_TITLES[key] for key in keys)], rows, right=range(1, len(keys) + 1))
     return lines
 
@@ -91,7 +101,10 @@ def _plans(assessment: Assessment) -> list[str]:
             *(str(counts[rating]) for rating in ("red", "amber", "waived", "n/a")),
             str(len(plan.errors)) if plan.errors else "",
         ])  # fmt: skip
-    headers = ["Plan", "Organisation", "Region", "Area team", "Rating", "Confidence", "Red", "Amber", "Waived", "n/a", "Errors"]
+    headers = [
+        "Plan", "Organisation", "Region", "Area team", "Rating", "Confidence",
+        "Red", "Amber", "Waived", "n/a", "Errors",
+    ]
     return lines + _table(headers, rows, right=range(6, 11)) + ["", escape(CONFIDENCE_LEGEND)]
 
 
@@ -104,10 +117,19 @@ def _where(finding) -> str:  # noqa: ANN001 - a Finding
 
 def _plan_details(plan: PlanResult, rules: dict) -> list[str]:
     confidence = f", confidence {confidence_text(plan)}" if plan.confidence else ""
-    lines = [f"### {code(plan.file)}: {escape(organisation_label(plan))}, {_badge(plan.rating)}{waived_note(plan)}{confidence}", ""]
+    heading = f"{escape(organisation_label(plan))}, {_badge(plan.rating)}{waived_note(plan)}{confidence}"
+    lines = [f"### {code(plan.file)}: {heading}", ""]
     if plan.errors:
-        rows = [[str(problem.line), str(problem.column), escape(problem.path), escape(problem.message)] for problem in plan.errors]
-        return lines + ["The file could not be assessed:", ""] + _table(["Line", "Column", "Path", "Problem"], rows, right=[0, 1]) + [""]
+        rows = [
+            [str(problem.line), str(problem.column), escape(problem.path), escape(problem.message)]
+            for problem in plan.errors
+        ]
+        return (
+            lines
+            + ["The file could not be assessed:", ""]
+            + _table(["Line", "Column", "Path", "Problem"], rows, right=[0, 1])
+            + [""]
+        )
     shown = [finding for finding in plan.findings if finding.rating != "green"]
     greens = len(plan.findings) - len(shown)
     if shown:
@@ -118,9 +140,21 @@ def _plan_details(plan: PlanResult, rules: dict) -> list[str]:
             message = escape(finding.message)
             if finding.waiver is not None:
                 waiver = finding.waiver
-                message += escape(f" (would be {LABELS[waiver.rating]}; waived: {waiver.reason}; approved by {waiver.approved_by}; until {waiver.expires.isoformat()})")
+                message += escape(
+                    f" (would be {LABELS[waiver.rating]}; waived: {waiver.reason}; approved by "
+                    f"{waiver.approved_by}; until {waiver.expires.isoformat()})"
+                )
             title = escape(rule.title) if rule else ""
-            rows.append([escape(finding.rule), title, _badge(finding.rating), escape(shown_value(finding, rule.unit if rule else None)), where, message])
+            rows.append(
+                [
+                    escape(finding.rule),
+                    title,
+                    _badge(finding.rating),
+                    escape(shown_value(finding, rule.unit if rule else None)),
+                    where,
+                    message,
+                ]
+            )
         lines += _table(["Rule", "Title", "Result", "Value", "Where", "Finding"], rows)
         lines.append("")
     lines.append(f"{greens} result{'s' if greens != 1 else ''} GREEN." if greens else "No GREEN results.")
@@ -129,7 +163,9 @@ def _plan_details(plan: PlanResult, rules: dict) -> list[str]:
 
 def _rollup(title: str, groups) -> list[str]:
     rows = [[escape(cell) for cell in row] for row in rollup_rows(groups)]
-    return [f"## {title}", "", "Money in £000, over plans not rated ERROR.", ""] + _table(ROLLUP_HEADERS, rows, right=[1, 2, 3, 4, 5, 7, 8, 9, 10])
+    return [f"## {title}", "", "Money in £000, over plans not rated ERROR.", ""] + _table(
+        ROLLUP_HEADERS, rows, right=[1, 2, 3, 4, 5, 7, 8, 9, 10]
+    )
 
 
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
@@ -137,7 +173,10 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     lines = [
         "# QIPP plan assessment",
         "",
-        escape(f"As of {assessment.as_of.isoformat()}; rule packs: {packs}; {assessment.tool.name} {assessment.tool.version}."),
+        escape(
+            f"As of {assessment.as_of.isoformat()}; rule packs: {packs}; {assessment.tool.name} "
+            f"{assessment.tool.version}."
+        ),
         "",
     ]
     lines += _summary(assessment) + [""]
@@ -145,13 +184,21 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
     rules = {rule.id: rule for rule in assessment.rules}
     if assessment.plans:
-        lines += ["## Results by plan", "", "Every result that is not GREEN, with where it points in the plan file.", ""]
+        lines += [
+            "## Results by plan",
+            "",
+            "Every result that is not GREEN, with where it points in the plan file.",
+            "",
+        ]
         for plan in assessment.plans:
             lines += _plan_details(plan, rules)
 
     if assessment.errors:
         lines += ["## Input errors", ""]
-        rows = [[escape(problem.file or ""), str(problem.line), str(problem.column), escape(problem.message)] for problem in assessment.errors]
+        rows = [
+            [escape(problem.file or ""), str(problem.line), str(problem.column), escape(problem.message)]
+            for problem in assessment.errors
+        ]
         lines += _table(["File", "Line", "Column", "Problem"], rows, right=[1, 2]) + [""]
 
     if assessment.waivers:
@@ -160,7 +207,11 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
             [
                 escape(w.rule),
                 escape(w.plan),
-                escape(w.status + (f": {w.refused_because}" if w.refused_because else "") + (f": warning: {w.warning}" if w.warning else "")),
+                escape(
+                    w.status
+                    + (f": {w.refused_because}" if w.refused_because else "")
+                    + (f": warning: {w.warning}" if w.warning else "")
+                ),
                 escape(w.expires.isoformat()),
                 escape(w.approved_by + (f" ({w.approver_organisation})" if w.approver_organisation else "")),
                 escape(w.reason),
@@ -172,10 +223,21 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
     if assessment.rules:
         lines += ["## Rules in force", ""]
-        rows = [[escape(rule.id), escape(CRITERIA.get(rule.criterion, rule.criterion)), escape(rule.title), "yes" if rule.critical else ""] for rule in assessment.rules]
+        rows = [
+            [
+                escape(rule.id),
+                escape(CRITERIA.get(rule.criterion, rule.criterion)),
+                escape(rule.title),
+                "yes" if rule.critical else "",
+            ]
+            for rule in assessment.rules
+        ]
         lines += _table(["Rule", "Criterion", "Title", "Critical"], rows) + [""]
 
-    groups = {"region": ("By region", assessment.portfolio.by_region), "area_team": ("By area team", assessment.portfolio.by_area_team)}
+    groups = {
+        "region": ("By region", assessment.portfolio.by_region),
+        "area_team": ("By area team", assessment.portfolio.by_area_team),
+    }
     order = [options.group_by] if options.group_by in groups else []
     order += [key for key in groups if key not in order]
     for key in order:

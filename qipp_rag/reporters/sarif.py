@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 from ..results import Assessment, Band, Finding, PlanResult, Problem, RuleInfo, exit_code, round_value
 from . import RenderOptions
-from .text import CONFIDENCE_LEGEND, rating_and_confidence
+from .text import CONFIDENCE_LEGEND, bounds_text, rating_and_confidence
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/qipp-rag/qipp-rag"
@@ -73,7 +73,13 @@ def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) 
         if problem.file:
             results.append(_problem_result(problem, problem.file, None, index))
         else:
-            notifications.append({"level": "error", "message": {"text": problem.message}, "descriptor": {"id": ERROR_RULE_ID, "index": index[ERROR_RULE_ID]}})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": problem.message},
+                    "descriptor": {"id": ERROR_RULE_ID, "index": index[ERROR_RULE_ID]},
+                }
+            )
 
     code = exit_code(assessment, options.fail_on)
     invocation: dict[str, Any] = {"executionSuccessful": code != 2, "exitCode": code}
@@ -95,7 +101,10 @@ def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) 
         "properties": {
             "asOf": assessment.as_of.isoformat(),
             "failOn": options.fail_on,
-            "ratings": {rating: sum(1 for plan in assessment.plans if plan.rating == rating) for rating in ("green", "amber", "red", "error")},
+            "ratings": {
+                rating: sum(1 for plan in assessment.plans if plan.rating == rating)
+                for rating in ("green", "amber", "red", "error")
+            },
             "confidence": dict(assessment.summary.confidence),
             "confidenceLegend": CONFIDENCE_LEGEND,
         },
@@ -110,21 +119,9 @@ def describe_band(band: Band | None, unit: str) -> str:
     """A band as people read it: ``≥ 90 %``, ``1 to 5 %``, ``> 0 %``, ``any value``."""
     if band is None:
         return "none"
-    text = _band_text(band, UNIT_SUFFIX.get(unit, ""))
+    text = bounds_text(band, suffix=UNIT_SUFFIX.get(unit, ""))
     # A yes/no or frequency check is banded on a score; say so rather than show a bare number.
     return f"score {text}" if unit == "check" and text != "any value" else text
-
-
-def _band_text(band: Band, suffix: str) -> str:
-    low = f"≥ {band.min}" if band.min is not None else f"> {band.above}" if band.above is not None else None
-    high = f"≤ {band.max}" if band.max is not None else f"< {band.below}" if band.below is not None else None
-    if band.min is not None and band.max is not None:
-        return f"{band.min} to {band.max}{suffix}"
-    if low and high:
-        return f"{low} and {high}{suffix}"
-    if low or high:
-        return f"{low or high}{suffix}"
-    return "any value"
 
 
 def _unit_text(unit: str) -> str:
@@ -140,7 +137,11 @@ def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     green = describe_band(rule.green, rule.unit)
     amber = describe_band(rule.amber, rule.unit) if rule.amber is not None else "none (outside green is red)"
     red = "anything outside amber" if _can_be_red(rule) else "none"
-    critical = "Critical: a red result makes the plan red." if rule.critical else "Not critical: a red result makes the plan amber."
+    critical = (
+        "Critical: a red result makes the plan red."
+        if rule.critical
+        else "Not critical: a red result makes the plan amber."
+    )
     text = (
         f"Measures: {rule.measures} ({_unit_text(rule.unit)}).\n"
         f"Bands: green {green}; amber {amber}; red {red}.\n"
@@ -180,7 +181,10 @@ def _error_rule() -> dict[str, Any]:
         "A plan, rule pack, waivers or configuration file could not be read or does not match its format. "
         "The plan is rated error and is not assessed; the run exits 2."
     )
-    remediation = "Fix the file at the line and column given; `qipp-rag validate PATH` checks plans against the format without the rules."
+    remediation = (
+        "Fix the file at the line and column given; `qipp-rag validate PATH` checks plans against the format "
+        "without the rules."
+    )
     return {
         "id": ERROR_RULE_ID,
         "name": "InputIsValid",
@@ -195,7 +199,9 @@ def _error_rule() -> dict[str, Any]:
 # ---------------------------------------------------------------- results
 
 
-def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, index: dict[str, int]) -> dict[str, Any] | None:
+def _finding_result(
+    finding: Finding, plan: PlanResult, rule: RuleInfo | None, index: dict[str, int]
+) -> dict[str, Any] | None:
     rating = finding.waiver.rating if finding.rating == "waived" and finding.waiver else finding.rating
     level = LEVELS.get(rating)
     if level is None:
@@ -211,8 +217,17 @@ def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, i
         "ruleIndex": index[finding.rule],
         "level": level,
         "message": {"text": text},
-        "locations": [_location(plan.file, location.line if location else 1, location.column if location else 1, location.path if location else "")],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(finding.rule, _uri(plan.file), plan.organisation.code or "")},
+        "locations": [
+            _location(
+                plan.file,
+                location.line if location else 1,
+                location.column if location else 1,
+                location.path if location else "",
+            )
+        ],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: _fingerprint(finding.rule, _uri(plan.file), plan.organisation.code or "")
+        },
         "properties": {
             "plan": _plan_properties(plan),
             "rating": finding.rating,
@@ -233,7 +248,11 @@ def _finding_result(finding: Finding, plan: PlanResult, rule: RuleInfo | None, i
                 "kind": "external",
                 "status": "accepted",
                 "justification": waiver.reason,
-                "properties": {"approvedBy": waiver.approved_by, "expires": waiver.expires.isoformat(), "rating": waiver.rating},
+                "properties": {
+                    "approvedBy": waiver.approved_by,
+                    "expires": waiver.expires.isoformat(),
+                    "rating": waiver.rating,
+                },
             }
         ]
     return result
@@ -248,7 +267,9 @@ def _problem_result(problem: Problem, file: str, plan: PlanResult | None, index:
         "level": "error",
         "message": {"text": f"{owner}{problem.message}{where}"},
         "locations": [_location(file, problem.line, problem.column, problem.path)],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(ERROR_RULE_ID, _uri(file), problem.path, problem.message)},
+        "partialFingerprints": {
+            FINGERPRINT_KEY: _fingerprint(ERROR_RULE_ID, _uri(file), problem.path, problem.message)
+        },
     }
     if plan is not None:
         result["properties"] = {"plan": _plan_properties(plan), "rating": "error"}
@@ -261,7 +282,10 @@ def _location(file: str, line: int, column: int, path: str) -> dict[str, Any]:
     if not uri.startswith("file:"):
         artifact["uriBaseId"] = "%SRCROOT%"
     location: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(1, line), "startColumn": max(1, column)}}
+        "physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {"startLine": max(1, line), "startColumn": max(1, column)},
+        }
     }
     if path:
         location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
@@ -310,4 +334,11 @@ def _pascal(title: str) -> str:
 
 def _md(text: str) -> str:
     """Text safe inside SARIF markdown (and its tables): no raw HTML, no broken cells."""
-    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return (
+        text.replace("\\", "\\\\")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )

@@ -31,8 +31,20 @@ CRITERIA: dict[str, str] = {
     "portfolio": "Portfolio",
 }
 LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN", "error": "ERROR", "n/a": "n/a", "waived": "waived"}
-STYLES = {"red": "bold red", "amber": "bold yellow", "green": "bold green", "error": "bold magenta", "n/a": "dim", "waived": "cyan"}
-TOTAL_NAMES = {"allocation": "Allocation", "target": "Target", "identified": "Identified", "risk_adjusted": "Risk-adjusted"}
+STYLES = {
+    "red": "bold red",
+    "amber": "bold yellow",
+    "green": "bold green",
+    "error": "bold magenta",
+    "n/a": "dim",
+    "waived": "cyan",
+}
+TOTAL_NAMES = {
+    "allocation": "Allocation",
+    "target": "Target",
+    "identified": "Identified",
+    "risk_adjusted": "Risk-adjusted",
+}
 PLAIN_WIDTH = 10_000  # plain text is read in logs and files: a line per row, never a path folded mid-word
 
 
@@ -115,7 +127,11 @@ def counts_line(assessment: Assessment) -> str:
     plans = assessment.summary.plans
     parts = [f"{ratings.get(rating, 0)} {LABELS[rating]}" for rating in ("red", "amber", "green", "error")]
     results = Counter(finding.rating for plan in assessment.plans for finding in plan.findings)
-    result_parts = [f"{results[rating]} {LABELS[rating]}" for rating in ("red", "amber", "green", "n/a", "waived") if results[rating]]
+    result_parts = [
+        f"{results[rating]} {LABELS[rating]}"
+        for rating in ("red", "amber", "green", "n/a", "waived")
+        if results[rating]
+    ]
     text = f"{plans} plan{'s' if plans != 1 else ''}: {', '.join(parts)}"
     if result_parts:
         text += f"; results: {', '.join(result_parts)}"
@@ -134,7 +150,11 @@ def rollup_rows(groups: Iterable[GroupSummary]) -> list[list[str]]:
     """One row per group and year: the group's plans and ratings on its first row, money (£000) on each."""
     rows: list[list[str]] = []
     for group in groups:
-        head = [group_label(group), str(group.plans), *(str(group.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error"))]
+        head = [
+            group_label(group),
+            str(group.plans),
+            *(str(group.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")),
+        ]
         years = sorted({year for per_year in group.totals.values() for year in per_year})
         if not years:
             rows.append([*head, "", *([""] * len(TOTAL_NAMES))])
@@ -144,7 +164,16 @@ def rollup_rows(groups: Iterable[GroupSummary]) -> list[list[str]]:
     return rows
 
 
-ROLLUP_HEADERS = ["Group", "Plans", "Red", "Amber", "Green", "Error", "Year", *(f"{name} £000" for name in TOTAL_NAMES.values())]
+ROLLUP_HEADERS = [
+    "Group",
+    "Plans",
+    "Red",
+    "Amber",
+    "Green",
+    "Error",
+    "Year",
+    *(f"{name} £000" for name in TOTAL_NAMES.values()),
+]
 
 
 # ---------------------------------------------------------------- the table
@@ -175,7 +204,9 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
         return Text(text, style=STYLES.get(rating or "", "")) if options.color else Text(text)
 
     packs = visible(", ".join(pack.name for pack in assessment.rule_packs) or "none")
-    console.print(Text(f"QIPP plan assessment as of {assessment.as_of.isoformat()} (rule packs: {packs})"), soft_wrap=True)
+    console.print(
+        Text(f"QIPP plan assessment as of {assessment.as_of.isoformat()} (rule packs: {packs})"), soft_wrap=True
+    )
 
     rules = {rule.id: rule for rule in assessment.rules}
     criteria = [key for key in CRITERIA if any(rule.criterion == key for rule in assessment.rules)]
@@ -186,12 +217,18 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     for key in criteria:
         table.add_column(CRITERIA[key], no_wrap=True)
     for plan in assessment.plans:
-        cells: list[Text] = [Text(visible(plan.file)), Text(organisation_label(plan)), styled(LABELS[plan.rating], plan.rating)]
+        cells: list[Text] = [
+            Text(visible(plan.file)),
+            Text(organisation_label(plan)),
+            styled(LABELS[plan.rating], plan.rating),
+        ]
         for key in criteria:
             if plan.rating == "error":
                 cells.append(Text("—"))
                 continue
-            label, rating = criterion_cell([f for f in plan.findings if rules.get(f.rule) and rules[f.rule].criterion == key])
+            label, rating = criterion_cell(
+                [f for f in plan.findings if rules.get(f.rule) and rules[f.rule].criterion == key]
+            )
             cells.append(styled(label, rating))
         table.add_row(*cells)
     if assessment.plans:
@@ -203,9 +240,16 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
     if options.group_by in ("region", "area_team"):
         groups = assessment.portfolio.by_region if options.group_by == "region" else assessment.portfolio.by_area_team
-        rollup = Table(title=f"By {options.group_by.replace('_', ' ')} (money in £000)", title_justify="left", box=box.SIMPLE_HEAD if options.color else box.ASCII2, show_edge=False)
+        rollup = Table(
+            title=f"By {options.group_by.replace('_', ' ')} (money in £000)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD if options.color else box.ASCII2,
+            show_edge=False,
+        )
         for number, header in enumerate(ROLLUP_HEADERS):
-            rollup.add_column(header, justify="right" if number >= 1 and header != "Year" else "left", no_wrap=number > 0)
+            rollup.add_column(
+                header, justify="right" if number >= 1 and header != "Year" else "left", no_wrap=number > 0
+            )
         for row in rollup_rows(groups):
             rollup.add_row(*(Text(cell) for cell in row))
         console.print()
@@ -222,7 +266,9 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
     lines: list[Text] = []
     for plan in assessment.plans:
         for problem in plan.errors:
-            lines.append(Text.assemble(styled("ERROR", "error"), f"  {where(plan, problem=problem)}  {visible(problem.message)}"))
+            lines.append(
+                Text.assemble(styled("ERROR", "error"), f"  {where(plan, problem=problem)}  {visible(problem.message)}")
+            )
         for finding in plan.findings:
             if finding.rating == "green":
                 continue
@@ -241,7 +287,9 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
         console.print(Text("Input errors (rule packs, waivers, configuration, paths):"))
         for problem in assessment.errors:
             place = f"{problem.file or ''}:{problem.line}:{problem.column}" if problem.line else (problem.file or "")
-            console.print(Text.assemble(styled("ERROR", "error"), visible(f"  {place}  {problem.message}")), soft_wrap=True)
+            console.print(
+                Text.assemble(styled("ERROR", "error"), visible(f"  {place}  {problem.message}")), soft_wrap=True
+            )
 
     notable = [waiver for waiver in assessment.waivers if waiver.status != "applied"]
     if notable:
@@ -251,7 +299,8 @@ def _print_details(console: Any, assessment: Assessment, rules: dict[str, Any], 
             console.print(
                 Text(
                     visible(
-                        f"{waiver.status.upper():<9}  {waiver.rule} for {waiver.plan} (expires {waiver.expires.isoformat()}; {waiver.reason})"
+                        f"{waiver.status.upper():<9}  {waiver.rule} for {waiver.plan} "
+                        f"(expires {waiver.expires.isoformat()}; {waiver.reason})"
                         + (f": {waiver.refused_because}" if waiver.refused_because else "")
                         + (f" — warning: {waiver.warning}" if waiver.warning else "")
                     )

@@ -12,7 +12,9 @@ shows a file name's undecodable bytes as ``\\xe9``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ..results import PlanResult
@@ -42,6 +44,40 @@ def visible(text: str) -> str:
 def printable_path(path: str) -> str:
     """A file name as every output can carry it: bytes that are not UTF-8 shown as ``\\xe9``."""
     return _SURROGATE.sub(_escape, path) if _SURROGATE.search(path) else path
+
+
+class Bounds(Protocol):
+    """A band's bounds: ``min``/``max`` include their edge, ``above``/``below`` exclude it."""
+
+    @property
+    def min(self) -> Decimal | None: ...
+    @property
+    def max(self) -> Decimal | None: ...
+    @property
+    def above(self) -> Decimal | None: ...
+    @property
+    def below(self) -> Decimal | None: ...
+
+
+def bounds_text(band: Bounds, number: Callable[[Decimal], str] = str, suffix: str = "", gap: str = " ") -> str:
+    """A band as people read it: ``≥ 90 %``, ``1 to 5 %``, ``> 0 and < 7``, ``any value``.
+
+    ``number`` writes each bound, ``suffix`` (the unit) follows the whole band,
+    and ``gap`` separates a comparison from its bound (a no-break space in HTML).
+    """
+    low = f"≥{gap}{number(band.min)}" if band.min is not None else None
+    if low is None and band.above is not None:
+        low = f">{gap}{number(band.above)}"
+    high = f"≤{gap}{number(band.max)}" if band.max is not None else None
+    if high is None and band.below is not None:
+        high = f"<{gap}{number(band.below)}"
+    if band.min is not None and band.max is not None:
+        return f"{number(band.min)} to {number(band.max)}{suffix}"
+    if low and high:
+        return f"{low} and {high}{suffix}"
+    if low or high:
+        return f"{low or high}{suffix}"
+    return "any value"
 
 
 # ---------------------------------------------------------------- delivery confidence, waived results, distance

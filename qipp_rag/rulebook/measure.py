@@ -1,8 +1,9 @@
-"""What a metric returns, and the registries that metrics are found in by name.
+"""What a metric is given and returns, and the decorators that name metrics.
 
 A metric is a small pure function.  Single-plan metrics look at one plan;
 portfolio metrics look at every plan in the run at once (cross-plan rules).
-Both are registered by the name a rule pack's ``metric:`` gives.
+Each carries the name a rule pack's ``metric:`` gives; the registry
+(:mod:`qipp_rag.rulebook.registry`) maps those names to the functions.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..plan.models import Loc, Plan
+from ..plan.models import Plan
+from ..vocabulary import Loc
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Measurement:
     message: str
     evidence: tuple[str, ...] = ()
     loc: Loc | None = None
-    per_year: tuple["Measurement", ...] = ()
+    per_year: tuple[Measurement, ...] = ()
     display: Decimal | None = None  # shown instead of ``value`` where they differ (TR05 shows a count, bands a share)
     share: Share | None = None  # a money rule's numerator and denominator, for the distance to green
 
@@ -78,33 +80,24 @@ PlanMetric = Callable[[MetricContext], Measurement]
 PortfolioMetric = Callable[[Sequence[PlanRef], Mapping[str, Any]], dict[int, Measurement]]
 """Returns a measurement for every plan index the rule applies to (by index)."""
 
-PLAN_METRICS: dict[str, PlanMetric] = {}
-PORTFOLIO_METRICS: dict[str, PortfolioMetric] = {}
+METRIC_NAME = "metric_name"  # the attribute the decorators below give a metric
 
 
 def plan_metric(name: str) -> Callable[[PlanMetric], PlanMetric]:
-    def register(function: PlanMetric) -> PlanMetric:
-        if name in PLAN_METRICS or name in PORTFOLIO_METRICS:
-            raise ValueError(f"metric {name!r} is registered twice")
-        PLAN_METRICS[name] = function
+    """Names a single-plan metric; :mod:`qipp_rag.rulebook.registry` finds it by that name."""
+
+    def named(function: PlanMetric) -> PlanMetric:
+        setattr(function, METRIC_NAME, name)
         return function
 
-    return register
+    return named
 
 
 def portfolio_metric(name: str) -> Callable[[PortfolioMetric], PortfolioMetric]:
-    def register(function: PortfolioMetric) -> PortfolioMetric:
-        if name in PLAN_METRICS or name in PORTFOLIO_METRICS:
-            raise ValueError(f"metric {name!r} is registered twice")
-        PORTFOLIO_METRICS[name] = function
+    """Names a cross-plan metric; :mod:`qipp_rag.rulebook.registry` finds it by that name."""
+
+    def named(function: PortfolioMetric) -> PortfolioMetric:
+        setattr(function, METRIC_NAME, name)
         return function
 
-    return register
-
-
-def all_metric_names() -> Sequence[str]:
-    """Every registered metric, importing the modules that register them."""
-    from . import metrics  # noqa: F401  (import registers)
-    from .. import portfolio  # noqa: F401  (import registers)
-
-    return sorted([*PLAN_METRICS, *PORTFOLIO_METRICS])
+    return named

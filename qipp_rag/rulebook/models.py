@@ -12,32 +12,28 @@ import difflib
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, PlainValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..results import Band
+from ..vocabulary import BandRating, Criterion, OrgType
+from .params import bounded_number, check_params
+from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names
 
-Criterion = Literal["savings_plan", "governance", "trajectory", "quality", "delivery", "partnership", "portfolio"]
 Unit = Literal["percent", "ratio", "count", "check"]
 """``check`` is a yes/no or frequency finding: banded on a score, shown with value null."""
 
 SHIPPED_PACK = "green-criteria"
 
-DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
-    "delivered": Decimal("1.0"),
-    "in_delivery": Decimal("0.9"),
-    "planned": Decimal("0.7"),
-    "identified": Decimal("0.4"),
-    "cancelled": Decimal("0"),
-}
-
-
-def _pack_number(value: Decimal) -> Decimal:
-    from .params import bounded_number
-
-    return bounded_number(value)
-
-
-PackNumber = Annotated[Decimal, AfterValidator(_pack_number)]
+PackNumber = Annotated[Decimal, AfterValidator(bounded_number)]
 """A number in a pack: finite, below 10^13, at most 30 digits."""
 
 
@@ -47,8 +43,10 @@ PACK_VERSIONS = (1,)
 def _pack_version(value: object) -> int:
     if isinstance(value, bool) or value not in PACK_VERSIONS:
         known = ", ".join(str(version) for version in PACK_VERSIONS)
-        raise ValueError(f"this qipp-rag reads rule pack version {known}, not {value!r}; upgrade qipp-rag or fix `version`")
-    return int(value)  # type: ignore[call-overload]
+        raise ValueError(
+            f"this qipp-rag reads rule pack version {known}, not {value!r}; upgrade qipp-rag or fix `version`"
+        )
+    return int(value)
 
 
 class PackModel(BaseModel):
@@ -68,13 +66,17 @@ class BandSpec(PackModel):
     below: PackNumber | None = None
 
     @model_validator(mode="after")
-    def _well_formed(self) -> "BandSpec":
+    def _well_formed(self) -> BandSpec:
         if self.min is not None and self.above is not None:
             raise ValueError("a band gives either `min` or `above`, not both")
         if self.max is not None and self.below is not None:
             raise ValueError("a band gives either `max` or `below`, not both")
         low, high = self._low(), self._high()
-        if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
+        if (
+            low is not None
+            and high is not None
+            and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1])))
+        ):
             raise ValueError("a band's lower bound must lie below its upper bound")
         return self
 
@@ -91,13 +93,17 @@ class BandSpec(PackModel):
     def band(self) -> Band:
         return Band(min=self.min, max=self.max, above=self.above, below=self.below)
 
-    def contains(self, other: "BandSpec") -> bool:
+    def contains(self, other: BandSpec) -> bool:
         """Whether every value ``other`` holds, this band holds too."""
         mine, theirs = self._low(), other._low()
-        if mine is not None and (theirs is None or theirs[0] < mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])):
+        if mine is not None and (
+            theirs is None or theirs[0] < mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])
+        ):
             return False
         mine, theirs = self._high(), other._high()
-        if mine is not None and (theirs is None or theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])):
+        if mine is not None and (
+            theirs is None or theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])
+        ):
             return False
         return True
 
@@ -107,17 +113,11 @@ class BandSpec(PackModel):
 _PACK_IDS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("_PACK_IDS", default=None)
 
 
-def _known_metrics() -> list[str]:
-    from .measure import all_metric_names
-
-    return list(all_metric_names())
-
-
 class RuleSpec(PackModel):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
     title: str = Field(min_length=1, max_length=200)
     criterion: Criterion
-    applies_to: list[Literal["ccg", "area_team"]] = Field(default_factory=lambda: ["ccg", "area_team"], min_length=1)
+    applies_to: list[OrgType] = Field(default_factory=lambda: list(OrgType), min_length=1)
     measures: str = Field(min_length=1, max_length=500)
     unit: Unit
     metric: str
@@ -142,7 +142,7 @@ class RuleSpec(PackModel):
     @field_validator("metric")
     @classmethod
     def _metric_registered(cls, value: str) -> str:
-        known = _known_metrics()
+        known = metric_names()
         if value not in known:
             near = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
             hint = f"; did you mean {' or '.join(near)}?" if near else f"; known metrics: {', '.join(known)}"
@@ -155,9 +155,6 @@ class RuleSpec(PackModel):
         """A metric may carry ``check_params(params)``, raising ValueError for params it cannot
         use; the pack is then refused here, at ``params``, instead of the rule measuring
         every plan as n/a."""
-        from .measure import PLAN_METRICS, PORTFOLIO_METRICS
-        from .params import check_params
-
         name = info.data.get("metric")
         check_params(name if isinstance(name, str) else None, params)  # bounds, unknown names, each value
         metric = PLAN_METRICS.get(name) or PORTFOLIO_METRICS.get(name) if isinstance(name, str) else None
@@ -174,7 +171,7 @@ class RuleSpec(PackModel):
             raise ValueError("the green band must lie inside the amber band (every green value must be at least amber)")
         return amber
 
-    def rate(self, value: Decimal) -> Literal["green", "amber", "red"]:
+    def rate(self, value: Decimal) -> BandRating:
         """Bands include their edges, and the exact value is what is banded."""
         green = self.green.band()
         if green.holds(value):
@@ -191,12 +188,14 @@ class RulePack(PackModel):
     version: Annotated[int, PlainValidator(_pack_version)] = 1  # a later format is refused, not half-understood
     description: str = ""
     extends: Literal["green-criteria"] | None = None  # build on the shipped pack
-    stage_factors: dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], PackNumber] | None = None
+    stage_factors: (
+        dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], PackNumber] | None
+    ) = None
     rules: list[RuleSpec] = Field(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
-    def _fresh_ids(cls, data: Any, handler: Any) -> "RulePack":
+    def _fresh_ids(cls, data: Any, handler: Any) -> RulePack:
         token = _PACK_IDS.set(set())
         try:
             return handler(data)

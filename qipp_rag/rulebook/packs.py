@@ -19,14 +19,16 @@ returned with file, line and column.
 from __future__ import annotations
 
 import fnmatch
-from functools import cached_property
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
+from ..load.loading import load_document
 from ..results import Problem, RuleInfo, RulePackInfo
-from .models import DEFAULT_STAGE_FACTORS, SHIPPED_PACK, RulePack, RuleSpec
+from .metrics.figures import DEFAULT_STAGE_FACTORS
+from .models import SHIPPED_PACK, RulePack, RuleSpec
 
 SHIPPED_SOURCE = "shipped"  # how the shipped pack's source is shown: the same on every machine
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -64,7 +66,7 @@ def rule_info(rule: RuleSpec, pack: str) -> RuleInfo:
         measures=rule.measures,
         unit=rule.unit,
         critical=rule.critical,
-        applies_to=list(rule.applies_to),
+        applies_to=[kind.value for kind in rule.applies_to],
         green=rule.green.band(),
         amber=rule.amber.band() if rule.amber is not None else None,
         rationale=rule.rationale,
@@ -103,7 +105,11 @@ def pack_files(path: str) -> tuple[list[str], list[Problem]]:
         except OSError as error:
             return [], [_problem(f"cannot read the rule pack folder: {error.strerror or error}", path)]
         except _TooBig:
-            return [], [_problem(f"the folder holds more than {MAX_PACK_FOLDERS:,} folders: give the folder of the rule packs", path)]
+            return [], [
+                _problem(
+                    f"the folder holds more than {MAX_PACK_FOLDERS:,} folders: give the folder of the rule packs", path
+                )
+            ]
         if not found:
             return [], [_problem("the folder holds no rule pack (no *.yaml or *.yml file)", path)]
         return found, []
@@ -149,8 +155,6 @@ def _raise(error: OSError) -> None:
 
 def read_pack(file: str) -> tuple[RulePack | None, list[Problem]]:
     """One pack file through the strict loader; any problem leaves the whole pack out."""
-    from ..load.loading import load_document
-
     pack, problems = load_document(file, RulePack)
     if problems:
         return None, problems
@@ -163,7 +167,9 @@ def read_shipped_pack() -> tuple[RulePack | None, list[Problem]]:
         return None, [_problem("the shipped rule pack is missing: reinstall qipp-rag", str(file))]
     pack, problems = read_pack(str(file))
     if problems:  # a broken shipped pack is the project's fault; say so plainly
-        return None, [problem.model_copy(update={"message": f"shipped rule pack: {problem.message}"}) for problem in problems]
+        return None, [
+            problem.model_copy(update={"message": f"shipped rule pack: {problem.message}"}) for problem in problems
+        ]
     return pack, []
 
 
@@ -184,7 +190,8 @@ class _Combiner:
         for rule in pack.rules:
             self.rules[rule.id] = rule  # a dict keeps the first insertion's position on replacement
             self.origin[rule.id] = pack.pack
-        self.factors.update(pack.stage_factors or {})
+        for stage, factor in (pack.stage_factors or {}).items():
+            self.factors[stage] = factor
         self.packs.append(RulePackInfo(name=pack.pack, source=source, rules=len(pack.rules)))
         self.names.add(pack.pack)
 
@@ -248,7 +255,9 @@ def _matches(rule_id: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(rule_id.upper(), pattern.upper())
 
 
-def select_rules(rules: Sequence[RuleSpec], only: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[list[RuleSpec], list[str]]:
+def select_rules(
+    rules: Sequence[RuleSpec], only: Sequence[str] = (), skip: Sequence[str] = ()
+) -> tuple[list[RuleSpec], list[str]]:
     """The rules ``--only``/``--skip`` leave in force (ids or globs, case-insensitive), and the
     patterns that match no rule at all (a typo the user should hear about)."""
     ids = [rule.id for rule in rules]
@@ -256,6 +265,7 @@ def select_rules(rules: Sequence[RuleSpec], only: Sequence[str] = (), skip: Sequ
     chosen = [
         rule
         for rule in rules
-        if (not only or any(_matches(rule.id, pattern) for pattern in only)) and not any(_matches(rule.id, pattern) for pattern in skip)
+        if (not only or any(_matches(rule.id, pattern) for pattern in only))
+        and not any(_matches(rule.id, pattern) for pattern in skip)
     ]
     return chosen, unmatched

@@ -17,6 +17,12 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..plan.models import Assumptions, Frequency, Stage
+from ..reporters.text import visible
+from .metrics._support import check_path, parse_path
+from .metrics.generic import scheme_fields
+from .metrics.quality import KPI_DOMAINS
+
 MAX_MAGNITUDE = 12  # no pack number reaches 10**13 (£000: ten quadrillion pounds)
 MAX_DIGITS = 30
 MAX_PARAM_TEXT = 500
@@ -49,8 +55,6 @@ def _bounded(value: Any, depth: int = 0) -> None:
     elif isinstance(value, str):
         if len(value) > MAX_PARAM_TEXT:
             raise ValueError(f"text is at most {MAX_PARAM_TEXT} characters long")
-        from ..reporters.text import visible
-
         if visible(value.replace("\n", " ")) != value.replace("\n", " "):
             raise ValueError("text cannot hold control characters")
     elif isinstance(value, list):
@@ -71,20 +75,14 @@ def _text(value: Any) -> None:
 
 
 def _plan_path(value: Any) -> None:
-    from .metrics._support import check_path, parse_path
-
     check_path((), parse_path(value))
 
 
 def _scheme_fields(value: Any) -> None:
-    from .metrics.generic import scheme_fields
-
     scheme_fields({"field": value})
 
 
 def _frequency(value: Any) -> None:
-    from ..plan.models import Frequency
-
     choices = [frequency.value for frequency in Frequency]
     if value not in choices:
         raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
@@ -107,20 +105,14 @@ def _one_of_list(choices: Callable[[], tuple[str, ...]], what: str) -> Callable[
 
 
 def _stages() -> tuple[str, ...]:
-    from ..plan.models import Stage
-
     return tuple(stage.value for stage in Stage)
 
 
 def _kpi_domains() -> tuple[str, ...]:
-    from .metrics.quality import KPI_DOMAINS
-
     return tuple(KPI_DOMAINS)
 
 
 def _assumption_keys() -> tuple[str, ...]:
-    from ..plan.models import Assumptions
-
     return tuple(Assumptions.model_fields)
 
 
@@ -132,14 +124,18 @@ METRIC_PARAMS: dict[str, dict[str, Callable[[Any], None]]] = {
     "pmo_meets": {"at_least": _frequency},
     "share_of_value_with": {"field": _scheme_fields, "min_saving": _amount, "with": _text},
     "share_of_value_in_stages": {"stages": _one_of_list(_stages, "stages"), "with": _text},
-    "share_of_value_with_kpis": {"all_of": _one_of_list(_kpi_domains, "KPI domains"), "any_of": _one_of_list(_kpi_domains, "KPI domains")},
+    "share_of_value_with_kpis": {
+        "all_of": _one_of_list(_kpi_domains, "KPI domains"),
+        "any_of": _one_of_list(_kpi_domains, "KPI domains"),
+    },
     "unmitigated_high_risks": {"min_score": _amount},
     "assumption_years": {"keys": _one_of_list(_assumption_keys, "assumption keys")},
     **{
         name: {}
         for name in (
-            "live_scheme_count", "identified_coverage", "risk_adjusted_coverage", "approved_on_time", "contingency_share",
-            "target_share_of_allocation", "hockey_stick", "q4_profile_share", "non_recurrent_share", "largest_scheme_share",
+            "live_scheme_count", "identified_coverage", "risk_adjusted_coverage", "approved_on_time",
+            "contingency_share", "target_share_of_allocation", "hockey_stick", "q4_profile_share",
+            "non_recurrent_share", "largest_scheme_share",
             "negative_impact_share", "delivery_to_date", "forecast_against_target", "overdue_milestones",
             "duplicate_plans", "area_team_ccgs", "shared_provider_baseline", "unknown_area_team",
         )

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..measure import Measurement, Share
-from ...plan.models import Loc, Plan, Scheme, valid_keys_at
+from ...plan.models import Plan, Scheme, valid_keys_at
 from ...results import round_value
+from ...vocabulary import Loc
+from ..measure import Measurement, Share
 from .figures import EXACT_DIGITS, ZERO
 
 EVIDENCE_LIMIT = 12  # lines of evidence kept per finding; the rest are counted, so reports stay readable
@@ -120,7 +121,10 @@ def parse_path(dotted: object) -> tuple[str | int, ...]:
     if not isinstance(dotted, str) or not dotted.strip():
         raise PathError(f"the rule's path must be a dotted path such as `governance.pmo.meets`, got {dotted!r}")
     # ASCII digits only ("²" is a digit to str.isdigit) and a sensible length: an index, not a huge number
-    return tuple(int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else part for part in dotted.strip().split("."))
+    return tuple(
+        int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else part
+        for part in dotted.strip().split(".")
+    )
 
 
 class PathError(ValueError):
@@ -175,7 +179,7 @@ def shown(value: Any) -> str:
         return value if len(value) <= SHOWN_LIMIT else value[: SHOWN_LIMIT - 1] + "…"
     if isinstance(value, Decimal):
         return amount(value)
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # an Enum
+    if hasattr(value, "value") and isinstance(value.value, str):  # an Enum
         return value.value
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -211,7 +215,10 @@ def share_of_value(
     denominator = total(scheme.saving(year) for _, scheme in measured)
     if denominator == 0:
         return not_applicable(
-            f"{among} save nothing in {year}, so there is no value to share out ({plural(len(measured), 'scheme')}, all £0k)",
+            (
+                f"{among} save nothing in {year}, so there is no value to share out "
+                f"({plural(len(measured), 'scheme')}, all £0k)"
+            ),
             nearest(plan, ("schemes",)),
         )
     with_x = [(index, scheme) for index, scheme in measured if has(scheme)]
@@ -226,12 +233,22 @@ def share_of_value(
     has_text = found or (lambda scheme: with_what)
     evidence += [f"{scheme_label(s)} saves {amount(s.saving(year))} in {year}: {has_text(s)}" for _, s in with_x]
     message = (
-        f"{pct(value)} of the {year} value of {among} ({money(numerator)} of {money(denominator)}) is in schemes {with_what}"
+        f"{pct(value)} of the {year} value of {among} ({money(numerator)} of {money(denominator)}) is in "
+        f"schemes {with_what}"
     )
     if without:
         largest = without[0][1]
         verb = "is" if len(without) == 1 else "are"
-        message += f"; {plural(len(without), 'scheme')} {verb} not, the largest {scheme_label(largest)} saving {money(largest.saving(year))}"
+        message += (
+            f"; {plural(len(without), 'scheme')} {verb} not, the largest {scheme_label(largest)} saving "
+            f"{money(largest.saving(year))}"
+        )
     loc = ("schemes", without[0][0]) if without else nearest(plan, ("schemes",))
-    share = Share(numerator, denominator, True, year, f"bring {{amount}} more of the {year} value into schemes {with_what}")
+    share = Share(
+        numerator,
+        denominator,
+        True,
+        year,
+        f"bring {{amount}} more of the {year} value into schemes {with_what}",
+    )
     return Measurement(value=value, message=message, evidence=capped(evidence), loc=loc, share=share)

@@ -170,7 +170,13 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
         f"{_month_words(months)} to {as_of.isoformat()} ({money(planned)} of {expected_shown})"
     )
     loc = ("schemes", ordered[0][0], "delivery", "planned_to_date")
-    share = Share(planned, expected, True, year, "put {amount} back into planned to date (as the plan's own phasing gives)")
+    share = Share(
+        planned,
+        expected,
+        True,
+        year,
+        "put {amount} back into planned to date (as the plan's own phasing gives)",
+    )
     return Measurement(value, message, capped(evidence), loc, share=share)
 
 

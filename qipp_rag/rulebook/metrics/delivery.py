@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Plan, Scheme
-from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, scheme_label, total
+from ..measure import Measurement, MetricContext, Share, plan_metric
+from ._support import (
+    amount,
+    capped,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    scheme_label,
+    total,
+)
 
 NO_DELIVERY = "no live scheme has delivery data yet"
 
@@ -30,17 +41,36 @@ def delivery_to_date(ctx: MetricContext) -> Measurement:
     planned = total(scheme.delivery.planned_to_date for _, scheme in delivering)  # type: ignore[union-attr]
     actual = total(scheme.delivery.actual_to_date for _, scheme in delivering)  # type: ignore[union-attr]
     if planned == 0:
-        return not_applicable(f"nothing is planned to be saved {as_of_words(plan)} ({plural(len(delivering), 'scheme')} with delivery data, all planning £0k)", ("schemes", delivering[0][0], "delivery", "planned_to_date"))
+        return not_applicable(
+            (
+                f"nothing is planned to be saved {as_of_words(plan)} ({plural(len(delivering), 'scheme')} with "
+                "delivery data, all planning £0k)"
+            ),
+            ("schemes", delivering[0][0], "delivery", "planned_to_date"),
+        )
     value = percent(actual, planned)
     # The largest shortfall is where to look first.
-    ordered = sorted(delivering, key=lambda item: (item[1].delivery.actual_to_date - item[1].delivery.planned_to_date, item[0]))  # type: ignore[union-attr]
+    ordered = sorted(
+        delivering,
+        key=lambda item: (item[1].delivery.actual_to_date - item[1].delivery.planned_to_date, item[0]),  # type: ignore[union-attr]
+    )
     evidence = [
-        f"{scheme_label(scheme)}: actual {amount(scheme.delivery.actual_to_date)} of planned {amount(scheme.delivery.planned_to_date)}"  # type: ignore[union-attr]
+        f"{scheme_label(scheme)}: actual {amount(scheme.delivery.actual_to_date)} of planned "  # type: ignore[union-attr]
+        f"{amount(scheme.delivery.planned_to_date)}"  # type: ignore[union-attr]
         for _, scheme in ordered
     ]
-    message = f"{pct(value)} of planned savings delivered {as_of_words(plan)} ({money(actual)} of {money(planned)}, {plural(len(delivering), 'scheme')} reporting)"
+    message = (
+        f"{pct(value)} of planned savings delivered {as_of_words(plan)} ({money(actual)} of {money(planned)}, "
+        f"{plural(len(delivering), 'scheme')} reporting)"
+    )
     share = Share(actual, planned, True, plan.first_year, "deliver {amount} more of the savings planned to date")
-    return Measurement(value, message, capped(evidence), ("schemes", ordered[0][0], "delivery", "actual_to_date"), share=share)
+    return Measurement(
+        value,
+        message,
+        capped(evidence),
+        ("schemes", ordered[0][0], "delivery", "actual_to_date"),
+        share=share,
+    )
 
 
 @plan_metric("forecast_against_target")
@@ -53,13 +83,18 @@ def forecast_against_target(ctx: MetricContext) -> Measurement:
         return not_applicable(NO_DELIVERY, nearest(plan, ("schemes",)))
     target = plan.target.get(year, Decimal(0))
     if target == 0:
-        return not_applicable(f"target is 0 in {year}, so a forecast cannot be compared with it", nearest(plan, ("target", year)))
+        return not_applicable(
+            f"target is 0 in {year}, so a forecast cannot be compared with it", nearest(plan, ("target", year))
+        )
     forecast = total(scheme.delivery.forecast_outturn for _, scheme in delivering)  # type: ignore[union-attr]
     value = percent(forecast, target)
     ordered = sorted(delivering, key=lambda item: (-item[1].delivery.forecast_outturn, item[0]))  # type: ignore[union-attr]
     evidence = [f"{scheme_label(scheme)} forecasts {amount(scheme.delivery.forecast_outturn)}" for _, scheme in ordered]  # type: ignore[union-attr]
     evidence.append(f"{year} target: {amount(target)}")
-    message = f"forecast outturn {as_of_words(plan)} is {pct(value)} of the {year} target ({money(forecast)} of {money(target)})"
+    message = (
+        f"forecast outturn {as_of_words(plan)} is {pct(value)} of the {year} target ({money(forecast)} of "
+        f"{money(target)})"
+    )
     share = Share(forecast, target, True, year, "raise the {year} forecast outturn by {amount}")
     return Measurement(value, message, capped(evidence), ("target", year), share=share)
 
@@ -78,7 +113,9 @@ def overdue_milestones(ctx: MetricContext) -> Measurement:
         if milestone.due <= as_of
     ]
     if not due:
-        return not_applicable(f"no live scheme's milestone is due by {as_of.isoformat()} ({source})", nearest(plan, ("schemes",)))
+        return not_applicable(
+            f"no live scheme's milestone is due by {as_of.isoformat()} ({source})", nearest(plan, ("schemes",))
+        )
     overdue = [item for item in due if item[3].completed_on is None or item[3].completed_on > as_of]
     value = percent(Decimal(len(overdue)), Decimal(len(due)))
     evidence = []

@@ -12,9 +12,15 @@ from collections.abc import Mapping
 from decimal import Decimal, localcontext
 
 from ...plan.models import Plan
-from ..models import DEFAULT_STAGE_FACTORS
 
 ZERO = Decimal(0)
+DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
+    "delivered": Decimal("1.0"),
+    "in_delivery": Decimal("0.9"),
+    "planned": Decimal("0.7"),
+    "identified": Decimal("0.4"),
+    "cancelled": Decimal("0"),
+}
 EXACT_DIGITS = 60  # money < 10^9 with <= 5 places: sums and products of such numbers fit exactly
 
 

@@ -4,7 +4,8 @@
   dotted ``path`` is given and not blank, else 0.
 - ``flag_true`` (``path``, optional ``what``): 1 when the yes/no field is ``true``, else 0.
 - ``frequency_at_least`` (``path``, ``at_least`` default ``monthly``, optional
-  ``what`` and ``missing`` for the wording): 2 when the frequency is that often or more, 1 when less often, 0 when absent.
+  ``what`` and ``missing`` for the wording): 2 when the frequency is that often or more, 1 when less
+  often, 0 when absent.
 - ``share_of_value_with`` (``field``: a dotted path inside a scheme, or a list
   of them that must all be given; optional ``min_saving``, ``with``): the share
   of first-year value in live schemes where the field is not blank.
@@ -24,11 +25,29 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ...plan.models import Frequency, Plan, Scheme, Stage
+from ...vocabulary import Loc
 from ..measure import Measurement, MetricContext, plan_metric
-from ...plan.models import Frequency, Loc, Plan, Scheme, Stage
-from ._support import PathError, check_path, is_blank, money, nearest, not_applicable, parse_path, resolve, share_of_value, shown
+from ._support import (
+    PathError,
+    check_path,
+    is_blank,
+    money,
+    nearest,
+    not_applicable,
+    parse_path,
+    resolve,
+    share_of_value,
+    shown,
+)
 
-FREQUENCY_RANK = {Frequency.weekly: 5, Frequency.fortnightly: 4, Frequency.monthly: 3, Frequency.quarterly: 2, Frequency.annually: 1}
+FREQUENCY_RANK = {
+    Frequency.weekly: 5,
+    Frequency.fortnightly: 4,
+    Frequency.monthly: 3,
+    Frequency.quarterly: 2,
+    Frequency.annually: 1,
+}
 FREQUENCY_WORDS = {
     Frequency.weekly: "weekly",
     Frequency.fortnightly: "fortnightly",
@@ -55,7 +74,9 @@ def describe_absence(plan: Plan, path: tuple[str | int, ...]) -> tuple[str, Loc]
         return f"`{_dotted(path)}` is {'blank' if isinstance(value, str) else 'empty'}", path
     missing = _dotted(path[: written + 1])
     holder = _dotted(path[:written]) if written else "the plan"
-    return (f"`{holder}` gives no `{missing.rsplit('.', 1)[-1]}`" if written else f"the plan has no `{missing}`"), nearest(plan, path)
+    return (
+        f"`{holder}` gives no `{missing.rsplit('.', 1)[-1]}`" if written else f"the plan has no `{missing}`"
+    ), nearest(plan, path)
 
 
 @plan_metric("field_present")
@@ -120,7 +141,12 @@ def frequency_at_least(ctx: MetricContext) -> Measurement:
     value, _ = resolve(ctx.plan, path)
     if isinstance(value, Frequency):
         score = frequency_score(value, at_least)
-        return Measurement(score, f"{what} {FREQUENCY_WORDS[value]}: {how_often(value, at_least)}", (f"{_dotted(path)}: {value.value}",), path)
+        return Measurement(
+            score,
+            f"{what} {FREQUENCY_WORDS[value]}: {how_often(value, at_least)}",
+            (f"{_dotted(path)}: {value.value}",),
+            path,
+        )
     reason, loc = describe_absence(ctx.plan, path)
     missing = str(ctx.params.get("missing") or f"{what}: not given")
     return Measurement(Decimal(0), f"{missing} ({reason})", (reason,), loc)
@@ -198,7 +224,9 @@ def share_of_value_in_stages(ctx: MetricContext) -> Measurement:
     except ValueError:
         stages = None
     if not stages:
-        return not_applicable(f"the rule cannot be measured: `stages` must list stages ({', '.join(s.value for s in Stage)}), got {raw!r}")
+        return not_applicable(
+            f"the rule cannot be measured: `stages` must list stages ({', '.join(s.value for s in Stage)}), got {raw!r}"
+        )
     names = ", ".join(stage.value for stage in Stage if stage in stages)
     at_stage = lambda scheme: f"at stage {scheme.stage.value}"  # noqa: E731
     with_what = str(ctx.params.get("with") or f"at stage {names}")

@@ -10,9 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, plan_metric
 from ...plan.models import year_start
-from ._support import PathError, is_blank, money, nearest, not_applicable, pct, percent, plural
+from ..measure import Measurement, MetricContext, plan_metric
+from ._support import (
+    PathError,
+    is_blank,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+)
 from .generic import FREQUENCY_WORDS, at_least_param, frequency_score, how_often
 
 
@@ -28,9 +37,14 @@ def pmo_meets(ctx: MetricContext) -> Measurement:
     if pmo is None:
         where = "`governance` gives no `pmo`" if plan.governance is not None else "the plan has no `governance`"
         return Measurement(Decimal(0), f"no PMO: {where}", (where,), nearest(plan, ("governance", "pmo")))
-    led = f" led by {pmo.lead.strip()}" if not is_blank(pmo.lead) else " (no lead named)"
+    led = f" led by {pmo.lead.strip()}" if pmo.lead is not None and not is_blank(pmo.lead) else " (no lead named)"
     message = f"PMO{led} meets {FREQUENCY_WORDS[pmo.meets]}: {how_often(pmo.meets, at_least)}"
-    return Measurement(frequency_score(pmo.meets, at_least), message, (f"governance.pmo.meets: {pmo.meets.value}",), ("governance", "pmo", "meets"))
+    return Measurement(
+        frequency_score(pmo.meets, at_least),
+        message,
+        (f"governance.pmo.meets: {pmo.meets.value}",),
+        ("governance", "pmo", "meets"),
+    )
 
 
 def approval_deadline(first_year: str) -> dt.date:
@@ -46,18 +60,34 @@ def approved_on_time(ctx: MetricContext) -> Measurement:
     approved = plan.governance.approved if plan.governance is not None else None
     if approved is None:
         where = "`governance` gives no `approved`" if plan.governance is not None else "the plan has no `governance`"
-        return Measurement(Decimal(0), f"not approved: {where}", (where, f"deadline: {deadline.isoformat()}"), nearest(plan, ("governance", "approved")))
-    by = f" by {approved.by.strip()}" if not is_blank(approved.by) else ""
-    evidence = (f"approved{by} on {approved.date.isoformat()}", f"deadline: {deadline.isoformat()}, before {plan.first_year} starts")
+        return Measurement(
+            Decimal(0),
+            f"not approved: {where}",
+            (where, f"deadline: {deadline.isoformat()}"),
+            nearest(plan, ("governance", "approved")),
+        )
+    by = f" by {approved.by.strip()}" if approved.by is not None and not is_blank(approved.by) else ""
+    evidence = (
+        f"approved{by} on {approved.date.isoformat()}",
+        f"deadline: {deadline.isoformat()}, before {plan.first_year} starts",
+    )
     loc = ("governance", "approved", "date")
     if approved.date <= deadline:
         days = (deadline - approved.date).days
         early = f", {plural(days, 'day')} before the deadline" if days else ", on the deadline"
-        return Measurement(Decimal(2), f"plan approved{by} on {approved.date.isoformat()}: on time (by {deadline.isoformat()}{early})", evidence, loc)
+        return Measurement(
+            Decimal(2),
+            f"plan approved{by} on {approved.date.isoformat()}: on time (by {deadline.isoformat()}{early})",
+            evidence,
+            loc,
+        )
     days = (approved.date - deadline).days
     return Measurement(
         Decimal(1),
-        f"plan approved{by} on {approved.date.isoformat()}: late, {plural(days, 'day')} after {deadline.isoformat()} (before {plan.first_year} starts)",
+        (
+            f"plan approved{by} on {approved.date.isoformat()}: late, {plural(days, 'day')} after "
+            f"{deadline.isoformat()} (before {plan.first_year} starts)"
+        ),
         evidence,
         loc,
     )
@@ -70,13 +100,28 @@ def contingency_share(ctx: MetricContext) -> Measurement:
     year = plan.first_year
     allocation = plan.allocation.get(year, Decimal(0))
     if allocation <= 0:
-        return not_applicable(f"the {year} allocation is 0, so no share can be taken of it", nearest(plan, ("allocation", year)))
+        return not_applicable(
+            f"the {year} allocation is 0, so no share can be taken of it", nearest(plan, ("allocation", year))
+        )
     contingency = plan.governance.contingency if plan.governance is not None else None
     if contingency is None:
         where = "`governance` gives no `contingency`" if plan.governance is not None else "the plan has no `governance`"
-        return Measurement(Decimal(0), f"no contingency is held: {where}", (where, f"{year} allocation: {money(allocation)}"), nearest(plan, ("governance", "contingency")))
+        return Measurement(
+            Decimal(0),
+            f"no contingency is held: {where}",
+            (where, f"{year} allocation: {money(allocation)}"),
+            nearest(plan, ("governance", "contingency")),
+        )
     value = percent(contingency, allocation)
     message = f"contingency of {money(contingency)} is {pct(value)} of the {year} allocation ({money(allocation)})"
     if contingency == 0:
-        message = f"no contingency is held: `governance.contingency` is 0 ({pct(value)} of the {year} allocation, {money(allocation)})"
-    return Measurement(value, message, (f"contingency: {money(contingency)}", f"{year} allocation: {money(allocation)}"), ("governance", "contingency"))
+        message = (
+            f"no contingency is held: `governance.contingency` is 0 ({pct(value)} of the {year} allocation, "
+            f"{money(allocation)})"
+        )
+    return Measurement(
+        value,
+        message,
+        (f"contingency: {money(contingency)}", f"{year} allocation: {money(allocation)}"),
+        ("governance", "contingency"),
+    )

@@ -7,9 +7,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Scheme
-from ._support import amount, capped, is_blank, money, nearest, not_applicable, pct, percent, plural, scheme_label, share_of_value, total
+from ..measure import Measurement, MetricContext, Share, plan_metric
+from ._support import (
+    amount,
+    capped,
+    is_blank,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    scheme_label,
+    share_of_value,
+    total,
+)
 from .generic import number_param
 
 
@@ -24,10 +37,16 @@ def negative_impact_share(ctx: MetricContext) -> Measurement:
         if scheme.live and scheme.quality_impact is not None and scheme.quality_impact.impact is not None
     ]
     if not assessed:
-        return not_applicable("no live scheme's `quality_impact` gives an `impact`, so there is nothing to weigh", nearest(plan, ("schemes",)))
+        return not_applicable(
+            "no live scheme's `quality_impact` gives an `impact`, so there is nothing to weigh",
+            nearest(plan, ("schemes",)),
+        )
     denominator = total(scheme.saving(year) for _, scheme in assessed)
     if denominator == 0:
-        return not_applicable(f"the {plural(len(assessed), 'scheme')} with an assessed impact save nothing in {year}", ("schemes", assessed[0][0], "quality_impact", "impact"))
+        return not_applicable(
+            f"the {plural(len(assessed), 'scheme')} with an assessed impact save nothing in {year}",
+            ("schemes", assessed[0][0], "quality_impact", "impact"),
+        )
     negative = sorted(
         [(index, scheme) for index, scheme in assessed if scheme.quality_impact.impact == "negative"],  # type: ignore[union-attr]
         key=lambda item: (-item[1].saving(year), item[0]),
@@ -38,10 +57,20 @@ def negative_impact_share(ctx: MetricContext) -> Measurement:
         f"{pct(value)} of the {year} value of schemes with an assessed quality impact is assessed negative "
         f"({money(numerator)} of {money(denominator)}, {len(negative)} of {plural(len(assessed), 'scheme')})"
     )
-    evidence = [f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}: impact {scheme.quality_impact.impact}" for _, scheme in assessed]  # type: ignore[union-attr]
+    evidence = [
+        f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}: "
+        f"impact {scheme.quality_impact.impact}"  # type: ignore[union-attr]
+        for _, scheme in assessed
+    ]
     evidence.sort(key=lambda line: 0 if line.endswith("negative") else 1)
     loc = ("schemes", negative[0][0], "quality_impact", "impact") if negative else nearest(plan, ("schemes",))
-    share = Share(numerator, denominator, False, year, "take {amount} of {year} value out of schemes assessed negative for quality")
+    share = Share(
+        numerator,
+        denominator,
+        False,
+        year,
+        "take {amount} of {year} value out of schemes assessed negative for quality",
+    )
     return Measurement(value, message, capped(evidence), loc, share=share)
 
 
@@ -53,9 +82,12 @@ def share_of_value_with_kpis(ctx: MetricContext) -> Measurement:
     """QL03: share of value in schemes with a KPI in every domain of ``all_of`` and in one of ``any_of``."""
     all_of = ctx.params.get("all_of", ["finance"])
     any_of = ctx.params.get("any_of", ["activity", "quality"])
-    for name, domains in (("all_of", all_of), ("any_of", any_of)):
-        if not isinstance(domains, list) or any(domain not in KPI_DOMAINS for domain in domains):
-            return not_applicable(f"the rule cannot be measured: `{name}` must list KPI domains ({', '.join(KPI_DOMAINS)}), got {domains!r}")
+    for name, listed in (("all_of", all_of), ("any_of", any_of)):
+        if not isinstance(listed, list) or any(domain not in KPI_DOMAINS for domain in listed):
+            return not_applicable(
+                f"the rule cannot be measured: `{name}` must list KPI domains ({', '.join(KPI_DOMAINS)}), got "
+                f"{listed!r}"
+            )
     if not all_of and not any_of:
         return not_applicable("the rule cannot be measured: give `all_of` or `any_of` KPI domains")
 
@@ -67,14 +99,21 @@ def share_of_value_with_kpis(ctx: MetricContext) -> Measurement:
         return all(domain in given for domain in all_of) and (not any_of or any(domain in given for domain in any_of))
 
     wanted = " and ".join(
-        part for part in (" and ".join(f"a {d} KPI" for d in all_of), " or ".join(f"an {d} KPI" if d[0] in "aeiou" else f"a {d} KPI" for d in any_of)) if part
+        part
+        for part in (
+            " and ".join(f"a {d} KPI" for d in all_of),
+            " or ".join(f"an {d} KPI" if d[0] in "aeiou" else f"a {d} KPI" for d in any_of),
+        )
+        if part
     )
 
     def kpis_of(scheme: Scheme) -> str:
         given = sorted(domains(scheme))
         return f"KPIs in {', '.join(given)}" if given else "no KPIs"
 
-    return share_of_value(ctx.plan, has, f"with {wanted}", lambda scheme: f"{kpis_of(scheme)}, lacking {wanted}", found=kpis_of)
+    return share_of_value(
+        ctx.plan, has, f"with {wanted}", lambda scheme: f"{kpis_of(scheme)}, lacking {wanted}", found=kpis_of
+    )
 
 
 @plan_metric("unmitigated_high_risks")
@@ -83,7 +122,9 @@ def unmitigated_high_risks(ctx: MetricContext) -> Measurement:
     plan = ctx.plan
     floor = number_param(ctx.params.get("min_score", 15))
     if floor is None:
-        return not_applicable(f"the rule cannot be measured: `min_score` must be a number, got {ctx.params.get('min_score')!r}")
+        return not_applicable(
+            f"the rule cannot be measured: `min_score` must be a number, got {ctx.params.get('min_score')!r}"
+        )
     risks = [
         (index, number, scheme, risk)
         for index, scheme in enumerate(plan.schemes)
@@ -100,9 +141,15 @@ def unmitigated_high_risks(ctx: MetricContext) -> Measurement:
         score = risk.likelihood * risk.impact
         if gaps:
             open_risks.append((index, number))
-            evidence.append(f"{scheme_label(scheme)} risk '{risk.description}' scores {score} ({risk.likelihood} × {risk.impact}) and has no {' or '.join(gaps)}")
+            evidence.append(
+                f"{scheme_label(scheme)} risk '{risk.description}' scores {score} ({risk.likelihood} × "
+                f"{risk.impact}) and has no {' or '.join(gaps)}"
+            )
         else:
-            evidence.append(f"{scheme_label(scheme)} risk '{risk.description}' scores {score}: mitigated, owned by {risk.owner.strip()}")  # type: ignore[union-attr]
+            evidence.append(
+                f"{scheme_label(scheme)} risk '{risk.description}' scores {score}: mitigated, owned by "
+                f"{risk.owner.strip()}"  # type: ignore[union-attr]
+            )
     evidence.sort(key=lambda line: 0 if " has no " in line else 1)
     message = (
         f"{plural(len(open_risks), 'high risk')} (likelihood × impact ≥ {amount(floor)}) "

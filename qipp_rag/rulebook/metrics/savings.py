@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Plan, Stage
-from ._support import amount, capped, money, nearest, not_applicable, pct, percent, plural, scheme_label
+from ..measure import Measurement, MetricContext, Share, plan_metric
+from ._support import (
+    amount,
+    capped,
+    money,
+    nearest,
+    not_applicable,
+    pct,
+    percent,
+    plural,
+    scheme_label,
+)
 from .figures import identified_by_year, risk_adjusted_by_year, stage_factor
 
 
@@ -20,7 +30,10 @@ def live_scheme_count(ctx: MetricContext) -> Measurement:
     if live:
         message = f"{plural(len(live), 'live scheme')} in the plan"
     elif plan.schemes:
-        message = f"no live schemes: all {plural(cancelled, 'scheme')} in the plan {'is' if cancelled == 1 else 'are'} cancelled"
+        message = (
+            f"no live schemes: all {plural(cancelled, 'scheme')} in the plan "
+            f"{'is' if cancelled == 1 else 'are'} cancelled"
+        )
     else:
         message = "no savings schemes: the plan lists none"
     if live and cancelled:
@@ -29,10 +42,17 @@ def live_scheme_count(ctx: MetricContext) -> Measurement:
 
 
 def coverage(
-    plan: Plan, savings: dict[str, Decimal], kind: str, notes: tuple[str, ...] = (), how: str = "", action: str = ""
+    plan: Plan,
+    savings: dict[str, Decimal],
+    kind: str,
+    notes: tuple[str, ...] = (),
+    how: str = "",
+    action: str = "",
 ) -> Measurement:
     """Savings ÷ target for every year whose target is above 0; the lowest is reported (the earliest if tied)."""
-    measured = [(year, percent(savings[year], plan.target[year])) for year in plan.period if plan.target.get(year, 0) > 0]
+    measured = [
+        (year, percent(savings[year], plan.target[year])) for year in plan.period if plan.target.get(year, 0) > 0
+    ]
     if not measured:
         return not_applicable(
             f"target is 0 in every year ({', '.join(plan.period)}), so there is nothing to cover",
@@ -42,7 +62,10 @@ def coverage(
     evidence = [f"{y}: {kind} {amount(savings[y])} of target {amount(plan.target[y])} ({pct(v)})" for y, v in measured]
     skipped = [y for y in plan.period if y not in dict(measured)]
     evidence += [f"{y}: target 0, not measured" for y in skipped]
-    message = f"{kind} savings{how} cover {pct(value)} of target in {year} ({money(savings[year])} of {money(plan.target[year])})"
+    message = (
+        f"{kind} savings{how} cover {pct(value)} of target in {year} ({money(savings[year])} of "
+        f"{money(plan.target[year])})"
+    )
     if len(measured) > 1:
         message += ", the weakest year"
     share = Share(savings[year], plan.target[year], True, year, action)

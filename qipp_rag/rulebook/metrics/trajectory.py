@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from ..measure import Measurement, MetricContext, Share, plan_metric
 from ...plan.models import Assumptions
+from ..measure import Measurement, MetricContext, Share, plan_metric
 from ._support import (
     amount,
     capped,
@@ -41,7 +41,11 @@ def target_share_of_allocation(ctx: MetricContext) -> Measurement:
     for year in plan.period:
         target, allocation = plan.target.get(year, Decimal(0)), plan.allocation.get(year, Decimal(0))
         if allocation <= 0:
-            years.append(not_applicable(f"the {year} allocation is 0, so no share can be taken of it", nearest(plan, ("allocation", year))))
+            years.append(
+                not_applicable(
+                    f"the {year} allocation is 0, so no share can be taken of it", nearest(plan, ("allocation", year))
+                )
+            )
             continue
         value = percent(target, allocation)
         years.append(
@@ -53,9 +57,13 @@ def target_share_of_allocation(ctx: MetricContext) -> Measurement:
             )
         )
     evidence = tuple(line for measurement in years for line in measurement.evidence) or tuple(m.message for m in years)
-    summary = "; ".join(f"{year} {pct(m.value) if m.value is not None else 'n/a'}" for year, m in zip(plan.period, years))
+    summary = "; ".join(
+        f"{year} {pct(m.value) if m.value is not None else 'n/a'}" for year, m in zip(plan.period, years, strict=True)
+    )
     first = years[0]
-    return Measurement(first.value, f"target as a share of allocation by year: {summary}", evidence, first.loc, tuple(years))
+    return Measurement(
+        first.value, f"target as a share of allocation by year: {summary}", evidence, first.loc, tuple(years)
+    )
 
 
 @plan_metric("hockey_stick")
@@ -63,11 +71,16 @@ def hockey_stick(ctx: MetricContext) -> Measurement:
     """TR02: (identified(last) ÷ identified(first)) ÷ (target(last) ÷ target(first)), as one division."""
     plan = ctx.plan
     if len(plan.period) < 2:
-        return not_applicable(f"a one-year plan ({plan.first_year}) has no growth from first year to last", nearest(plan, ("period",)))
+        return not_applicable(
+            f"a one-year plan ({plan.first_year}) has no growth from first year to last", nearest(plan, ("period",))
+        )
     first, last = plan.period[0], plan.period[-1]
     identified = identified_by_year(plan)
     target_first, target_last = plan.target.get(first, Decimal(0)), plan.target.get(last, Decimal(0))
-    evidence = tuple(f"{year}: identified {amount(identified[year])}, target {amount(plan.target.get(year, Decimal(0)))}" for year in plan.period)
+    evidence = tuple(
+        f"{year}: identified {amount(identified[year])}, target {amount(plan.target.get(year, Decimal(0)))}"
+        for year in plan.period
+    )
     loc = nearest(plan, ("schemes",))
     if identified[first] == 0:
         later = [year for year in plan.period[1:] if identified[year] > 0]
@@ -83,9 +96,13 @@ def hockey_stick(ctx: MetricContext) -> Measurement:
             )
     for year, amount_due in ((first, target_first), (last, target_last)):
         if amount_due == 0:
-            return not_applicable(f"target is 0 in {year}, so the growth of the target cannot be measured", ("target", year), evidence)
+            return not_applicable(
+                f"target is 0 in {year}, so the growth of the target cannot be measured", ("target", year), evidence
+            )
     if identified[first] == 0:  # and, from above, nothing in any later year either
-        return not_applicable(f"no savings are identified in {first} or {last}, so there is no growth to compare", loc, evidence)
+        return not_applicable(
+            f"no savings are identified in {first} or {last}, so there is no growth to compare", loc, evidence
+        )
     with localcontext(prec=EXACT_DIGITS):  # the products can be wider than the default 28 digits
         numerator, denominator = identified[last] * target_first, identified[first] * target_last
     value = ratio(numerator, denominator)
@@ -106,23 +123,41 @@ Q4_MONTHS = slice(9, 12)  # a profile runs April to March, so January to March a
 def q4_profile_share(ctx: MetricContext) -> Measurement:
     """TR03: January to March of every profiled live scheme ÷ the sum of those profiles × 100."""
     plan = ctx.plan
-    profiled = [(index, scheme) for index, scheme in enumerate(plan.schemes) if scheme.live and scheme.monthly_profile is not None]
+    profiled = [
+        (index, scheme)
+        for index, scheme in enumerate(plan.schemes)
+        if scheme.live and scheme.monthly_profile is not None
+    ]
     if not profiled:
-        return not_applicable("no live scheme has a `monthly_profile`, so there is no phasing to measure", nearest(plan, ("schemes",)))
+        return not_applicable(
+            "no live scheme has a `monthly_profile`, so there is no phasing to measure", nearest(plan, ("schemes",))
+        )
     late = {index: total(scheme.monthly_profile[Q4_MONTHS]) for index, scheme in profiled}  # type: ignore[index]
     whole = {index: total(scheme.monthly_profile) for index, scheme in profiled}  # type: ignore[arg-type]
     denominator = total(whole.values())
     if denominator == 0:
-        return not_applicable(f"the monthly profiles of {plural(len(profiled), 'live scheme')} add up to 0", ("schemes", profiled[0][0], "monthly_profile"))
+        return not_applicable(
+            f"the monthly profiles of {plural(len(profiled), 'live scheme')} add up to 0",
+            ("schemes", profiled[0][0], "monthly_profile"),
+        )
     numerator = total(late.values())
     value = percent(numerator, denominator)
     ordered = sorted(profiled, key=lambda item: (-late[item[0]], item[0]))
-    evidence = [f"{scheme_label(scheme)}: January to March {amount(late[index])} of {amount(whole[index])}" for index, scheme in ordered]
+    evidence = [
+        f"{scheme_label(scheme)}: January to March {amount(late[index])} of {amount(whole[index])}"
+        for index, scheme in ordered
+    ]
     message = (
         f"{pct(value)} of the {plan.first_year} profiled savings fall in January to March "
         f"({money(numerator)} of {money(denominator)}, over {plural(len(profiled), 'profiled scheme')})"
     )
-    share = Share(numerator, denominator, False, plan.first_year, "bring {amount} of {year} profiled savings earlier than January")
+    share = Share(
+        numerator,
+        denominator,
+        False,
+        plan.first_year,
+        "bring {amount} of {year} profiled savings earlier than January",
+    )
     return Measurement(value, message, capped(evidence), ("schemes", ordered[0][0], "monthly_profile"), share=share)
 
 
@@ -138,8 +173,15 @@ def assumption_years(ctx: MetricContext) -> Measurement:
     """
     plan = ctx.plan
     keys = ctx.params.get("keys", ["demographic_growth", "non_elective_growth"])
-    if not isinstance(keys, list) or not keys or any(not isinstance(key, str) or key not in Assumptions.model_fields for key in keys):
-        return not_applicable(f"the rule cannot be measured: `keys` must list assumption keys ({', '.join(Assumptions.model_fields)}), got {keys!r}")
+    if (
+        not isinstance(keys, list)
+        or not keys
+        or any(not isinstance(key, str) or key not in Assumptions.model_fields for key in keys)
+    ):
+        return not_applicable(
+            "the rule cannot be measured: `keys` must list assumption keys "
+            f"({', '.join(Assumptions.model_fields)}), got {keys!r}"
+        )
     given = {key: (getattr(plan.assumptions, key) or {}) if plan.assumptions is not None else {} for key in keys}
     evidence, counted = [], []
     for year in plan.period:
@@ -173,15 +215,31 @@ def non_recurrent_share(ctx: MetricContext) -> Measurement:
         return not_applicable("no savings are identified in any plan year", nearest(plan, ("schemes",)))
     year, value = max(measured, key=lambda item: item[1])  # max keeps the first of equals: the earliest year
     one_off_then = total(scheme.saving(year) for _, scheme in one_off)
-    evidence = [f"{y}: non-recurrent {amount(total(s.saving(y) for _, s in one_off))} of identified {amount(identified[y])} ({pct(v)})" for y, v in measured]
-    evidence += [f"{scheme_label(scheme)} is one-off (recurrent: false), saving {amount(scheme.saving(year))} in {year}" for _, scheme in one_off]
-    message = f"{pct(value)} of identified savings in {year} are non-recurrent ({money(one_off_then)} of {money(identified[year])})"
+    evidence = [
+        (
+            f"{y}: non-recurrent {amount(total(s.saving(y) for _, s in one_off))} of identified "
+            f"{amount(identified[y])} ({pct(v)})"
+        )
+        for y, v in measured
+    ]
+    evidence += [
+        f"{scheme_label(scheme)} is one-off (recurrent: false), saving {amount(scheme.saving(year))} in {year}"
+        for _, scheme in one_off
+    ]
+    message = (
+        f"{pct(value)} of identified savings in {year} are non-recurrent ({money(one_off_then)} of "
+        f"{money(identified[year])})"
+    )
     if len(measured) > 1:
         message += ", the highest year"
     biggest = max(one_off, key=lambda item: (item[1].saving(year), -item[0]), default=None)
-    loc = ("schemes", biggest[0], "recurrent") if biggest is not None and biggest[1].saving(year) > 0 else nearest(plan, ("schemes",))
-    share = Share(one_off_then, identified[year], False, year, "make {amount} of {year} one-off savings recurrent")
-    return Measurement(value, message, capped(evidence), loc, share=share)
+    loc = (
+        ("schemes", biggest[0], "recurrent")
+        if biggest is not None and biggest[1].saving(year) > 0
+        else nearest(plan, ("schemes",))
+    )
+    money_share = Share(one_off_then, identified[year], False, year, "make {amount} of {year} one-off savings recurrent")
+    return Measurement(value, message, capped(evidence), loc, share=money_share)
 
 
 @plan_metric("largest_scheme_share")
@@ -196,7 +254,17 @@ def largest_scheme_share(ctx: MetricContext) -> Measurement:
     index, largest = max(live, key=lambda item: (item[1].saving(year), -item[0]))  # the earliest of equals
     value = percent(largest.saving(year), identified)
     ranked = sorted(live, key=lambda item: (-item[1].saving(year), item[0]))
-    evidence = [f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year} ({pct(percent(scheme.saving(year), identified))})" for _, scheme in ranked]
-    message = f"{scheme_label(largest)}, the largest, is {pct(value)} of {year} identified savings ({money(largest.saving(year))} of {money(identified)})"
-    share = Share(largest.saving(year), identified, False, year, f"move {{amount}} of {year} savings from {largest.id} to other schemes")
+    evidence = [
+        (
+            f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year} "
+            f"({pct(percent(scheme.saving(year), identified))})"
+        )
+        for _, scheme in ranked
+    ]
+    message = (
+        f"{scheme_label(largest)}, the largest, is {pct(value)} of {year} identified savings "
+        f"({money(largest.saving(year))} of {money(identified)})"
+    )
+    action = f"move {{amount}} of {year} savings from {largest.id} to other schemes"
+    share = Share(largest.saving(year), identified, False, year, action)
     return Measurement(value, message, capped(evidence), ("schemes", index, "savings", year), share=share)

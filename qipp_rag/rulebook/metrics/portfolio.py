@@ -1,37 +1,23 @@
-"""Across plans: the cross-plan rules (PF01-PF04) and the roll-ups of a run.
+"""Across plans: the metrics of the cross-plan rules (PF01-PF04).
 
 The four portfolio metrics look at every plan loaded in the run at once and
 return a measurement for each plan a rule applies to, keyed by the plan's
 index in the run.  Names in messages are always in file order, so the same
 run gives the same words.
-
-The roll-ups count plans by rating and add up their money (£000, exact) for
-the nation, each region and each area team.  Every total is a plain sum of
-exact Decimals, so the groups always add up to the national figure.
 """
 
 from __future__ import annotations
 
-import decimal
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import reference
-from .rulebook.measure import Measurement, PlanRef, portfolio_metric
-from .plan.models import OrgType, Region, Scheme
-from .results import CONFIDENCE_ORDER, RATING_ORDER, TOTAL_KEYS, GroupSummary, OrganisationInfo, PerYear, PlanResult, Portfolio
+from ... import reference
+from ...plan.models import Scheme
+from ...vocabulary import OrgType
+from ..measure import Measurement, PlanRef, portfolio_metric
 
-UNKNOWN = "unknown"
-NATIONAL = "national"
-REGION_NAMES: dict[str, str] = {
-    "north": "North",
-    "midlands_and_east": "Midlands and East",
-    "london": "London",
-    "south": "South",
-}
 MESSAGE_ITEMS = 10  # a message names this many items at most; the evidence lists them all
 MESSAGE_MATCHES = 3  # PF03 names this many matching schemes per scheme in its message
 EVIDENCE_ITEMS = 20  # PF03 evidence per scheme: a scheme copied into every plan must not make the report quadratic
@@ -104,7 +90,10 @@ def duplicate_plans(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict
             Decimal(len(others)),
             f"{len(others)} other plan {_plural(len(others), 'file is', 'files are')} for {code} over the same years, "
             f"so the assessment cannot tell which plan stands: {_capped(named)}",
-            evidence=tuple(f"{other.file}: also a plan for {code}, overlapping in {_years(_overlap(ref, other))}" for other in others),
+            evidence=tuple(
+                f"{other.file}: also a plan for {code}, overlapping in {_years(_overlap(ref, other))}"
+                for other in others
+            ),
             loc=("organisation", "code"),
         )
     return results
@@ -148,25 +137,44 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
 
         def why_missing(ccg: str) -> str:
             elsewhere = sorted(teams_named_by.get(ccg, set()))
-            return f"{ccg} (its plan names area team {', '.join(elsewhere)})" if elsewhere else f"{ccg} (no plan in the run)"
+            return (
+                f"{ccg} (its plan names area team {', '.join(elsewhere)})"
+                if elsewhere
+                else f"{ccg} (no plan in the run)"
+            )
 
-        evidence = [f"{why_missing(ccg)}: listed in `ccgs`, but no CCG plan in the run names area team {code}" for ccg in missing]
-        evidence += [f"{other.plan.organisation.code} ({other.file}): names area team {code}, but `ccgs` does not list it" for other in unlisted]
+        evidence = [
+            f"{why_missing(ccg)}: listed in `ccgs`, but no CCG plan in the run names area team {code}"
+            for ccg in missing
+        ]
+        evidence += [
+            (f"{other.plan.organisation.code} ({other.file}): names area team {code}, but `ccgs` does not list it")
+            for other in unlisted
+        ]
 
         count = len(missing) + len(unlisted_codes)
         if count == 0:
             message = (
-                f"the `ccgs` list ({len(listed_codes)} {_plural(len(listed_codes), 'CCG', 'CCGs')}) matches the CCG plans "
+                f"the `ccgs` list ({len(listed_codes)} {_plural(len(listed_codes), 'CCG', 'CCGs')}) matches the CCG "
+                "plans "
                 f"in the run that name area team {code}"
             )
         else:
             parts = []
             if missing:
-                parts.append(f"listed in `ccgs` without a CCG plan in the run naming {code}: {_capped([why_missing(c) for c in missing])}")
+                parts.append(
+                    f"listed in `ccgs` without a CCG plan in the run naming {code}: "
+                    f"{_capped([why_missing(c) for c in missing])}"
+                )
             if unlisted_codes:
                 parts.append(f"CCG plans in the run naming {code} but not listed in `ccgs`: {_capped(unlisted_codes)}")
-            message = f"the `ccgs` list differs from the CCG plans in the run that name area team {code}: " + "; and ".join(parts)
-        results[ref.index] = Measurement(Decimal(count), message, evidence=tuple(evidence), loc=("organisation", "ccgs"))
+            message = (
+                f"the `ccgs` list differs from the CCG plans in the run that name area team {code}: "
+                + "; and ".join(parts)
+            )
+        results[ref.index] = Measurement(
+            Decimal(count), message, evidence=tuple(evidence), loc=("organisation", "ccgs")
+        )
     return results
 
 
@@ -223,7 +231,9 @@ Match = tuple[PlanRef, int, Scheme]
 
 
 def _matched(matches: Sequence[Match], limit: int) -> str:
-    named = ", ".join(f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches[:limit])
+    named = ", ".join(
+        f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches[:limit]
+    )
     return named + (" and others" if len(matches) > limit else "")
 
 
@@ -265,10 +275,18 @@ def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]
     for ref in plans:
         mine = comparable[ref.index]
         if not mine:
-            results[ref.index] = Measurement(None, "no live scheme gives a provider with a baseline measure and value, so none can be compared with other plans")
+            results[ref.index] = Measurement(
+                None,
+                (
+                    "no live scheme gives a provider with a baseline measure and value, so none can be compared "
+                    "with other plans"
+                ),
+            )
             continue
         if not rivalry.any_for(ref):
-            results[ref.index] = Measurement(None, "the run holds no other organisation's plan covering the same years to compare schemes with")
+            results[ref.index] = Measurement(
+                None, "the run holds no other organisation's plan covering the same years to compare schemes with"
+            )
             continue
 
         colliding: list[tuple[int, Scheme, list[Match]]] = []
@@ -288,13 +306,18 @@ def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]
         evidence = []
         for position, scheme, matches in colliding:
             found = _as_written(position, scheme)
-            evidence += [f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}" for other, _, theirs in matches[:EVIDENCE_ITEMS]]
+            evidence += [
+                f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}"
+                for other, _, theirs in matches[:EVIDENCE_ITEMS]
+            ]
             if len(matches) > EVIDENCE_ITEMS:
                 evidence.append(f"{found} matches further schemes in other plans")
         results[ref.index] = Measurement(
             Decimal(len(colliding)),
-            f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and baseline measure and value "
-            f"with a scheme in another organisation's plan, so the same saving may be counted twice: {_capped(described)}",
+            f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and "
+            "baseline measure and value "
+            "with a scheme in another organisation's plan, so the same saving may be counted twice: "
+            f"{_capped(described)}",
             evidence=tuple(evidence),
             loc=("schemes", colliding[0][0]),
         )
@@ -330,7 +353,8 @@ def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> di
         elif team in teams:
             results[ref.index] = Measurement(
                 Decimal(0),
-                f"area team {_team_label(team)} has a plan in the run: {', '.join(other.file for other in teams[team])}",
+                f"area team {_team_label(team)} has a plan in the run: "
+                f"{', '.join(other.file for other in teams[team])}",
                 loc=("organisation", "area_team"),
             )
         else:
@@ -346,133 +370,3 @@ def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> di
                 loc=("organisation", "area_team"),
             )
     return results
-
-
-# ---------------------------------------------------------------- roll-ups
-
-_CODE = re.compile(r"[A-Z0-9]{3,6}")
-_REGIONS = frozenset(region.value for region in Region)
-
-
-def region_of(org: OrganisationInfo) -> str | None:
-    """The plan's region, or None when it is not known (a plan that could not be read)."""
-    return org.region if org.region in _REGIONS else None
-
-
-def area_team_of(org: OrganisationInfo) -> str | None:
-    """The area team a plan rolls up to: a CCG's ``area_team``, an area team plan's own code."""
-    if org.type == OrgType.area_team.value:
-        code = org.code or org.area_team
-    elif org.type == OrgType.ccg.value or org.type is None:
-        code = org.area_team
-    else:
-        code = None
-    return code if code is not None and _CODE.fullmatch(code) else None
-
-
-def in_scope(result: PlanResult, area_team: str | None, region: str | None) -> bool:
-    """Whether a plan falls within ``--area-team``/``--region`` (None: no narrowing).
-
-    A plan whose area team or region cannot be told (a file that could not
-    be read) stays in scope: a narrowed report must never silently drop a
-    file it was given.
-    """
-    org = result.organisation
-    if region is not None:
-        own = region_of(org)
-        if own is not None and own != region.strip().lower():
-            return False
-    if area_team is not None:
-        own = area_team_of(org)
-        if own is not None and own != area_team.strip().upper():
-            return False
-    return True
-
-
-def _exact_sum_context() -> decimal.Context:
-    # Sums of exact amounts must not round, however many digits the risk
-    # adjustment left them with.
-    return decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-
-
-def _totals(results: Sequence[PlanResult]) -> dict[str, PerYear]:
-    sums: dict[str, dict[str, Decimal]] = {key: {} for key in TOTAL_KEYS}
-    context = _exact_sum_context()
-
-    def add(key: str, year: str, amount: Decimal) -> None:
-        sums[key][year] = context.add(sums[key].get(year, Decimal(0)), amount)
-
-    for result in results:
-        figures = result.figures
-        if result.rating == "error" or figures is None:
-            continue
-        for key in ("allocation", "target", "identified", "risk_adjusted"):
-            for year, amount in getattr(figures, key).items():
-                add(key, year, amount)
-        if figures.delivery is not None:
-            add("delivered_to_date", figures.delivery.year, figures.delivery.actual_to_date)
-        # Shortfalls are added plan by plan, so one plan's surplus never hides another's gap.
-        for year, gap in (result.shortfall or {}).items():
-            add("shortfall_identified", year, gap.identified)
-            add("shortfall_risk_adjusted", year, gap.risk_adjusted)
-    return {key: dict(sorted(per_year.items())) for key, per_year in sums.items()}
-
-
-def _group(key: str, members: Sequence[PlanResult], *, name: str | None = None, region: str | None = None) -> GroupSummary:
-    counted = Counter(result.rating for result in members)
-    confident = Counter(result.confidence for result in members if result.confidence is not None)
-    return GroupSummary(
-        key=key,
-        name=name,
-        region=region,
-        plans=len(members),
-        ratings={rating: counted.get(rating, 0) for rating in RATING_ORDER},
-        totals=_totals(members),
-        confidence={level: confident.get(level, 0) for level in CONFIDENCE_ORDER},
-    )
-
-
-def _area_team_region(members: Sequence[PlanResult], code: str) -> str | None:
-    """The area team plan's own region; else the region most of its CCGs give (ties: first by name)."""
-    own = sorted((result.file, region_of(result.organisation)) for result in members if result.organisation.type == OrgType.area_team.value)
-    for _, region in own:
-        if region is not None:
-            return region
-    regions = Counter(region for result in members if (region := region_of(result.organisation)) is not None)
-    if regions:
-        return min(regions, key=lambda region: (-regions[region], region))
-    known = reference.area_team(code)
-    return known.region if known is not None else None
-
-
-def _area_team_name(members: Sequence[PlanResult], code: str) -> str | None:
-    known = reference.area_team(code)
-    if known is not None:
-        return known.name
-    for result in sorted(members, key=lambda result: result.file):
-        if result.organisation.type == OrgType.area_team.value and result.organisation.name:
-            return result.organisation.name
-    return None
-
-
-def summarise(plans: Sequence[PlanResult]) -> tuple[GroupSummary, Portfolio]:
-    """The national summary and the roll-ups by region and by area team.
-
-    Counts take every plan, errors included; money takes the plans not
-    rated ``error`` (they have no figures).  Groups are sorted by key, and
-    plans whose region or area team is not known fall under ``unknown``.
-    """
-    by_region: dict[str, list[PlanResult]] = defaultdict(list)
-    by_team: dict[str, list[PlanResult]] = defaultdict(list)
-    for result in plans:
-        by_region[region_of(result.organisation) or UNKNOWN].append(result)
-        by_team[area_team_of(result.organisation) or UNKNOWN].append(result)
-
-    regions = [_group(key, members, name=REGION_NAMES.get(key)) for key, members in sorted(by_region.items())]
-    teams = [
-        _group(key, members)
-        if key == UNKNOWN
-        else _group(key, members, name=_area_team_name(members, key), region=_area_team_region(members, key))
-        for key, members in sorted(by_team.items())
-    ]
-    return _group(NATIONAL, plans), Portfolio(by_region=regions, by_area_team=teams)

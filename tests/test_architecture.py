@@ -1,0 +1,174 @@
+"""The package's shape: every module imports on its own, the metric registry is complete
+whichever module comes first, and no two modules import each other, even indirectly."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "qipp_rag"
+
+# Each module is imported alone, in a child forked from an interpreter that has
+# loaded third-party libraries only (so a child costs milliseconds, not a
+# fresh pydantic); the child reports the registry it then finds.
+DRIVER = r"""
+import importlib, json, os, sys
+for library in ("pydantic", "pydantic_core", "yaml", "typer", "rich.console", "jinja2", "markupsafe"):
+    importlib.import_module(library)
+assert not any(name == "qipp_rag" or name.startswith("qipp_rag.") for name in sys.modules)
+results = {}
+for name in json.loads(sys.argv[1]):
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read)
+        try:
+            importlib.import_module(name)
+            registry = importlib.import_module("qipp_rag.rulebook.registry")
+            report = {"plan": sorted(registry.PLAN_METRICS), "portfolio": sorted(registry.PORTFOLIO_METRICS)}
+        except BaseException as error:
+            report = {"error": f"{type(error).__name__}: {error}"}
+        os.write(write, json.dumps(report).encode())
+        os._exit(0)
+    os.close(write)
+    chunks = []
+    while chunk := os.read(read, 65536):
+        chunks.append(chunk)
+    os.close(read)
+    os.waitpid(child, 0)
+    results[name] = json.loads(b"".join(chunks))
+print(json.dumps(results))
+"""
+
+
+def module_names() -> list[str]:
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts[-1] == "__main__":
+            continue  # running it starts the command line
+        names.append(".".join(parts))
+    return names
+
+
+def shipped_metric_names() -> set[str]:
+    text = (PACKAGE.parent / "rules" / "green-criteria.yaml").read_text(encoding="utf-8")
+    return {line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("metric:")}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_every_module_imports_alone_and_finds_every_metric_registered() -> None:
+    names = module_names()
+    assert len(names) > 40
+    done = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(names)], capture_output=True, text=True, check=True)
+    results = json.loads(done.stdout)
+    failed = {name: result["error"] for name, result in results.items() if "error" in result}
+    assert failed == {}
+    registries = {(tuple(result["plan"]), tuple(result["portfolio"])) for result in results.values()}
+    assert len(registries) == 1, "the registry differs with the module imported first"
+    ((plan, portfolio),) = registries
+    assert set(portfolio) == {"duplicate_plans", "area_team_ccgs", "shared_provider_baseline", "unknown_area_team"}
+    assert shipped_metric_names() <= set(plan) | set(portfolio)
+    assert {"share_of_value_with", "field_present"} <= set(plan)  # generic metrics, which no shipped rule uses
+
+
+def imports_of(path: Path, module: str) -> set[str]:
+    """The package modules ``module`` imports when it runs (not those only a type checker reads)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    typing_only = {
+        id(node)
+        for branch in ast.walk(tree)
+        if isinstance(branch, ast.If) and getattr(branch.test, "id", getattr(branch.test, "attr", None)) == "TYPE_CHECKING"
+        for node in ast.walk(branch)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif node.module and node.module.split(".")[0] == "qipp_rag":
+                target = node.module
+            else:
+                continue
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "qipp_rag")
+    return found
+
+
+def test_no_import_loops() -> None:
+    paths = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        paths[".".join(parts)] = path
+    graph: dict[str, set[str]] = {}
+    for module, path in paths.items():
+        edges = set()
+        for target in imports_of(path, module):
+            while target and target not in paths:
+                target = target.rpartition(".")[0]
+            # importing a submodule runs every package above it
+            while target and target != module:
+                if target in paths and target != "qipp_rag":
+                    edges.add(target)
+                target = target.rpartition(".")[0]
+        graph[module] = edges
+
+    loops = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    trail: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        trail.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                loops.append(" -> ".join([*trail[trail.index(target):], target]))
+            elif target not in state:
+                visit(target)
+        trail.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+    assert loops == []
+
+
+def test_the_format_names_are_listed_once() -> None:
+    """Choices, help texts and the configuration file take the formats from the reporter registry;
+    a string or a tuple naming most of them anywhere else is a copy that would drift."""
+    from qipp_rag.reporters import REPORTERS
+
+    names = set(REPORTERS)
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "reporters" / "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found = names & set(re.findall(r"[a-z]+", node.value))
+            elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                found = names & {item.value for item in node.elts if isinstance(item, ast.Constant)}
+            else:
+                continue
+            if len(found) >= 4:
+                copies.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert copies == []
