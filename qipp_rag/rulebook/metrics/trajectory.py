@@ -238,8 +238,8 @@ def non_recurrent_share(ctx: MetricContext) -> Measurement:
         if biggest is not None and biggest[1].saving(year) > 0
         else nearest(plan, ("schemes",))
     )
-    money_share = Share(one_off_then, identified[year], False, year, "make {amount} of {year} one-off savings recurrent")
-    return Measurement(value, message, capped(evidence), loc, share=money_share)
+    owed = Share(one_off_then, identified[year], False, year, "make {amount} of {year} one-off savings recurrent")
+    return Measurement(value, message, capped(evidence), loc, share=owed)
 
 
 @plan_metric("largest_scheme_share")
