@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qipp_rag.confidence import plan_confidence, shortfall
-from qipp_rag.engine import plan_rating
+from qipp_rag.rating import plan_rating
 from qipp_rag.results import Finding, PlanFigures
 
 CRITICAL = {"SP01": True, "SP02": True, "DL04": True, "GV02": False, "GV07": False, "TR03": False, "QL01": False}

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ci_fixtures import amber_plan, assessment
 from qipp_rag.diffing import diff_assessments, render_json, render_markdown, render_table
-from qipp_rag.portfolio import summarise
+from qipp_rag.rollup import summarise
 from qipp_rag.results import PlanResult, Shortfall
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from metric_cases import measure, rule
 from planbuilder import build, make_plan
 from qipp_rag.distance import amount_to, distance, in_words
-from qipp_rag.engine import make_finding
+from qipp_rag.rating import make_finding
 from qipp_rag.rulebook.measure import Share
 from qipp_rag.rulebook.models import BandSpec, RuleSpec
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qipp_rag.confidence import shortfall
-from qipp_rag.portfolio import summarise
+from qipp_rag.rollup import summarise
 from qipp_rag.results import CONFIDENCE_ORDER, OrganisationInfo, PlanFigures, PlanResult
 
 YEARS = ["2014/15", "2015/16"]

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from ci_fixtures import assessment, red_plan
-from qipp_rag.portfolio import summarise
+from qipp_rag.rollup import summarise
 from qipp_rag.reporters import csv_report, junit, markdown, sarif
 from qipp_rag.results import Assessment, Distance, WaiverRecord
 
