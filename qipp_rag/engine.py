@@ -54,6 +54,8 @@ class AssessOptions:
     jobs: int | None = None  # worker processes; None: the machine's cores
     area_team: str | None = None  # report only this area team's plans
     region: str | None = None  # report only this region's plans
+    exclude: tuple[str, ...] = ()  # globs of plan files to leave out, relative to each folder given
+    not_plans: tuple[str, ...] = ()  # other inputs (a configuration file) never to read as plans
 
 
 class OptionError(ValueError):
@@ -117,7 +119,10 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
         waivers, waiver_problems = load_waivers(options.waivers)
         errors += waiver_problems
 
-    files, discovery_problems = loading.discover(list(options.paths))  # through the module: tests stand in for it
+    others = (*options.rules, *([options.waivers] if options.waivers else []), *options.not_plans)
+    files, discovery_problems = loading.discover(  # through the module: tests stand in for it
+        list(options.paths), exclude=options.exclude, not_plans=others
+    )
     errors += discovery_problems
     if not files and not discovery_problems:
         where = ", ".join(options.paths) or "(no paths given)"

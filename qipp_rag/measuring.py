@@ -62,7 +62,24 @@ def plan_figures(plan: Plan, stage_factors: Mapping[str, Decimal]) -> PlanFigure
         identified=identified_by_year(plan),
         risk_adjusted=risk_adjusted_by_year(plan, stage_factors),
         delivery=delivery,
+        providers=provider_savings(plan),
     )
+
+
+def provider_savings(plan: Plan) -> dict[str, dict[str, Decimal]]:
+    """The savings of the plan's live schemes by provider (as first written) and year, £000."""
+    from .rollup import provider_key
+
+    names: dict[str, str] = {}
+    savings: dict[str, dict[str, Decimal]] = {}
+    for scheme in plan.live_schemes:
+        if not scheme.provider or not scheme.provider.strip():
+            continue
+        name = names.setdefault(provider_key(scheme.provider), " ".join(scheme.provider.split()))
+        per_year = savings.setdefault(name, {})
+        for year, saving in scheme.savings.items():
+            per_year[year] = per_year.get(year, Decimal(0)) + saving
+    return savings
 
 
 @dataclass

@@ -141,6 +141,9 @@ class PlanFigures(Record):
     identified: PerYear
     risk_adjusted: PerYear
     delivery: DeliveryFigures | None = None
+    # savings of live schemes by provider as first written in the plan, by year; for the provider roll-up
+    # (kept out of the JSON entry: the roll-up in ``portfolio.providers`` carries it)
+    providers: dict[str, PerYear] = Field(default_factory=dict, exclude=True)
 
 
 class PlanResult(Record):
@@ -217,9 +220,18 @@ class GroupSummary(Record):
     totals: dict[str, PerYear]
 
 
+class ProviderSummary(Record):
+    """The savings that every commissioner's live schemes place on one provider."""
+
+    name: str  # as first written (plans in path order)
+    savings: PerYear  # £000 by year, over every plan not rated error
+    commissioners: list[str]  # organisation codes, sorted
+
+
 class Portfolio(Record):
     by_region: list[GroupSummary] = Field(default_factory=list)
     by_area_team: list[GroupSummary] = Field(default_factory=list)
+    providers: list[ProviderSummary] = Field(default_factory=list)
 
 
 class ToolInfo(Record):

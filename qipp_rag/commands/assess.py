@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from ..results import Assessment, Problem
 
-GROUP_BY = ("region", "area_team")
+SORTS = ("rating", "path")
+GROUP_BY = ("region", "area_team", "provider")
 EXIT_INPUT = 2
 MIN_WIDTH = 40  # the narrowest table drawn, whatever the terminal says
 # option name (as in the configuration file) -> default when neither the command line nor the file gives it
@@ -42,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "region": None,
     "quiet": False,
     "no-color": False,
+    "sort": "rating",
+    "show-na": False,
+    "exclude": [],
 }
 # typer parameter name -> option name
 PARAMETERS = {name.replace("-", "_"): name for name in DEFAULTS} | {"output_format": "format"}
@@ -53,7 +57,7 @@ class InputError(Exception):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("assess", no_args_is_help=True)
+    @app.command("assess")
     def assess_command(
         ctx: typer.Context,
         paths: list[str] = typer.Argument(
@@ -122,8 +126,26 @@ def register(app: typer.Typer) -> None:
         group_by: str | None = typer.Option(
             None,
             "--group-by",
-            metavar="region|area_team",
-            help="Add a roll-up by region or area team to the table and markdown.",
+            metavar="region|area_team|provider",
+            help=(
+                "Group the table by region or area team, each group with its roll-up; or add the savings by "
+                "provider."
+            ),
+            show_default=False,
+        ),
+        sort: str | None = typer.Option(
+            None,
+            "--sort",
+            metavar="rating|path",
+            help="The table's order: rating (worst first, the default) or path.",
+            show_default=False,
+        ),
+        show_na: bool = typer.Option(False, "--show-na", help="List n/a results under the table too."),
+        exclude: list[str] | None = typer.Option(
+            None,
+            "--exclude",
+            metavar="GLOB",
+            help="Leave out plan files matching this glob (relative to each folder given); repeatable.",
             show_default=False,
         ),
         area_team: str | None = typer.Option(
@@ -148,7 +170,8 @@ def register(app: typer.Typer) -> None:
         values = {
             "rules": rules, "output_format": output_format, "report": report, "fail_on": fail_on, "only": only,
             "skip": skip, "waivers": waivers, "as_of": as_of, "jobs": jobs, "group_by": group_by,
-            "area_team": area_team, "region": region, "quiet": quiet, "no_color": no_color,
+            "area_team": area_team, "region": region, "quiet": quiet, "no_color": no_color, "sort": sort,
+            "show_na": show_na, "exclude": exclude,
         }  # fmt: skip
         given = {PARAMETERS[name]: value for name, value in values.items() if _on_command_line(ctx, name)}
         raise typer.Exit(run(list(paths), given))
@@ -182,6 +205,9 @@ class Settings:
     region: str | None = None
     quiet: bool = False
     no_color: bool = False
+    sort: str = "rating"
+    show_na: bool = False
+    exclude: list[str] = field(default_factory=list)
 
 
 def _from_config() -> tuple[dict[str, Any], list[Problem]]:
@@ -225,9 +251,14 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
 
     def choice(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
         value = pick(name)
-        if value is not None and value not in allowed:
+        if value is None:
+            return None
+        folded = str(value).strip().lower()
+        if "_" in "".join(allowed):
+            folded = folded.replace("-", "_").replace(" ", "_")
+        if folded not in allowed:
             raise InputError(f"{where(name)}: {value!r} is not one of {', '.join(allowed)}")
-        return value
+        return folded
 
     formats = list(REPORTERS)
     settings = Settings(paths=paths)
@@ -241,6 +272,9 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
     settings.region = choice("region", REGIONS)
     area_team = pick("area-team")
     settings.area_team = None if area_team is None else str(area_team).strip().upper()
+    settings.sort = choice("sort", SORTS) or "rating"
+    settings.show_na = bool(pick("show-na"))
+    settings.exclude = _as_list(pick("exclude"))
     settings.quiet = bool(pick("quiet"))
     settings.no_color = bool(pick("no-color"))
 
@@ -346,6 +380,8 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         jobs=settings.jobs,
         area_team=settings.area_team,
         region=settings.region,
+        exclude=tuple(settings.exclude),
+        not_plans=_config_file(),
         **({"as_of": settings.as_of} if settings.as_of is not None else {}),
     )
     try:
@@ -363,6 +399,15 @@ def _shown(text: str) -> str:
     return visible(text)
 
 
+def _config_file() -> tuple[str, ...]:
+    import os
+
+    from ..config import find_config
+
+    found = find_config(os.getcwd())
+    return (str(found),) if found is not None else ()
+
+
 def _print_config_problems(problems: list[Problem]) -> None:
     from ..reporters.text import visible
 
@@ -378,7 +423,8 @@ def _render_options(settings: Settings, to_terminal: bool) -> Any:
 
     color = to_terminal and not settings.no_color and not os.environ.get("NO_COLOR")
     width = max(shutil.get_terminal_size().columns, MIN_WIDTH) if to_terminal else None  # COLUMNS=5 must not hide rows
-    return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width)
+    return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width,
+                         sort=settings.sort, show_na=settings.show_na)
 
 
 def deliver(assessment: Assessment, settings: Settings) -> int:
@@ -420,8 +466,19 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
                 typer.echo(line, err=True)
         for line in waiver_warnings(assessment):  # a misspelt waiver, in every format
             typer.echo(line, err=True)
-        typer.echo(summary_line(assessment, settings.fail_on, code), err=True)
+        typer.echo(_fitted(summary_line(assessment, settings.fail_on, code)), err=True)
     return code
+
+
+def _fitted(line: str) -> str:
+    """On a terminal, the line wrapped at spaces to its width; elsewhere as it is."""
+    import shutil
+    import textwrap
+
+    if not sys.stderr.isatty():
+        return line
+    width = shutil.get_terminal_size().columns
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False)) or line
 
 
 def _github_job_summary(assessment: Assessment, options: Any) -> None:

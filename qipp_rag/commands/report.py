@@ -18,7 +18,7 @@ EXIT_INPUT = 2
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("report", no_args_is_help=True)
+    @app.command("report")
     def report_command(
         results: str = typer.Argument(
             ...,

@@ -34,15 +34,16 @@ def formats_text(conjunction: str = "or") -> str:
     return f"{', '.join(FORMATS[:-1])} {conjunction} {FORMATS[-1]}"
 
 
-
 @dataclass(frozen=True)
 class RenderOptions:
     """What a run asks of every format; a reporter uses what applies to it."""
 
     color: bool = False  # ANSI colour (table only; NO_COLOR and --no-color turn it off)
-    group_by: str | None = None  # "region" or "area_team": roll-up section in table and markdown
+    group_by: str | None = None  # "region", "area_team" or "provider": grouped tables and roll-ups
     fail_on: str = "red"  # JUnit counts amber as a failure under --fail-on amber
     width: int | None = None  # terminal width for the table
+    sort: str = "rating"  # the table's order: "rating" (worst first) or "path"
+    show_na: bool = False  # the table lists n/a results too
 
 
 Renderer = Callable[["Assessment", RenderOptions], str]
