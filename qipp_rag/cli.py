@@ -118,7 +118,7 @@ def _abort_types() -> tuple[type[BaseException], ...]:
     found: list[type[BaseException]] = []
     for module in ("typer._click.exceptions", "click.exceptions"):
         try:
-            found.append(getattr(__import__(module, fromlist=["Abort"]), "Abort"))
+            found.append(__import__(module, fromlist=["Abort"]).Abort)
         except (ImportError, AttributeError):
             continue
     return tuple(found)

@@ -47,7 +47,7 @@ def measure_all(files: Sequence[str], setup: Setup, jobs: int | None) -> list[Ou
     workers = worker_count(jobs, len(items))
     if workers == 1:
         return [measure_file(setup, index, file) for index, file in items]
-    local = [measure_file(setup, index, file) for index, file in items if file == STDIN]  # only this process reads stdin
+    local = [measure_file(setup, index, file) for index, file in items if file == STDIN]  # only here is stdin read
     items = [(index, file) for index, file in items if file != STDIN]
     chunk = max(1, -(-len(items) // (workers * 4)))  # a few chunks per worker evens out uneven plans
     pooled = map_in_pool(_work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,))

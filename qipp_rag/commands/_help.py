@@ -39,7 +39,7 @@ def usage_error_types() -> tuple[type[BaseException], ...]:
     """The usage error class of the click that typer runs on (its own copy, or click itself)."""
     found: list[type[BaseException]] = []
     try:
-        from typer._click.exceptions import UsageError as Vendored  # type: ignore[import-not-found]
+        from typer._click.exceptions import UsageError as Vendored
 
         found.append(Vendored)
     except ImportError:

@@ -308,7 +308,7 @@ def align_comments(text: str) -> str:
                 found[number] = part if continues else None
         widths = [len(part[0]) for part in found if part is not None and len(part[0]) <= LONG_CODE]
         column = max(widths, default=0) + 2
-        for line, part in zip(block, found):
+        for line, part in zip(block, found, strict=True):
             if part is None:
                 out.append(line)
             else:

@@ -75,7 +75,7 @@ def discover(
         elif os.path.isdir(given):
             inside = _Found()
             _walk(shown, os.path.realpath(given), shown, inside, problems)
-            for real, (via_link, parts, file) in inside.by_real.items():
+            for real, (via_link, _, file) in inside.by_real.items():
                 if not excluded(PurePath(file).relative_to(shown), exclude):
                     found.add(PurePath(file), real, via_link)
         elif os.path.exists(given):

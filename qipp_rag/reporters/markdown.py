@@ -160,7 +160,8 @@ def _rollup(title: str, groups) -> list[str]:
 
 
 def _providers(assessment: Assessment) -> list[str]:
-    lines = ["## By provider", "", "Savings of live schemes by provider and year, £000, over plans not rated ERROR.", ""]
+    lines = ["## By provider", "", "Savings of live schemes by provider and year, £000, over plans not rated ERROR."]
+    lines.append("")
     if not assessment.portfolio.providers:
         return [*lines, "No live scheme names a provider."]
     rows = [

@@ -23,8 +23,9 @@ from .text import visible
 
 __all__ = ["CRITERIA", "LABELS", "organisation_label", "render"]
 
-STYLES = {"red": "bold red", "amber": "bold yellow", "green": "bold green", "error": "bold magenta", "n/a": "dim", "waived": "cyan"}
-TOTAL_NAMES = {"allocation": "Allocation", "target": "Target", "identified": "Identified", "risk_adjusted": "Risk-adjusted"}
+TOTAL_NAMES = {
+    "allocation": "Allocation", "target": "Target", "identified": "Identified", "risk_adjusted": "Risk-adjusted",
+}
 PLAIN_WIDTH = 10_000  # plain text is read in logs and files: a line per row, never a path folded mid-word
 
 

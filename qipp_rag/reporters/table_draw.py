@@ -99,7 +99,7 @@ class Painter:
 
         def line(cells: Sequence[Cell], header: bool = False) -> Text:
             out = Text()
-            for number, (cell, column, width) in enumerate(zip(cells, columns, widths)):
+            for number, (cell, column, width) in enumerate(zip(cells, columns, widths, strict=True)):
                 text = cell.text if cell_len(cell.text) <= width else cut_at_word(cell.text, width)
                 pad = " " * (width - cell_len(text))
                 last = number == len(columns) - 1
