@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..reporters import formats_text
-from ..vocabulary import FAIL_ON, REGIONS
+from ..vocabulary import FAIL_ON, REGIONS, REGIONS_TEXT
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -159,7 +159,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--region",
             metavar="NAME",
-            help="Report only this region's plans: north, midlands_and_east, london or south.",
+            help=f"Report only this region's plans: {REGIONS_TEXT}.",
             show_default=False,
         ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on standard error."),

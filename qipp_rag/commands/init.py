@@ -20,7 +20,7 @@ from pathlib import Path
 
 import typer
 
-from ..vocabulary import REGIONS
+from ..vocabulary import REGIONS, REGIONS_TEXT
 
 TEMPLATE = "plan-skeleton.yaml.j2"
 YEARS = 3
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--region",
             metavar="NAME",
-            help="north, midlands_and_east, london or south (default: from the CCG list).",
+            help=f"{REGIONS_TEXT} (default: from the CCG list).",
             show_default=False,
         ),
     ) -> None:
