@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from ..results import Finding, PlanResult
+from ..vocabulary import TERMINAL_LABELS
 from .text import visible
 
 GAP = 2  # spaces between two columns
@@ -38,7 +39,7 @@ SHORT_CRITERIA: dict[str, str] = {
     "partnership": "PT",
     "portfolio": "PF",
 }
-LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN", "error": "ERROR", "n/a": "n/a", "waived": "waived"}
+LABELS = TERMINAL_LABELS  # RED, AMBER, GREEN, ERROR, n/a, waived
 LETTERS = {"red": "R", "amber": "A", "green": "G", "n/a": "-", "waived": "W"}
 CONFIDENCE_SHORT = {"green": "G", "amber/green": "A/G", "amber": "A", "amber/red": "A/R", "red": "R"}
 NAME_PREFIXES = ("NHS England ", "NHS ")
