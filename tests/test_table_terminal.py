@@ -193,7 +193,7 @@ def test_cut_at_word() -> None:
 
 
 def test_group_by_region_prints_a_table_and_roll_up_per_region(examples: Assessment) -> None:
-    from qipp_rag.reporters.table import amount
+    from qipp_rag.reporters.table_layout import amount
 
     text = shown_on(80, examples, group_by="region")
     assert max(cell_len(line) for line in text.splitlines()) <= 80
@@ -218,7 +218,7 @@ def test_group_by_area_team_names_each_team(examples: Assessment) -> None:
 
 
 def test_group_by_provider_lists_savings_by_provider(examples: Assessment) -> None:
-    from qipp_rag.reporters.table import amount
+    from qipp_rag.reporters.table_layout import amount
 
     text = shown_on(80, examples, group_by="provider")
     assert max(cell_len(line) for line in text.splitlines()) <= 80
@@ -287,7 +287,7 @@ def test_providers_are_rolled_up_across_commissioners(tmp_path: Path, monkeypatc
 
 def test_markdown_escapes_without_html_entities_and_rolls_up_providers(examples: Assessment) -> None:
     from qipp_rag.reporters import markdown as markdown_report
-    from qipp_rag.reporters.table import amount
+    from qipp_rag.reporters.table_layout import amount
 
     text = markdown_report.render(examples, RenderOptions(group_by="provider"))
     assert r"NHS Mansfield \& Ashfield (04E)" in text and "&amp;" not in text and "&#" not in text

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from ..results import TOTAL_KEYS, Assessment, PlanResult
 from . import RenderOptions
-from .table import CRITERIA, LABELS, ROLLUP_HEADERS, amount, counts_line, organisation_label, rollup_rows, shown_value
+from .table import CRITERIA, LABELS, ROLLUP_HEADERS, counts_line, organisation_label, rollup_rows
+from .table_layout import amount, shown_value
 from .text import visible
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")  # inline markup, HTML and entities; nothing in a cell starts a line

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ..results import Assessment, Finding, GroupSummary, PlanResult, Problem, round_value
+from ..results import Assessment, GroupSummary
 from . import RenderOptions
-from .table_layout import CRITERIA, LABELS, organisation_label
+from .table_layout import CRITERIA, LABELS, amount, organisation_label
 from .text import visible
 
 __all__ = ["CRITERIA", "LABELS", "organisation_label", "render"]
@@ -30,53 +30,6 @@ PLAIN_WIDTH = 10_000  # plain text is read in logs and files: a line per row, ne
 
 
 # ---------------------------------------------------------------- wording shared with other text reports
-
-
-def amount(value: Decimal) -> str:
-    """Exact money (£000) with thousands separators and no trailing zeros: ``1,200.5``."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    whole, dot, places = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-') or '0'):,}{dot}{places}"
-
-
-def shown_value(finding: Finding, unit: str | None = None) -> str:
-    """The value as the JSON shows it (2 places, half-even); a whole count without the places."""
-    if finding.value is None:
-        return ""
-    shown = round_value(finding.value)
-    if unit == "count" and shown == shown.to_integral_value():
-        return str(shown.quantize(Decimal(1)))
-    return str(shown)
-
-
-def where(plan: PlanResult, finding: Finding | None = None, problem: Problem | None = None) -> str:
-    """``file:line:column`` when the result points at a place in the file, else the file."""
-    location = finding.location if finding is not None else problem
-    if location is None or not location.line:
-        return visible(plan.file)
-    return f"{visible(plan.file)}:{location.line}:{location.column}"
-
-
-def finding_line(plan: PlanResult, finding: Finding, title: str | None, unit: str | None = None) -> str:
-    """``file:line:column  RULE title: message (value v)``, and for a waived result its waiver."""
-    text = f"{where(plan, finding)}  {finding.rule}"
-    if title:
-        text += f" {title}"
-    if finding.message:
-        text += f": {finding.message}"
-    value = shown_value(finding, unit)
-    if value:
-        text += f" (value {value})"
-    if finding.waiver is not None:
-        waiver = finding.waiver
-        text += (
-            f" — would be {LABELS[waiver.rating]}; waived: {waiver.reason}; approved by {waiver.approved_by}; "
-            f"until {waiver.expires.isoformat()}"
-        )
-    return visible(text)
 
 
 def counts_line(assessment: Assessment) -> str:

@@ -28,9 +28,12 @@ from .table_layout import (
     Cell,
     Column,
     Layout,
+    amount,
     choose,
     cut_at_word,
+    finding_line,
     fit,
+    where,
 )
 from .text import visible
 
@@ -172,8 +175,6 @@ def group_sections(assessment: Assessment, options: RenderOptions) -> list[Secti
 
 def rollup_layout(group: GroupSummary) -> Layout:
     """The group's money by year (£000): one line per year."""
-    from .table import amount
-
     years = sorted({year for per_year in group.totals.values() for year in per_year})
     keys = [key for key in ROLLUP if group.totals.get(key)]
     columns = [Column("Roll-up £000", [Cell(year) for year in years])]
@@ -200,8 +201,6 @@ def shrink(layout: Layout, width: int | None, columns: Sequence[int] = ()) -> La
 
 
 def provider_layout(providers: Sequence[ProviderSummary]) -> Layout:
-    from .table import amount
-
     names: list[Cell] = []
     years: list[Cell] = []
     money: list[Cell] = []
@@ -235,8 +234,6 @@ def provider_section(console: Any, paint: Painter, assessment: Assessment) -> No
 
 
 def details(console: Any, paint: Painter, assessment: Assessment, options: RenderOptions) -> None:
-    from .table import finding_line, where
-
     show_na = options.show_na
     rules = {rule.id: rule for rule in assessment.rules}
     lines: list[tuple[Cell, str]] = []
