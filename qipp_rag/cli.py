@@ -138,6 +138,12 @@ def main(argv: list[str] | None = None) -> None:
     _tune_garbage_collector()
     try:
         _catch_signals()
+        if args[:1] == ["assess"]:  # the pre-commit hook's command: parsed without importing typer when it can be
+            from .commands.assess import parse_args_fast, run
+
+            parsed = parse_args_fast(args[1:])
+            if parsed is not None:
+                sys.exit(run(*parsed))
         app = build_app()
         try:
             code = _run(app, args)
