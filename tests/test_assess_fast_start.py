@@ -21,6 +21,8 @@ LINES = [
     ["plans", "--group-by", "region", "--area-team", "q71", "--region", "london", "--format", "json", "--format", "table"],
     ["-", "--jobs=0"],
     ["plans", "--area-team", "-q"],  # an option's value is the next item, whatever it looks like
+    ["--format", "json", "--", "-odd.yaml", "--rules=x.yaml", "--debug", "--"],  # the pre-commit hook's form
+    ["--", "a.yaml"],
 ]
 LEFT_TO_TYPER = [
     [],
@@ -33,7 +35,8 @@ LEFT_TO_TYPER = [
     ["plans", "--jobs", "٣"],
     ["plans", "--quiet=yes"],
     ["plans", "-qq"],
-    ["--", "-odd.yaml"],
+    ["plans", "--rules", "--", "a.yaml"],
+    ["--"],
 ]
 
 

@@ -196,8 +196,8 @@ def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
 
     Importing and building typer costs a one-plan pre-commit check about a
     fifth of its time.  Only the forms this parser is sure of are taken:
-    known long options (``--name value`` or ``--name=value``), flags, ``-q``
-    and paths.  Anything else (help, a typo, ``--``, a missing value, a
+    known long options (``--name value`` or ``--name=value``), flags, ``-q``,
+    paths, and ``--`` before paths only.  Anything else (help, a typo, a missing value, a
     ``--jobs`` that is not a whole number) returns None, and typer parses the
     line as before, with its own messages.
     """
@@ -205,10 +205,13 @@ def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
     given: dict[str, Any] = {}
     items = iter(args)
     for item in items:
+        if item == "--":  # the pre-commit hook's form: every item after it is a path
+            paths += items
+            break
         if item == "-" or not item.startswith("-"):
             paths.append(item)
             continue
-        name, has_value, value = item[2:].partition("=") if item.startswith("--") else (_SHORT.get(item, ""), False, "")
+        name, has_value, value = item[2:].partition("=") if item.startswith("--") else (_SHORT.get(item, ""), "", "")
         if name not in DEFAULTS and name != "debug":
             return None
         if name in _FLAGS:
@@ -219,7 +222,7 @@ def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
             continue
         if not has_value:
             value = next(items, None)
-            if value is None:
+            if value is None or value == "--":
                 return None
         if name == "jobs":
             if not value.lstrip("-").isdigit() or not value.lstrip("-").isascii():
