@@ -25,6 +25,7 @@ import datetime as dt
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .cross_plan import add_cross_plan_findings
@@ -36,9 +37,10 @@ from .rollup import area_team_of, in_scope, region_of, summarise
 from .rulebook.models import RuleSpec
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS
-from .waiver_hints import with_typo_warnings
-from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
 from .workers import measure_all
+
+if TYPE_CHECKING:
+    from .waivers import Waiver
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,21 @@ def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[Pla
     return scoped
 
 
+def _waive(
+    outcomes: Sequence[Any], ordered: list[list[Any]], waivers: list[Waiver], options: AssessOptions, rule_ids: list[str]
+) -> tuple[list[list[Any]], list[Any]]:
+    """Each plan's findings with the waivers applied, and the waivers' records; without a waivers
+    file there is nothing to apply, and their models are not imported."""
+    if options.waivers is None:
+        return ordered, []
+    from .waiver_hints import with_typo_warnings
+    from .waivers import PlanKey, apply_waivers
+
+    keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
+    waived, records = apply_waivers(list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers)
+    return waived, with_typo_warnings(records, waivers, rule_ids, keys, options.waivers)
+
+
 def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessment:
     """Assess every plan under ``options.paths``.  ``problems`` are earlier input errors (a config
     file's) to report with the rest.  Raises :class:`OptionError` for options the input cannot meet."""
@@ -116,6 +133,8 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
 
     waivers: list[Waiver] = []
     if options.waivers is not None:
+        from .waivers import load_waivers
+
         waivers, waiver_problems = load_waivers(options.waivers)
         errors += waiver_problems
 
@@ -140,11 +159,7 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
 
     order = [rule.id for rule in chosen]
     ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
-    keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
-    waived, waiver_records = apply_waivers(
-        list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers
-    )
-    waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
+    waived, waiver_records = _waive(outcomes, ordered, waivers, options, [rule.id for rule in chosen])
 
     critical = {rule.id: rule.critical for rule in chosen}
     results = [
