@@ -124,6 +124,15 @@ def _abort_types() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
+def _without_pydantic_plugins() -> None:
+    """pydantic looks for plugins (observability hooks) through every installed package's entry
+    points the first time a model is built: a few milliseconds of every cold start, more in a
+    large environment, for hooks this tool does not use.  A value the user set is kept."""
+    import os
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qipp-rag`` console script and ``python -m qipp_rag``."""
     args = sys.argv[1:] if argv is None else argv
@@ -136,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     debug = "--debug" in options
     _tune_garbage_collector()
+    _without_pydantic_plugins()
     try:
         _catch_signals()
         if args[:1] == ["assess"]:  # the pre-commit hook's command: parsed without importing typer when it can be
@@ -143,7 +153,11 @@ def main(argv: list[str] | None = None) -> None:
 
             parsed = parse_args_fast(args[1:])
             if parsed is not None:
-                sys.exit(run(*parsed))
+                try:
+                    fast_code = run(*parsed)
+                finally:
+                    sys.stdout.flush()  # a full disk shows here, inside the handlers, not at exit
+                sys.exit(fast_code)
         app = build_app()
         try:
             code = _run(app, args)

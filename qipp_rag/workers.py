@@ -10,7 +10,6 @@ import os
 from collections.abc import Sequence
 
 from .measuring import Outcome, Setup, measure_file
-from .pool import map_in_pool
 
 _WORKER_SETUP: Setup | None = None
 
@@ -50,5 +49,7 @@ def measure_all(files: Sequence[str], setup: Setup, jobs: int | None) -> list[Ou
     local = [measure_file(setup, index, file) for index, file in items if file == STDIN]  # only here is stdin read
     items = [(index, file) for index, file in items if file != STDIN]
     chunk = max(1, -(-len(items) // (workers * 4)))  # a few chunks per worker evens out uneven plans
+    from .pool import map_in_pool  # with its process pool and multiprocessing machinery: only for several workers
+
     pooled = map_in_pool(_work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,))
     return sorted([*local, *pooled], key=lambda outcome: outcome.index) if local else pooled

@@ -76,3 +76,23 @@ def test_a_plain_assess_does_not_import_typer(tmp_path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def _plugins_setting(env_value: str | None, tmp_path) -> str:
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    if env_value is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = env_value
+    code = (
+        "import os\nfrom qipp_rag.cli import main\n"
+        "try:\n    main(['assess', 'nothing-here', '-q', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+        "print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_pydantic_plugins_are_not_searched_for_unless_the_user_says_otherwise(tmp_path) -> None:
+    assert _plugins_setting(None, tmp_path) == "__all__"
+    assert _plugins_setting("logfire", tmp_path) == "logfire"
