@@ -159,13 +159,18 @@ def _named(error: OSError, target: str) -> OSError:
     return OSError(error.errno, error.strerror, target)
 
 
-def _write_chunks(stream: BinaryIO, text: str) -> None:
-    for start in range(0, len(text), CHUNK):
-        stream.write(text[start : start + CHUNK].encode("utf-8"))
+def _write_chunks(stream: BinaryIO, text: str | Iterable[str]) -> None:
+    """Write a text, or the pieces of one as a reporter makes them, as UTF-8 a megabyte at a time."""
+    for piece in (text,) if isinstance(text, str) else text:
+        for start in range(0, len(piece), CHUNK):
+            stream.write(piece[start : start + CHUNK].encode("utf-8"))
 
 
-def write_atomically(files: Sequence[tuple[str, str]]) -> None:
+def write_atomically(files: Sequence[tuple[str, str | Iterable[str]]]) -> None:
     """Write every (path, text) as UTF-8, all or nothing as far as the file system allows.
+
+    A text may be given as an iterable of pieces (a reporter's ``chunks``),
+    written as they are made, so that no report needs to be whole in memory.
 
     Raises ``OSError`` naming the target on failure (and removes every
     temporary file); :class:`TargetError` for a target that is not a regular
@@ -177,7 +182,7 @@ def write_atomically(files: Sequence[tuple[str, str]]) -> None:
             raise TargetError(f"{target} is {kind}; give the path of a regular file")
     mode = report_mode()
     staged: list[tuple[str, str]] = []
-    streams: list[tuple[str, str]] = []
+    streams: list[tuple[str, str | Iterable[str]]] = []
     made: list[Path] = []
     done = False
     try:
@@ -222,7 +227,7 @@ def write_atomically(files: Sequence[tuple[str, str]]) -> None:
                     pass
 
 
-def write_stdout(text: str) -> None:
+def write_stdout(text: str | Iterable[str]) -> None:
     """The text on standard output as UTF-8, whatever the locale; a reader that stops early
     (``| head``) is not an error.  Any other failure (a full disk) raises ``OSError``."""
     import sys

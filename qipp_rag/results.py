@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 import secrets
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
@@ -300,20 +301,27 @@ _exact_numbers = exact_numbers
 
 
 def to_json(assessment: Assessment) -> str:
-    """Deterministic JSON: the same assessment always gives the same text.
+    """Deterministic JSON: the same assessment always gives the same text (see :func:`json_chunks`)."""
+    return "".join(json_chunks(assessment))
 
-    Plans are written one at a time and spliced into the rest, so a national
-    run never holds a second whole copy of its assessment as serialiser
-    output; the text is the same as serialising it in one piece.
+
+def json_chunks(assessment: Assessment) -> Iterator[str]:
+    """The JSON text of :func:`to_json` in pieces: the frame before the plans, each plan, the rest.
+
+    Each plan is serialised when its piece is asked for, so a writer that
+    writes each piece as it comes never holds the whole text of a national
+    run; joined, the pieces are the text of serialising it in one piece.
     """
     frame = _exact_numbers(assessment.model_copy(update={"plans": []}).model_dump_json(indent=2))
     before, found, after = frame.partition(_NO_PLANS)
     if not assessment.plans or not found:
-        return _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
-    plans = ",\n".join(
-        "    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans
-    )
-    return "".join((before, '\n  "plans": [\n', plans, "\n  ],\n", after, "\n"))
+        yield _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
+        return
+    yield before + '\n  "plans": [\n'
+    for number, plan in enumerate(assessment.plans):
+        text = "    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ")
+        yield text if number == 0 else ",\n" + text
+    yield "\n  ],\n" + after + "\n"
 
 
 MAX_JSON_DIGITS = 20  # an integer in a saved assessment (a count, a line) has at most this many digits

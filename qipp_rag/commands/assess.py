@@ -487,17 +487,16 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     from dataclasses import replace
 
     from ..output_files import TargetError, write_atomically, write_stdout
-    from ..reporters import renderer
+    from ..reporters import chunked
     from ..results import exit_code
 
     to_terminal = sys.stdout.isatty()
     options = _render_options(settings, to_terminal)
-    stdout_text = renderer(settings.format)(assessment, options)
+    # Each output is rendered as it is written, one at a time, piece by piece where its format can.
+    stdout_text = chunked(settings.format)(assessment, options)
     # Files never hold terminal colour codes, whatever standard output is.
-    files = [
-        (target, renderer(name)(assessment, replace(options, color=False, width=None)))
-        for name, target in settings.reports
-    ]
+    plain = replace(options, color=False, width=None)
+    files = [(target, chunked(name)(assessment, plain)) for name, target in settings.reports]
 
     code = exit_code(assessment, settings.fail_on)
     try:

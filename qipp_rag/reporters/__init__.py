@@ -7,7 +7,7 @@ libraries (jinja2, rich tables) cost nothing to a run that does not use them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,3 +56,25 @@ def renderer(name: str) -> Renderer:
     """
     module = importlib.import_module(f"{__name__}.{REPORTERS[name]}")
     return module.render
+
+
+Chunks = Callable[[Assessment, RenderOptions], Iterable[str]]
+
+
+def chunked(name: str) -> Chunks:
+    """Format ``name``'s output as pieces of text, made as they are asked for.
+
+    A reporter module that can render piece by piece defines ``chunks`` (its
+    pieces joined are exactly ``render``'s text); for the others the whole
+    text is the one piece, rendered when it is asked for.
+    """
+    module = importlib.import_module(f"{__name__}.{REPORTERS[name]}")
+    pieces = getattr(module, "chunks", None)
+    if pieces is not None:
+        return pieces  # type: ignore[no-any-return]
+    render = module.render
+
+    def whole(assessment: Assessment, options: RenderOptions) -> Iterable[str]:
+        yield render(assessment, options)
+
+    return whole
