@@ -58,7 +58,7 @@ def renderer(name: str) -> Renderer:
     return module.render
 
 
-Chunks = Callable[[Assessment, RenderOptions], Iterable[str]]
+Chunks = Callable[["Assessment", RenderOptions], Iterable[str]]
 
 
 def chunked(name: str) -> Chunks:
