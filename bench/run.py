@@ -339,7 +339,7 @@ class Target:
 
 
 def targets(sizes: list[SizeResult], cold: dict[str, Measurement]) -> list[Target]:
-    large, small = sizes[-1], sizes[0]
+    large = sizes[-1]
     rows = large.rows
     n = f"{large.corpus.size:,} plans"
 
