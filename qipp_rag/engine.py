@@ -99,7 +99,11 @@ def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[Pla
 
 
 def _waive(
-    outcomes: Sequence[Any], ordered: list[list[Any]], waivers: list[Waiver], options: AssessOptions, rule_ids: list[str]
+    outcomes: Sequence[Any],
+    ordered: list[list[Any]],
+    waivers: list[Waiver],
+    options: AssessOptions,
+    rule_ids: list[str],
 ) -> tuple[list[list[Any]], list[Any]]:
     """Each plan's findings with the waivers applied, and the waivers' records; without a waivers
     file there is nothing to apply, and their models are not imported."""

@@ -211,7 +211,7 @@ def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
         if item == "-" or not item.startswith("-"):
             paths.append(item)
             continue
-        name, has_value, value = item[2:].partition("=") if item.startswith("--") else (_SHORT.get(item, ""), "", "")
+        name, has_value, written = item[2:].partition("=") if item.startswith("--") else (_SHORT.get(item, ""), "", "")
         if name not in DEFAULTS and name != "debug":
             return None
         if name in _FLAGS:
@@ -220,10 +220,9 @@ def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
             if name != "debug":
                 given[name] = True
             continue
-        if not has_value:
-            value = next(items, None)
-            if value is None or value == "--":
-                return None
+        value = written if has_value else next(items, None)
+        if value is None or (not has_value and value == "--"):
+            return None
         if name == "jobs":
             if not value.lstrip("-").isdigit() or not value.lstrip("-").isascii():
                 return None

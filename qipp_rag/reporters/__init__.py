@@ -71,7 +71,7 @@ def chunked(name: str) -> Chunks:
     module = importlib.import_module(f"{__name__}.{REPORTERS[name]}")
     pieces = getattr(module, "chunks", None)
     if pieces is not None:
-        return pieces  # type: ignore[no-any-return]
+        return pieces
     render = module.render
 
     def whole(assessment: Assessment, options: RenderOptions) -> Iterable[str]:

@@ -37,7 +37,8 @@ def identified_by_year(plan: Plan) -> dict[str, Decimal]:
     global _last_identified
     last = _last_identified
     if last is None or last[0] is not plan:
-        last = _last_identified = (plan, {year: sum((scheme.saving(year) for scheme in plan.live_schemes), ZERO) for year in plan.period})
+        sums = {year: sum((scheme.saving(year) for scheme in plan.live_schemes), ZERO) for year in plan.period}
+        last = _last_identified = (plan, sums)
     return dict(last[1])
 
 
