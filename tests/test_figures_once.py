@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import REPO
 from qipp_rag.load.loading import load_plan
 from qipp_rag.plan.models import Scheme
-from qipp_rag.rulebook.metrics import identified_by_year
+from qipp_rag.rulebook.metrics.figures import identified_by_year
 
 
 def test_identified_savings_are_summed_once_per_plan_and_each_caller_gets_a_copy(monkeypatch) -> None:
