@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 import secrets
+from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from typing import Annotated, Any, Final, Literal, overload
