@@ -14,6 +14,7 @@ from . import __version__
 
 ISSUES_URL = "https://github.com/qipp-rag/qipp-rag/issues"
 EXIT_INTERNAL = 3
+EXIT_USAGE = 2
 POOL_MODULE = "qipp_rag.pool"  # holds the worker pool a signal must stop
 
 
@@ -21,11 +22,13 @@ def build_app():  # -> typer.Typer, imported lazily so `--version` starts fast
     import typer
 
     from .commands import assess, diff, init, report, rules, schema, validate
+    from .commands._help import tidy_help
 
+    tidy_help()
     app = typer.Typer(
         name="qipp-rag",
         help="Assure NHS commissioners' QIPP savings plans against green criteria and rate each red, amber or green.",
-        add_completion=False,
+        add_completion=True,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -96,6 +99,40 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def _run(app: object, args: list[str]) -> int:
+    """Run the app; a usage error (a missing argument, an unknown option) is one line on standard error, exit 2."""
+    from .commands._help import usage_error_types, usage_line
+
+    try:
+        code = app(args=args, prog_name="qipp-rag", standalone_mode=False)  # type: ignore[operator]
+    except usage_error_types() as error:
+        print(usage_line(error), file=sys.stderr)
+        return EXIT_USAGE
+    except _abort_types():
+        print("qipp-rag: aborted", file=sys.stderr)
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+def _abort_types() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(__import__(module, fromlist=["Abort"]).Abort)
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+def _without_pydantic_plugins() -> None:
+    """pydantic looks for plugins (observability hooks) through every installed package's entry
+    points the first time a model is built: a few milliseconds of every cold start, more in a
+    large environment, for hooks this tool does not use.  A value the user set is kept."""
+    import os
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qipp-rag`` console script and ``python -m qipp_rag``."""
     args = sys.argv[1:] if argv is None else argv
@@ -108,13 +145,25 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     debug = "--debug" in options
     _tune_garbage_collector()
+    _without_pydantic_plugins()
     try:
         _catch_signals()
+        if args[:1] == ["assess"]:  # the pre-commit hook's command: parsed without importing typer when it can be
+            from .commands.assess import parse_args_fast, run
+
+            parsed = parse_args_fast(args[1:])
+            if parsed is not None:
+                try:
+                    fast_code = run(*parsed)
+                finally:
+                    sys.stdout.flush()  # a full disk shows here, inside the handlers, not at exit
+                sys.exit(fast_code)
         app = build_app()
         try:
-            app(args=args, prog_name="qipp-rag", standalone_mode=True)
+            code = _run(app, args)
         finally:
             sys.stdout.flush()  # a full disk shows here, inside the handlers, not at exit
+        sys.exit(code)
     except SystemExit:
         raise
     except OSError as error:

@@ -122,9 +122,12 @@ class ConfigFile(BaseModel):
     jobs: Annotated[int, PlainValidator(_jobs)] | None = None
     quiet: Flag | None = None
     no_color: Flag | None = Field(None, alias="no-color")
-    group_by: Literal["region", "area_team"] | None = Field(None, alias="group-by")
+    group_by: Literal["region", "area_team", "provider"] | None = Field(None, alias="group-by")
     area_team: OrgCode | None = Field(None, alias="area-team")
     region: Annotated[str, _one_of(REGIONS)] | None = None
+    sort: Literal["rating", "path"] | None = None
+    show_na: Flag | None = Field(None, alias="show-na")
+    exclude: TextList | None = None
 
 
 KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in ConfigFile.model_fields.items())

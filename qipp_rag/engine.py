@@ -25,22 +25,22 @@ import datetime as dt
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .confidence import plan_confidence, shortfall
 from .cross_plan import add_cross_plan_findings
 from .load import loading
 from .measuring import Setup
 from .rating import plan_rating
-from .results import Assessment, Finding, PlanResult, Problem, ToolInfo
+from .results import Assessment, PlanResult, Problem, ToolInfo
 from .rollup import area_team_of, in_scope, region_of, summarise
 from .rulebook.models import RuleSpec
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS
-from .waiver_hints import with_typo_warnings
-from .waivers import PlanKey, Waiver, apply_waivers, load_waivers
 from .workers import measure_all
+
+if TYPE_CHECKING:
+    from .waivers import Waiver
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class AssessOptions:
     jobs: int | None = None  # worker processes; None: the machine's cores
     area_team: str | None = None  # report only this area team's plans
     region: str | None = None  # report only this region's plans
+    exclude: tuple[str, ...] = ()  # globs of plan files to leave out, relative to each folder given
+    not_plans: tuple[str, ...] = ()  # other inputs (a configuration file) never to read as plans
 
 
 class OptionError(ValueError):
@@ -97,8 +99,10 @@ def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[Pla
 
 
 
-def plan_result(outcome: Any, findings: list[Finding], critical: Mapping[str, bool]) -> PlanResult:
+def plan_result(outcome: Any, findings: list[Any], critical: Mapping[str, bool]) -> PlanResult:
     """A plan's result: its rating, and for a plan that was assessed its confidence, shortfall and waived count."""
+    from .confidence import plan_confidence, shortfall
+
     if outcome.errors or outcome.plan is None or outcome.figures is None:
         return PlanResult(file=outcome.file, organisation=outcome.organisation, rating="error", errors=outcome.errors)
     rating = plan_rating(findings, critical)
@@ -112,6 +116,28 @@ def plan_result(outcome: Any, findings: list[Finding], critical: Mapping[str, bo
         shortfall=shortfall(outcome.figures),
         waived=sum(1 for finding in findings if finding.rating == "waived"),
     )
+
+def _waive(
+    outcomes: Sequence[Any],
+    ordered: list[list[Any]],
+    waivers: list[Waiver],
+    options: AssessOptions,
+    rule_ids: list[str],
+    critical: Mapping[str, bool],
+) -> tuple[list[list[Any]], list[Any]]:
+    """Each plan's findings with the waivers applied, and the waivers' records; without a waivers
+    file there is nothing to apply, and their models are not imported."""
+    if options.waivers is None:
+        return ordered, []
+    from .waiver_hints import with_typo_warnings
+    from .waivers import PlanKey, apply_waivers
+
+    keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
+    waived, records = apply_waivers(
+        list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers, critical
+    )
+    return waived, with_typo_warnings(records, waivers, rule_ids, keys, options.waivers)
+
 
 def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessment:
     """Assess every plan under ``options.paths``.  ``problems`` are earlier input errors (a config
@@ -133,10 +159,15 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
 
     waivers: list[Waiver] = []
     if options.waivers is not None:
+        from .waivers import load_waivers
+
         waivers, waiver_problems = load_waivers(options.waivers)
         errors += waiver_problems
 
-    files, discovery_problems = loading.discover(list(options.paths))  # through the module: tests stand in for it
+    others = (*options.rules, *([options.waivers] if options.waivers else []), *options.not_plans)
+    files, discovery_problems = loading.discover(  # through the module: tests stand in for it
+        list(options.paths), exclude=options.exclude, not_plans=others
+    )
     errors += discovery_problems
     if not files and not discovery_problems:
         where = ", ".join(options.paths) or "(no paths given)"
@@ -154,12 +185,8 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
 
     order = [rule.id for rule in chosen]
     ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
-    keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
     critical = {rule.id: rule.critical for rule in chosen}
-    waived, waiver_records = apply_waivers(
-        list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers, critical
-    )
-    waiver_records = with_typo_warnings(waiver_records, waivers, [rule.id for rule in chosen], keys, options.waivers)
+    waived, waiver_records = _waive(outcomes, ordered, waivers, options, [rule.id for rule in chosen], critical)
     results = [plan_result(outcome, findings, critical) for outcome, findings in zip(outcomes, waived, strict=True)]
     reported = _in_scope(results, options)
     summary, portfolio = summarise(reported)

@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from .load import loading
-from .plan.models import Plan, Scheme
+from .plan.models import Plan, Scheme, Stage
 from .positions import Positions
 from .rating import make_finding
 from .results import DeliveryFigures, Finding, OrganisationInfo, PlanFigures, Problem
@@ -62,7 +63,24 @@ def plan_figures(plan: Plan, stage_factors: Mapping[str, Decimal]) -> PlanFigure
         identified=identified_by_year(plan),
         risk_adjusted=risk_adjusted_by_year(plan, stage_factors),
         delivery=delivery,
+        providers=provider_savings(plan),
     )
+
+
+def provider_savings(plan: Plan) -> dict[str, dict[str, Decimal]]:
+    """The savings of the plan's live schemes by provider (as first written) and year, £000."""
+    from .rollup import provider_key
+
+    names: dict[str, str] = {}
+    savings: dict[str, dict[str, Decimal]] = {}
+    for scheme in plan.live_schemes:
+        if not scheme.provider or not scheme.provider.strip():
+            continue
+        name = names.setdefault(provider_key(scheme.provider), " ".join(scheme.provider.split()))
+        per_year = savings.setdefault(name, {})
+        for year, saving in scheme.savings.items():
+            per_year[year] = per_year.get(year, Decimal(0)) + saving
+    return savings
 
 
 @dataclass
@@ -100,6 +118,38 @@ def measure_file(setup: Setup, index: int, file: str) -> Outcome:
     )
 
 
+class SchemeView:
+    """A scheme as the cross-plan rules read it: its id, stage, provider and baseline.
+
+    A slotted record of four references, where even a partly built pydantic
+    scheme holds a dictionary of all seventeen fields: every plan's view is
+    held until the cross-plan rules have seen them all.
+    """
+
+    __slots__ = ("baseline", "id", "provider", "stage")
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.id = scheme.id
+        self.stage = scheme.stage
+        self.provider = scheme.provider
+        self.baseline = scheme.baseline
+
+    @property
+    def live(self) -> bool:
+        return self.stage is not Stage.cancelled
+
+
+class PlanView:
+    """A plan as the cross-plan rules read it: its organisation, its period and its schemes' views."""
+
+    __slots__ = ("organisation", "period", "schemes")
+
+    def __init__(self, plan: Plan) -> None:
+        self.organisation = plan.organisation
+        self.period = tuple(plan.period)
+        self.schemes = tuple(SchemeView(scheme) for scheme in plan.schemes)
+
+
 def cross_plan_view(plan: Plan) -> Plan:
     """The parts of a plan the cross-plan rules read: its organisation, its period and its
     schemes' ids, stages, providers and baselines.
@@ -107,13 +157,6 @@ def cross_plan_view(plan: Plan) -> Plan:
     Every plan in a run is held until the cross-plan rules have seen them all,
     and a worker sends each back to the main process; the rest of a plan
     (savings by year, profiles, milestones, delivery) is most of its size.
+    The view reads like a plan to the cross-plan metrics, which use only these parts.
     """
-    schemes = [
-        Scheme.model_construct(  # type: ignore[call-arg]  # deliberately partial: see above
-            id=scheme.id, stage=scheme.stage, provider=scheme.provider, baseline=scheme.baseline
-        )
-        for scheme in plan.schemes
-    ]
-    return Plan.model_construct(  # type: ignore[call-arg]  # deliberately partial
-        qipp_plan=1, organisation=plan.organisation, period=plan.period, schemes=schemes
-    )
+    return cast(Plan, PlanView(plan))

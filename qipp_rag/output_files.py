@@ -72,6 +72,53 @@ def _is_descriptor(target: str) -> bool:
     return absolute.startswith(("/dev/fd/", "/proc/self/fd/")) or absolute in ("/dev/stdout", "/dev/stderr")
 
 
+def inside_working_folder(path: str | Path) -> bool:
+    """Whether ``path`` (links resolved, as far as it exists) lies inside the current folder."""
+    here = os.path.realpath(os.getcwd())
+    real = os.path.realpath(path)
+    return real == here or real.startswith(here.rstrip(os.sep) + os.sep)
+
+
+def missing_folders(folder: str | Path) -> list[Path]:
+    """The folders that would have to be made for ``folder`` to exist, outermost first."""
+    missing: list[Path] = []
+    current = Path(os.path.abspath(folder))
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    return list(reversed(missing))
+
+
+def creatable(folder: str | Path) -> bool:
+    """A missing report folder is made only inside the current folder, under a writable folder."""
+    missing = missing_folders(folder)
+    if not missing or not inside_working_folder(missing[-1]):
+        return False
+    parent = missing[0].parent
+    return parent.is_dir() and os.access(parent, os.W_OK)
+
+
+def make_folders(targets: Iterable[str], made: list[Path] | None = None) -> list[Path]:
+    """Make the missing folders of ``targets`` (each :func:`creatable`), adding each to ``made``
+    (outermost first) as it is made, so a caller can remove them if a later one fails."""
+    made = [] if made is None else made
+    for target in targets:
+        folder = Path(target).parent
+        if _is_descriptor(target) or folder.is_dir():
+            continue
+        if not creatable(folder):
+            raise OSError(2, f"the folder {folder} does not exist", target)
+        for missing in missing_folders(folder):
+            try:
+                missing.mkdir()
+            except FileExistsError:
+                continue
+            except OSError as error:
+                raise _named(error, target) from error
+            made.append(missing)
+    return made
+
+
 def check_target(target: str) -> None:
     """Raise :class:`TargetError` when ``target`` cannot take a report (checked before any work)."""
     if target == "-":
@@ -82,7 +129,12 @@ def check_target(target: str) -> None:
     if kind == "missing":
         folder = Path(target).parent
         if not folder.is_dir():
-            raise TargetError(f"cannot write {target}: the folder {folder} does not exist")
+            if creatable(folder):
+                return  # made when the report is written
+            raise TargetError(
+                f"cannot write {target}: the folder {folder} does not exist (missing folders are made only inside "
+                "the current folder)"
+            )
         if not os.access(folder, os.W_OK):
             raise TargetError(f"cannot write {target}: the folder {folder} is not writable")
 
@@ -107,13 +159,18 @@ def _named(error: OSError, target: str) -> OSError:
     return OSError(error.errno, error.strerror, target)
 
 
-def _write_chunks(stream: BinaryIO, text: str) -> None:
-    for start in range(0, len(text), CHUNK):
-        stream.write(text[start : start + CHUNK].encode("utf-8"))
+def _write_chunks(stream: BinaryIO, text: str | Iterable[str]) -> None:
+    """Write a text, or the pieces of one as a reporter makes them, as UTF-8 a megabyte at a time."""
+    for piece in (text,) if isinstance(text, str) else text:
+        for start in range(0, len(piece), CHUNK):
+            stream.write(piece[start : start + CHUNK].encode("utf-8"))
 
 
-def write_atomically(files: Sequence[tuple[str, str]]) -> None:
+def write_atomically(files: Sequence[tuple[str, str | Iterable[str]]]) -> None:
     """Write every (path, text) as UTF-8, all or nothing as far as the file system allows.
+
+    A text may be given as an iterable of pieces (a reporter's ``chunks``),
+    written as they are made, so that no report needs to be whole in memory.
 
     Raises ``OSError`` naming the target on failure (and removes every
     temporary file); :class:`TargetError` for a target that is not a regular
@@ -125,8 +182,11 @@ def write_atomically(files: Sequence[tuple[str, str]]) -> None:
             raise TargetError(f"{target} is {kind}; give the path of a regular file")
     mode = report_mode()
     staged: list[tuple[str, str]] = []
-    streams: list[tuple[str, str]] = []
+    streams: list[tuple[str, str | Iterable[str]]] = []
+    made: list[Path] = []
+    done = False
     try:
+        make_folders((target for target, _ in files if _kind(target) == "missing"), made)
         for target, text in files:
             if _kind(target) == "stream":
                 streams.append((target, text))
@@ -154,13 +214,20 @@ def write_atomically(files: Sequence[tuple[str, str]]) -> None:
                     _write_chunks(stream, text)
             except OSError as error:
                 raise _named(error, target) from error
+        done = True
     finally:
         for temp, _ in staged:
             if os.path.lexists(temp):
                 os.unlink(temp)
+        if not done:  # a failed run leaves no folder it made behind
+            for folder in reversed(made):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
 
 
-def write_stdout(text: str) -> None:
+def write_stdout(text: str | Iterable[str]) -> None:
     """The text on standard output as UTF-8, whatever the locale; a reader that stops early
     (``| head``) is not an error.  Any other failure (a full disk) raises ``OSError``."""
     import sys

@@ -12,7 +12,6 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 
 DATA_FILE = "ccgs-2013.csv"
@@ -36,6 +35,8 @@ class AreaTeamRecord:
 
 
 def _read_text() -> str:
+    from importlib import resources
+
     return resources.files("qipp_rag").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import secrets
+from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from typing import Annotated, Any, Final, Literal, overload
@@ -158,6 +159,9 @@ class PlanFigures(Record):
     identified: PerYear
     risk_adjusted: PerYear
     delivery: DeliveryFigures | None = None
+    # savings of live schemes by provider as first written in the plan, by year; for the provider roll-up
+    # (kept out of the JSON entry: the roll-up in ``portfolio.providers`` carries it)
+    providers: dict[str, PerYear] = Field(default_factory=dict, exclude=True)
 
 
 class Shortfall(Record):
@@ -247,9 +251,18 @@ class GroupSummary(Record):
     confidence: dict[str, int] = Field(default_factory=dict)  # plans by delivery confidence (not rated error)
 
 
+class ProviderSummary(Record):
+    """The savings that every commissioner's live schemes place on one provider."""
+
+    name: str  # as first written (plans in path order)
+    savings: PerYear  # £000 by year, over every plan not rated error
+    commissioners: list[str]  # organisation codes, sorted
+
+
 class Portfolio(Record):
     by_region: list[GroupSummary] = Field(default_factory=list)
     by_area_team: list[GroupSummary] = Field(default_factory=list)
+    providers: list[ProviderSummary] = Field(default_factory=list)
 
 
 class ToolInfo(Record):
@@ -318,20 +331,27 @@ _exact_numbers = exact_numbers
 
 
 def to_json(assessment: Assessment) -> str:
-    """Deterministic JSON: the same assessment always gives the same text.
+    """Deterministic JSON: the same assessment always gives the same text (see :func:`json_chunks`)."""
+    return "".join(json_chunks(assessment))
 
-    Plans are written one at a time and spliced into the rest, so a national
-    run never holds a second whole copy of its assessment as serialiser
-    output; the text is the same as serialising it in one piece.
+
+def json_chunks(assessment: Assessment) -> Iterator[str]:
+    """The JSON text of :func:`to_json` in pieces: the frame before the plans, each plan, the rest.
+
+    Each plan is serialised when its piece is asked for, so a writer that
+    writes each piece as it comes never holds the whole text of a national
+    run; joined, the pieces are the text of serialising it in one piece.
     """
     frame = _exact_numbers(assessment.model_copy(update={"plans": []}).model_dump_json(indent=2))
     before, found, after = frame.partition(_NO_PLANS)
     if not assessment.plans or not found:
-        return _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
-    plans = ",\n".join(
-        "    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ") for plan in assessment.plans
-    )
-    return "".join((before, '\n  "plans": [\n', plans, "\n  ],\n", after, "\n"))
+        yield _exact_numbers(assessment.model_dump_json(indent=2)) + "\n"
+        return
+    yield before + '\n  "plans": [\n'
+    for number, plan in enumerate(assessment.plans):
+        text = "    " + _exact_numbers(plan.model_dump_json(indent=2)).replace("\n", "\n    ")
+        yield text if number == 0 else ",\n" + text
+    yield "\n  ],\n" + after + "\n"
 
 
 MAX_JSON_DIGITS = 20  # an integer in a saved assessment (a count, a line) has at most this many digits

@@ -22,6 +22,7 @@ from .results import (
     PerYear,
     PlanResult,
     Portfolio,
+    ProviderSummary,
 )
 from .vocabulary import PLAN_RATINGS, REGION_LABELS, REGIONS, OrgType
 
@@ -158,4 +159,34 @@ def summarise(plans: Sequence[PlanResult]) -> tuple[GroupSummary, Portfolio]:
         else _group(key, members, name=_area_team_name(members, key), region=_area_team_region(members, key))
         for key, members in sorted(by_team.items())
     ]
-    return _group(NATIONAL, plans), Portfolio(by_region=regions, by_area_team=teams)
+    return _group(NATIONAL, plans), Portfolio(by_region=regions, by_area_team=teams, providers=providers(plans))
+
+
+def provider_key(name: str) -> str:
+    """Provider names are compared ignoring case and extra spaces."""
+    return " ".join(name.split()).casefold()
+
+
+def providers(plans: Sequence[PlanResult]) -> list[ProviderSummary]:
+    """Savings by provider and year over every plan not rated ``error``, with the commissioners
+    whose live schemes name it.  Names match ignoring case and extra spaces and are shown as first
+    written (plans in path order); providers are listed by that name, case-blind."""
+    names: dict[str, str] = {}
+    savings: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    commissioners: dict[str, set[str]] = defaultdict(set)
+    with decimal.localcontext(_exact_sum_context()):
+        for result in sorted(plans, key=lambda result: result.file):
+            if result.rating == "error" or result.figures is None:
+                continue
+            for name, per_year in result.figures.providers.items():
+                key = provider_key(name)
+                names.setdefault(key, name)
+                for year, amount in per_year.items():
+                    savings[key][year] = savings[key].get(year, Decimal(0)) + amount
+                commissioners[key].add(result.organisation.code or result.file)
+    return [
+        ProviderSummary(
+            name=names[key], savings=dict(sorted(savings[key].items())), commissioners=sorted(commissioners[key])
+        )
+        for key in sorted(names, key=lambda key: (key, names[key]))
+    ]

@@ -81,6 +81,8 @@ class Region(str, Enum):
 
 ORG_TYPES: tuple[str, ...] = tuple(kind.value for kind in OrgType)
 REGIONS: tuple[str, ...] = tuple(region.value for region in Region)
+REGIONS_TEXT = f"{', '.join(REGIONS[:-1])} or {REGIONS[-1]}"
+"""The region names as a help text lists them."""
 ORG_TYPE_LABELS: dict[str, str] = {"ccg": "Clinical commissioning group", "area_team": "Area team"}
 REGION_LABELS: dict[str, str] = {
     "north": "North",

@@ -10,7 +10,6 @@ import os
 from collections.abc import Sequence
 
 from .measuring import Outcome, Setup, measure_file
-from .pool import map_in_pool
 
 _WORKER_SETUP: Setup | None = None
 
@@ -41,9 +40,16 @@ def worker_count(jobs: int | None, files: int) -> int:
 
 
 def measure_all(files: Sequence[str], setup: Setup, jobs: int | None) -> list[Outcome]:
+    from .load.discovery import STDIN
+
     items = list(enumerate(files))
     workers = worker_count(jobs, len(items))
     if workers == 1:
         return [measure_file(setup, index, file) for index, file in items]
+    local = [measure_file(setup, index, file) for index, file in items if file == STDIN]  # only here is stdin read
+    items = [(index, file) for index, file in items if file != STDIN]
     chunk = max(1, -(-len(items) // (workers * 4)))  # a few chunks per worker evens out uneven plans
-    return map_in_pool(_work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,))
+    from .pool import map_in_pool  # with its process pool and multiprocessing machinery: only for several workers
+
+    pooled = map_in_pool(_work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,))
+    return sorted([*local, *pooled], key=lambda outcome: outcome.index) if local else pooled

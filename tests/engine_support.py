@@ -146,7 +146,7 @@ class MemoryLoader:
         self.files = dict(files)
         self.as_given = as_given
 
-    def discover(self, paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
+    def discover(self, paths: Sequence[str], **_: Any) -> tuple[list[str], list[Problem]]:
         found = [name for name in self.files if any(name == path or name.startswith(path.rstrip("/") + "/") for path in paths)]
         return (found if self.as_given else sorted(found)), []
 

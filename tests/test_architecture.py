@@ -172,3 +172,15 @@ def test_the_format_names_are_listed_once() -> None:
             if len(found) >= 4:
                 copies.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert copies == []
+
+
+def test_region_names_are_spelled_once() -> None:
+    """Regions come from qipp_rag.vocabulary; a string naming one anywhere else is a copy that would drift."""
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "vocabulary.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "midlands_and_east" in node.value:
+                copies.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert copies == []

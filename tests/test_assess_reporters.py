@@ -89,10 +89,12 @@ def test_input_text_is_never_read_as_markup(assessment: Assessment) -> None:
 
 def test_the_rollup_gives_money_in_thousands_by_group_and_year(assessment: Assessment) -> None:
     text = table_report.render(assessment, RenderOptions(group_by="region"))
-    assert "By region (money in £000)" in text
-    north = next(line for line in text.splitlines() if line.strip().startswith("North "))
-    assert "2014/15" in north and "200,000" in north and "4,000" in north  # two northern plans with figures
-    assert any(line.strip().startswith("South") for line in text.splitlines())
+    assert "North: 2 plans (1 AMBER, 1 GREEN)" in text
+    north = text[text.index("North: 2 plans"):]
+    rollup = north[north.index("Roll-up £000"):]
+    year = next(line for line in rollup.splitlines() if line.startswith("2014/15"))
+    assert year.split() == ["2014/15", "200,000", "4,000", "4,800", "4,480"]  # two northern plans with figures
+    assert "South: 1 plan (1 RED)" in text
 
 
 def test_markdown_has_every_section_and_escapes_input(assessment: Assessment) -> None:
@@ -100,7 +102,8 @@ def test_markdown_has_every_section_and_escapes_input(assessment: Assessment) ->
     for heading in ("# QIPP plan assessment", "## Summary", "## Plans", "## Results by plan", "## Waivers", "## Rules in force", "## By region", "## By area team"):
         assert f"\n{heading}\n" in f"\n{text}", heading
     assert "## Input errors" not in text  # the waivers file was fine
-    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "<script>" not in text and r"\<script\>x\</script\>" in text
+    assert "&lt;" not in text and "&amp;" not in text and "&#" not in text  # Markdown escapes, not HTML entities
     assert r"\[bold\]Odd\[/bold\] \| " in text
     assert "**ERROR**" in text and "The file could not be assessed" in text
     assert "would be RED; waived: SRO appointed from July" in text

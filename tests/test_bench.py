@@ -155,7 +155,7 @@ def test_the_runner_measures_every_command_and_prints_the_table(tmp_path: Path) 
     for command in ("`python -c pass`", "`qipp-rag --version`", "`qipp-rag assess ONE.yaml --format json`"):
         assert command in table
     verdicts = [line for line in table.splitlines() if line.startswith(("- PASS: ", "- FAIL: "))]
-    assert len(verdicts) == 6
+    assert len(verdicts) == 5 + 2 * len(run.MEMORY_ROWS)  # times, cold starts, and each memory row's growth and ceiling
     raw = json.loads((tmp_path / "last-run.json").read_text())
     floor = raw["sizes"][0]["rows"]["floor"]["runs"][0]
     assert floor["exit_code"] == 0 and floor["seconds"] > 0 and floor["cpu_seconds"] > 0 and floor["peak_mb"] > 0
@@ -190,3 +190,25 @@ def test_a_run_that_skipped_plans_is_not_counted_as_done(tmp_path: Path) -> None
     assert run.check_output("validate", tmp_path, item).startswith("did not name 1")
     (tmp_path / "validate.err").write_text("b.yaml:3:5: unknown key\n")
     assert run.check_output("validate", tmp_path, item) == "ok"
+
+
+def _sized(size: int, peaks: dict[str, float]) -> object:
+    rows = {key: run.Measurement(key, key, [], runs=[run.Run(1.0, 1.0, mb, 0)]) for key, mb in peaks.items()}
+    item = run.Corpus(size=size, folder=Path("."), files=[], invalid={}, megabytes=0.0)
+    return run.SizeResult(corpus=item, rows=rows, checks={key: "ok" for key in peaks})
+
+
+def test_memory_targets_are_growth_between_sizes_and_a_ceiling() -> None:
+    small = _sized(1000, {"assess1": 100.0, "reports": 120.0})
+    flat = _sized(10000, {"assess1": 140.0, "reports": 290.0})
+    goals = {goal.name: goal for goal in run.memory_targets([small, flat])}
+    assert [goal.value for goal in goals.values()] == [1.4, 140 / 300, 290 / 120, 290 / 300]
+    assert [goal.passed for goal in goals.values()] == [True, True, False, True]
+    alone = run.memory_targets([flat])
+    assert alone[0].value is None and not alone[0].passed and alone[0].note
+
+
+def test_the_huge_run_passes_only_under_its_ceiling() -> None:
+    assert run.huge_target(None) == []
+    assert run.huge_target(_sized(100_000, {"assess1": 900.0}))[0].passed  # type: ignore[arg-type]
+    assert not run.huge_target(_sized(100_000, {"assess1": 1000.0}))[0].passed  # type: ignore[arg-type]

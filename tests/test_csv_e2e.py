@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -37,7 +38,11 @@ def test_values_and_money_are_the_assessments_exact_numbers(run):
     for row in rows:
         if row["rule"] != "QIPP-ERROR":
             value = values[(row["file"], row["rule"])]
-            assert row["value"] == ("" if value is None else format(value, "f"))
+            assert (row["value"] == "") if value is None else (Decimal(row["value"]) == value)
+            if row["value"] and row["unit"] in ("count", "check"):
+                assert re.fullmatch(r"-?\d+", row["value"]), row  # counts as whole numbers
+            elif row["value"] and row["unit"] in ("percent", "ratio"):
+                assert re.fullmatch(r"-?\d+\.\d\d", row["value"]), row  # percentages with 2 places
     figures = {plan["file"]: plan["figures"] for plan in assessment["plans"] if plan.get("figures")}
     for row in rows:
         if row["file"] in figures:

@@ -109,3 +109,15 @@ def test_deterministic_and_the_same_from_saved_json():
     original = assessment([green_plan()])
     assert render(original) == render(original)
     assert render(from_json(to_json(mixed_assessment()))) == render(mixed_assessment())
+
+
+def test_numbers_are_written_one_way() -> None:
+    from decimal import Decimal
+
+    from qipp_rag.reporters.csv_report import money_text, value_text
+
+    assert [money_text(Decimal(text)) for text in ("6720.0", "1200.50", "0.00", "-0.0", "1E+3")] == ["6720", "1200.5", "0", "0", "1000"]
+    assert value_text(Decimal("65.7412"), "percent") == "65.74" and value_text(Decimal("50"), "percent") == "50.00"
+    assert value_text(Decimal("3"), "count") == "3" and value_text(Decimal("3.000"), "count") == "3"
+    assert value_text(Decimal("2.944"), "ratio") == "2.94" and value_text(None, "percent") == ""
+    assert value_text(Decimal("1200.50"), "gbp_000") == "1200.5"

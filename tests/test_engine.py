@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from qipp_rag import engine
+from qipp_rag import waivers as waivers_module
 from qipp_rag.engine import AssessOptions, OptionError, assess
 from qipp_rag.rating import make_finding, plan_rating
 from qipp_rag.rulebook.measure import Measurement
@@ -218,7 +219,7 @@ def test_waivers_turn_red_and_amber_results_to_waived_and_leave_green_alone(run,
         Waiver(rule="N1", plan="03Q", reason="old", approved_by="AT lead", expires=dt.date(2014, 5, 31)),
         Waiver(rule="XX1", plan="03Q", reason="typo", approved_by="AT lead", expires=dt.date(2014, 12, 31)),
     ]
-    monkeypatch.setattr(engine, "load_waivers", lambda file: (waivers, []))
+    monkeypatch.setattr(waivers_module, "load_waivers", lambda file: (waivers, []))
     result = run(files, rules, waivers="waivers.yaml")
     a, b = result.plans
     c1 = a.findings[0]

@@ -83,8 +83,8 @@ def test_a_plan_that_vanishes_between_discovery_and_reading_is_an_error(tmp_path
     plans = _plans(tmp_path / "plans", 3)
     found = loading.discover
 
-    def discover_then_delete(paths):
-        files, problems = found(paths)
+    def discover_then_delete(paths, **options):
+        files, problems = found(paths, **options)
         Path(files[1]).unlink()
         return files, problems
 
@@ -104,13 +104,35 @@ def test_a_plan_that_vanishes_between_discovery_and_reading_is_an_error(tmp_path
 # ---------------------------------------------------------------- writing reports
 
 
-def test_a_report_into_a_missing_folder_is_refused_before_work(tmp_path: Path) -> None:
+def test_a_report_into_a_missing_folder_outside_the_current_one_is_refused_before_work(tmp_path: Path) -> None:
     plans = _plans(tmp_path / "plans")
-    result = run_cli("assess", str(plans), "--report", "html:no/such/folder/report.html", cwd=tmp_path)
+    (tmp_path / "work").mkdir()
+    result = run_cli("assess", str(plans), "--report", "html:../no/such/folder/report.html", cwd=tmp_path / "work")
     _clean(result)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == "qipp-rag assess: --report: cannot write no/such/folder/report.html: the folder no/such/folder does not exist"
+    assert result.stderr.strip().splitlines()[-1] == (
+        "qipp-rag assess: --report: cannot write ../no/such/folder/report.html: the folder ../no/such/folder does not "
+        "exist (missing folders are made only inside the current folder)"
+    )
     assert not (tmp_path / "no").exists()
+
+
+def test_a_report_into_a_missing_folder_inside_the_current_one_makes_it(tmp_path: Path) -> None:
+    plans = _plans(tmp_path / "plans")
+    result = run_cli("assess", str(plans), "--report", "html:out/2014-06/report.html", "--report", "json:out/r.json", cwd=tmp_path)
+    _clean(result)
+    assert (tmp_path / "out/2014-06/report.html").is_file() and (tmp_path / "out/r.json").is_file()
+
+
+def test_folders_made_for_reports_are_removed_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qipp_rag import output_files
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OSError):
+        output_files.write_atomically([("new/deep/a.json", "{}"), ("../elsewhere/b.json", "{}")])
+    assert not (tmp_path / "new").exists() and not (tmp_path.parent / "elsewhere").exists()
+    output_files.write_atomically([("new/deep/a.json", "{}")])
+    assert (tmp_path / "new/deep/a.json").read_text() == "{}"
 
 
 def test_a_report_under_a_regular_file_is_refused(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -24,7 +25,10 @@ def examples() -> dict[str, str]:
 
 
 def test_every_example_is_found():
-    assert set(examples()) == {"github-workflows", "gitlab-ci", "azure-pipelines", "jenkinsfile", "pre-commit-config", "qipp-rag-yaml", "pyproject"}
+    assert set(examples()) == {
+        "install-from-url", "install-from-path", "github-workflows", "gitlab-ci", "azure-pipelines", "jenkinsfile",
+        "pre-commit-config", "pre-commit-local", "qipp-rag-yaml", "pyproject",
+    }
 
 
 # The arguments check-jsonschema's own pre-commit hooks use for each CI system (offline: the schemas are built in).
@@ -80,3 +84,81 @@ def test_documented_github_command_writes_every_report(cli, tmp_path):
     assert result.stdout.startswith("::")
     for report in ("qipp.sarif", "qipp.xml", "qipp-report.html"):
         assert (tmp_path / report).stat().st_size > 0, report
+
+
+# ---------------------------------------------------------------- installing, and the revision the recipes pin
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+def _pinned_revision() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    revisions = set(re.findall(r"qipp-rag@([0-9a-f]{40})", text)) | set(re.findall(r"rev: ([0-9a-f]{40})", text))
+    assert len(revisions) == 1, revisions  # every recipe pins the same commit
+    return revisions.pop()
+
+
+def test_the_install_command_names_the_package_at_a_commit_that_exists():
+    from packaging.requirements import Requirement
+
+    argv = shlex.split(examples()["install-from-url"].strip())
+    assert argv[:2] == ["pip", "install"] and len(argv) == 3
+    requirement = Requirement(argv[2])
+    assert requirement.name == "qipp-rag" and requirement.url.startswith("git+https://")
+    revision = _pinned_revision()
+    assert requirement.url.endswith("@" + revision)
+    if _git("rev-parse", "--git-dir").returncode != 0:
+        pytest.skip("not a git checkout: the pinned commit cannot be looked up")
+    assert _git("cat-file", "-e", f"{revision}^{{commit}}").returncode == 0, f"{revision} is not a commit of this repository"
+    hooks = _git("show", f"{revision}:.pre-commit-hooks.yaml")
+    assert hooks.returncode == 0 and {hook["id"] for hook in yaml.safe_load(hooks.stdout)} >= {"qipp-rag"}
+    assert 'name = "qipp-rag"' in _git("show", f"{revision}:pyproject.toml").stdout
+    for name in ("github-workflows", "gitlab-ci", "azure-pipelines", "jenkinsfile"):
+        assert argv[2] in examples()[name], name  # every CI job installs the same way
+        assert "pip install qipp-rag" not in examples()[name]  # never from the public index
+
+
+def test_the_install_from_a_local_copy_builds(tmp_path):
+    argv = shlex.split(examples()["install-from-path"].strip())
+    assert argv == ["pip", "install", "./qipp-rag"]
+    try:
+        import hatchling  # noqa: F401
+    except ImportError:
+        pytest.skip("hatchling (the build backend) is not installed, and building offline needs it")
+    shutil.copytree(REPO, tmp_path / "qipp-rag", ignore=shutil.ignore_patterns(".git", ".venv*", "__pycache__", ".hypothesis"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--no-build-isolation", "--no-index", argv[2]],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 0 and "qipp-rag" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_the_local_pre_commit_hook_runs_offline(tmp_path):
+    """`repo: local` with `language: system`: pre-commit runs the qipp-rag on PATH and fetches nothing."""
+    if shutil.which("git") is None:
+        pytest.skip("pre-commit needs git")
+    config = examples()["pre-commit-local"]
+    repo = tmp_path / "plans-repo"
+    (repo / "plans").mkdir(parents=True)
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    validated = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"], cwd=repo,
+                               capture_output=True, text=True, timeout=120, check=False)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    shutil.copy(REPO / "plans" / "north" / "Q50" / "03Q-vale-of-york.yaml", repo / "plans" / "green.yaml")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_NO_INDEX": "1", "NO_COLOR": "1"}
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+
+    def run_hooks() -> subprocess.CompletedProcess[str]:
+        subprocess.run([*git, "add", "-A"], cwd=repo, check=True, capture_output=True)
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=600, check=False)
+
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True, capture_output=True)
+    passed = run_hooks()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    shutil.copy(REPO / "plans" / "north" / "Q50" / "03E-harrogate.yaml", repo / "plans" / "red.yaml")
+    failed = run_hooks()
+    assert failed.returncode == 1 and "red" in failed.stdout.lower(), failed.stdout + failed.stderr

@@ -257,12 +257,14 @@ def test_item05_a_diff_cannot_forge_a_number_either(tmp_path: Path) -> None:
     assert run_cli("assess", "--as-of", "2014-03-31", "p", "--report", "json:a.json", cwd=tmp_path).returncode == 0
     data = json.loads((tmp_path / "a.json").read_text())
     data["plans"][0]["rating"] = "red"
-    data["plans"][0]["organisation"]["name"] = "\x00DIFF5"
+    finding = data["plans"][0]["findings"][0]
+    finding["rating"] = "red" if finding["rating"] != "red" else "amber"
+    finding["message"] = "\x00DIFF5"  # a whole text field of the diff: the old fixed mark turned it into 5
     (tmp_path / "b.json").write_text(json.dumps(data))
     diffed = run_cli("diff", "a.json", "b.json", "--format", "json", cwd=tmp_path)
     assert diffed.returncode == 0, diffed.stderr
-    assert "\x00DIFF5" in diffed.stdout or "\\u0000DIFF5" in diffed.stdout
-    json.loads(diffed.stdout)
+    change = json.loads(diffed.stdout)["changed"][0]["rules"][0]
+    assert change["new_message"] == "\x00DIFF5"
 
 
 # ---------------------------------------------------------------- item 6: the shipped pack is the base

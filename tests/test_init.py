@@ -119,7 +119,16 @@ def test_standard_output_and_bad_targets(cli, tmp_path):
     shown = cli("init", "02N", "--period", "2014/15", "-o", "-", cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout.startswith("# NHS Airedale, Wharfedale and Craven: QIPP plan 2014/15 to 2016/17")
     assert list(tmp_path.iterdir()) == []
-    assert cli("init", "02N", "-o", "missing/02N.yaml", cwd=tmp_path).returncode == 2
+    (tmp_path / "here").mkdir()
+    outside = cli("init", "02N", "-o", "../missing/02N.yaml", cwd=tmp_path / "here")
+    assert outside.returncode == 2 and "missing folders are made only inside the current folder" in outside.stderr
+    assert not (tmp_path / "missing").exists()
+    made = cli("init", "02N", "-o", "new/deeper/02N.yaml", cwd=tmp_path / "here")
+    assert made.returncode == 0 and (tmp_path / "here/new/deeper/02N.yaml").is_file()
+    (tmp_path / "here/new/deeper/02N.yaml").unlink()
+    (tmp_path / "here/new/deeper").rmdir()
+    (tmp_path / "here/new").rmdir()
+    (tmp_path / "here").rmdir()
     assert cli("init", "02N", "-o", ".", cwd=tmp_path).returncode == 2
     bad_period = cli("init", "02N", "--period", "2014/16", cwd=tmp_path)
     assert bad_period.returncode == 2 and "--period '2014/16'" in bad_period.stderr
@@ -171,3 +180,23 @@ def test_any_name_reads_back_exactly(tmp_path, name):
 def test_yaml_quote_escapes_what_yaml_would_fold():
     assert yaml_quote('a "b" \\ c') == '"a \\"b\\" \\\\ c"'
     assert yaml_quote("x\u2028y\x85z\tw") == '"x\\u2028y\\u0085z\\u0009w"'
+
+
+@pytest.mark.parametrize("code", ["03Q", "Q50", "99X"])
+def test_the_skeletons_comments_line_up(code: str) -> None:
+    from qipp_rag.commands.init import organisation, skeleton
+
+    extra = {"name": "NHS Somewhere \"Quoted\" # not a comment", "region": "north", "area_team": "Q50"} if code == "99X" else {}
+    org = organisation(code, **extra)
+    text = skeleton(org, ["2014/15", "2015/16", "2016/17"], f"{code}.yaml")
+    groups = [
+        ("# a clinical commissioning group", "# an NHS England area team", "# the NHS England area team", "# north, midlands"),
+        ("# GV01", "# GV02", "# GV03", "# GV04", "# GV05", "# GV06", "# GV07"),
+        ("# unique within the plan", "# e.g. urgent_care", "# continuing_care", "# false for a one-off", "# GV09: a named",
+         "# positive, neutral or negative", "# QL04"),
+        ("# savings are in the contracts", "# checked against providers'"),
+    ]
+    for marks in groups:
+        columns = {line.index(mark) for line in text.splitlines() for mark in marks if mark in line}
+        assert len(columns) == 1, (marks, columns)
+    assert "Quoted\\\" # not a comment\"" in text or code != "99X"

@@ -385,14 +385,21 @@ def test_an_explicit_single_document_is_fine() -> None:
     ("text", "line", "column", "fragment"),
     [
         ("a: [1, 2\nb: 3\n", 2, 2, "did not find expected ',' or ']'"),
-        ("a: b: c\n", 1, 5, "mapping values are not allowed"),
-        ("a:\n  b: 1\n c: 2\n", 3, 2, "did not find expected key"),
+        ("a: b: c\n", 1, 4, 'the text of `a` holds a colon followed by a space, which YAML reads as the start of '
+         'another key; put the text in quotes: a: "b: c"'),
+        ("a:\n  b: 1\n c: 2\n", 3, 2, "wrong indentation: expected 2 spaces but found 1; it lines up with no key above it"),
+        ("a:\n  b: 1\n  c: 2\n    d: 3\n", 4, 5, "wrong indentation: expected 2 spaces but found 4; `c` on line 3 already has a value"),
+        ("governance:\n#  senior_responsible_owner:\n    name: CFO\n  clinical_lead:\n    name: Dr X\n", 3, 5,
+         "wrong indentation: expected 2 spaces but found 4; the lines inside `governance` (line 1) are indented 2 spaces "
+         "more than it. Line 2 above is a commented-out key"),
+        ("schemes:\n  - id: A\n    notes: |\n      free: text\n  - id: B\n   title: x\n", 6, 4,
+         "wrong indentation: expected 4 spaces but found 3"),
         ("a: 'unterminated\n", 2, 1, "found unexpected end of stream"),
         ("a:\n\tb: 1\n", 2, 1, "indented with spaces only"),
         ("a: @x\n", 1, 4, "cannot start any token"),
     ],
 )
-def test_syntax_errors_give_libyamls_position_and_problem(text: str, line: int, column: int, fragment: str) -> None:
+def test_syntax_errors_give_a_position_and_the_problem_in_plain_words(text: str, line: int, column: int, fragment: str) -> None:
     issue = only_issue(text)
     assert issue.message.startswith("YAML syntax error")
     assert fragment in issue.message
@@ -404,3 +411,30 @@ def test_messages_never_echo_a_huge_input() -> None:
     parsed = read(f"{key}: 1\n{key}: 2\n")
     (issue,) = parsed.issues
     assert len(issue.message) < 200
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("£1,200", "write 1200 instead of `£1,200`"),
+        ("'3,300'", "write 3300 instead of `3,300`"),
+        ("3.3m", "write 3300 (3.3m is 3300 in £000)"),
+        ("£250k", "write 250 (£250k is 250 in £000)"),
+    ],
+)
+def test_money_written_as_text_says_what_to_write(written: str, says: str) -> None:
+    from qipp_rag.plan.models import Plan
+    from qipp_rag.load.loading import load_document
+    import tempfile, os
+
+    text = (
+        "qipp_plan: 1\norganisation: {code: 03Q, name: NHS X, type: ccg, area_team: Q50, region: north}\n"
+        f"period: [2014/15]\nallocation:\n  2014/15: {written}\ntarget:\n  2014/15: 100\nschemes: []\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "plan.yaml")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        _, problems = load_document(path, Plan, "plan")
+    messages = [problem.message for problem in problems if problem.line == 5]
+    assert messages and "money is written in £000 as a plain number" in messages[0] and says in messages[0], messages

@@ -61,8 +61,10 @@ def test_a_missing_file_a_bad_format_and_an_unwritable_output_exit_2(cli, saved:
     assert cli("report", "nope.json", cwd=saved.parent).returncode == 2
     bad_format = cli("report", saved.name, "--format", "pdf", cwd=saved.parent)
     assert bad_format.returncode == 2 and "pdf" in bad_format.stderr
-    unwritable = cli("report", saved.name, "--format", "json", "--output", "no/such/dir/x.json", cwd=saved.parent)
+    unwritable = cli("report", saved.name, "--format", "json", "--output", "../no/such/dir/x.json", cwd=saved.parent)
     assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
+    made = cli("report", saved.name, "--format", "json", "--output", "new/dir/x.json", cwd=saved.parent)
+    assert made.returncode == 0 and (saved.parent / "new/dir/x.json").is_file()  # inside the current folder: made
 
 
 def test_long_text_goes_out_whole_in_chunks(monkeypatch, tmp_path) -> None:

@@ -13,17 +13,18 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from ..reporters import formats_text
-from ..vocabulary import FAIL_ON, REGIONS
+from ..vocabulary import FAIL_ON, REGIONS, REGIONS_TEXT
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    import typer
+
     from ..results import Assessment, Problem
 
-GROUP_BY = ("region", "area_team")
+SORTS = ("rating", "path")
+GROUP_BY = ("region", "area_team", "provider")
 EXIT_INPUT = 2
 MIN_WIDTH = 40  # the narrowest table drawn, whatever the terminal says
 # option name (as in the configuration file) -> default when neither the command line nor the file gives it
@@ -42,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "region": None,
     "quiet": False,
     "no-color": False,
+    "sort": "rating",
+    "show-na": False,
+    "exclude": [],
 }
 # typer parameter name -> option name
 PARAMETERS = {name.replace("-", "_"): name for name in DEFAULTS} | {"output_format": "format"}
@@ -53,7 +57,10 @@ class InputError(Exception):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("assess", no_args_is_help=True)
+    global typer  # the command's annotations are resolved in this module's namespace
+    import typer
+
+    @app.command("assess")
     def assess_command(
         ctx: typer.Context,
         paths: list[str] = typer.Argument(
@@ -122,8 +129,26 @@ def register(app: typer.Typer) -> None:
         group_by: str | None = typer.Option(
             None,
             "--group-by",
-            metavar="region|area_team",
-            help="Add a roll-up by region or area team to the table and markdown.",
+            metavar="region|area_team|provider",
+            help=(
+                "Group the table by region or area team, each group with its roll-up; or add the savings by "
+                "provider."
+            ),
+            show_default=False,
+        ),
+        sort: str | None = typer.Option(
+            None,
+            "--sort",
+            metavar="rating|path",
+            help="The table's order: rating (worst first, the default) or path.",
+            show_default=False,
+        ),
+        show_na: bool = typer.Option(False, "--show-na", help="List n/a results under the table too."),
+        exclude: list[str] | None = typer.Option(
+            None,
+            "--exclude",
+            metavar="GLOB",
+            help="Leave out plan files matching this glob (relative to each folder given); repeatable.",
             show_default=False,
         ),
         area_team: str | None = typer.Option(
@@ -137,7 +162,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--region",
             metavar="NAME",
-            help="Report only this region's plans: north, midlands_and_east, london or south.",
+            help=f"Report only this region's plans: {REGIONS_TEXT}.",
             show_default=False,
         ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on standard error."),
@@ -148,13 +173,65 @@ def register(app: typer.Typer) -> None:
         values = {
             "rules": rules, "output_format": output_format, "report": report, "fail_on": fail_on, "only": only,
             "skip": skip, "waivers": waivers, "as_of": as_of, "jobs": jobs, "group_by": group_by,
-            "area_team": area_team, "region": region, "quiet": quiet, "no_color": no_color,
+            "area_team": area_team, "region": region, "quiet": quiet, "no_color": no_color, "sort": sort,
+            "show_na": show_na, "exclude": exclude,
         }  # fmt: skip
         given = {PARAMETERS[name]: value for name, value in values.items() if _on_command_line(ctx, name)}
         raise typer.Exit(run(list(paths), given))
 
 
 # ---------------------------------------------------------------- options
+
+
+def _echo(message: str, err: bool = True) -> None:
+    print(message, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+_FLAGS = frozenset(name for name, default in DEFAULTS.items() if default is False) | {"debug"}
+_SHORT = {"-q": "quiet"}
+
+
+def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
+    """The paths and the options given, for a plain ``assess`` command line, without typer.
+
+    Importing and building typer costs a one-plan pre-commit check about a
+    fifth of its time.  Only the forms this parser is sure of are taken:
+    known long options (``--name value`` or ``--name=value``), flags, ``-q``,
+    paths, and ``--`` before paths only.  Anything else (help, a typo, a missing value, a
+    ``--jobs`` that is not a whole number) returns None, and typer parses the
+    line as before, with its own messages.
+    """
+    paths: list[str] = []
+    given: dict[str, Any] = {}
+    items = iter(args)
+    for item in items:
+        if item == "--":  # the pre-commit hook's form: every item after it is a path
+            paths += items
+            break
+        if item == "-" or not item.startswith("-"):
+            paths.append(item)
+            continue
+        name, has_value, written = item[2:].partition("=") if item.startswith("--") else (_SHORT.get(item, ""), "", "")
+        if name not in DEFAULTS and name != "debug":
+            return None
+        if name in _FLAGS:
+            if has_value:
+                return None
+            if name != "debug":
+                given[name] = True
+            continue
+        value = written if has_value else next(items, None)
+        if value is None or (not has_value and value == "--"):
+            return None
+        if name == "jobs":
+            if not value.lstrip("-").isdigit() or not value.lstrip("-").isascii():
+                return None
+            given[name] = int(value)
+        elif isinstance(DEFAULTS[name], list):
+            given.setdefault(name, []).append(value)
+        else:
+            given[name] = value
+    return (paths, given) if paths else None
 
 
 def _on_command_line(ctx: typer.Context, name: str) -> bool:
@@ -182,6 +259,9 @@ class Settings:
     region: str | None = None
     quiet: bool = False
     no_color: bool = False
+    sort: str = "rating"
+    show_na: bool = False
+    exclude: list[str] = field(default_factory=list)
 
 
 def _from_config() -> tuple[dict[str, Any], list[Problem]]:
@@ -194,7 +274,7 @@ def _from_config() -> tuple[dict[str, Any], list[Problem]]:
 
     values, problems = load_config(os.getcwd())
     for warning in config.LAST_WARNINGS:
-        typer.echo(f"qipp-rag: warning: {visible(warning)}", err=True)
+        _echo(f"qipp-rag: warning: {visible(warning)}", err=True)
     return {str(key).replace("_", "-"): value for key, value in (values or {}).items()}, list(problems)
 
 
@@ -225,9 +305,14 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
 
     def choice(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
         value = pick(name)
-        if value is not None and value not in allowed:
+        if value is None:
+            return None
+        folded = str(value).strip().lower()
+        if "_" in "".join(allowed):
+            folded = folded.replace("-", "_").replace(" ", "_")
+        if folded not in allowed:
             raise InputError(f"{where(name)}: {value!r} is not one of {', '.join(allowed)}")
-        return value
+        return folded
 
     formats = list(REPORTERS)
     settings = Settings(paths=paths)
@@ -241,6 +326,9 @@ def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -
     settings.region = choice("region", REGIONS)
     area_team = pick("area-team")
     settings.area_team = None if area_team is None else str(area_team).strip().upper()
+    settings.sort = choice("sort", SORTS) or "rating"
+    settings.show_na = bool(pick("show-na"))
+    settings.exclude = _as_list(pick("exclude"))
     settings.quiet = bool(pick("quiet"))
     settings.no_color = bool(pick("no-color"))
 
@@ -334,7 +422,7 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         check_reports_are_not_inputs(settings)
     except InputError as error:
         _print_config_problems(config_problems)
-        typer.echo(_shown(f"qipp-rag assess: {error}"), err=True)
+        _echo(_shown(f"qipp-rag assess: {error}"), err=True)
         return EXIT_INPUT
 
     options = AssessOptions(
@@ -346,13 +434,15 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         jobs=settings.jobs,
         area_team=settings.area_team,
         region=settings.region,
+        exclude=tuple(settings.exclude),
+        not_plans=_config_file(),
         **({"as_of": settings.as_of} if settings.as_of is not None else {}),
     )
     try:
         assessment = assess(options, problems=config_problems)
     except OptionError as error:
         _print_config_problems(config_problems)
-        typer.echo(_shown(f"qipp-rag assess: {error}"), err=True)
+        _echo(_shown(f"qipp-rag assess: {error}"), err=True)
         return EXIT_INPUT
     return deliver(assessment, settings)
 
@@ -363,11 +453,20 @@ def _shown(text: str) -> str:
     return visible(text)
 
 
+def _config_file() -> tuple[str, ...]:
+    import os
+
+    from ..config import find_config
+
+    found = find_config(os.getcwd())
+    return (str(found),) if found is not None else ()
+
+
 def _print_config_problems(problems: list[Problem]) -> None:
     from ..reporters.text import visible
 
     for problem in problems:
-        typer.echo(visible(f"{problem.file or ''}:{problem.line}:{problem.column}: {problem.message}"), err=True)
+        _echo(visible(f"{problem.file or ''}:{problem.line}:{problem.column}: {problem.message}"), err=True)
 
 
 def _render_options(settings: Settings, to_terminal: bool) -> Any:
@@ -378,7 +477,8 @@ def _render_options(settings: Settings, to_terminal: bool) -> Any:
 
     color = to_terminal and not settings.no_color and not os.environ.get("NO_COLOR")
     width = max(shutil.get_terminal_size().columns, MIN_WIDTH) if to_terminal else None  # COLUMNS=5 must not hide rows
-    return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width)
+    return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width,
+                         sort=settings.sort, show_na=settings.show_na)
 
 
 def deliver(assessment: Assessment, settings: Settings) -> int:
@@ -386,26 +486,25 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     from dataclasses import replace
 
     from ..output_files import TargetError, write_atomically, write_stdout
-    from ..reporters import renderer
+    from ..reporters import chunked
     from ..results import exit_code
 
     to_terminal = sys.stdout.isatty()
     options = _render_options(settings, to_terminal)
-    stdout_text = renderer(settings.format)(assessment, options)
+    # Each output is rendered as it is written, one at a time, piece by piece where its format can.
+    stdout_text = chunked(settings.format)(assessment, options)
     # Files never hold terminal colour codes, whatever standard output is.
-    files = [
-        (target, renderer(name)(assessment, replace(options, color=False, width=None)))
-        for name, target in settings.reports
-    ]
+    plain = replace(options, color=False, width=None)
+    files = [(target, chunked(name)(assessment, plain)) for name, target in settings.reports]
 
     code = exit_code(assessment, settings.fail_on)
     try:
         write_atomically(files)
     except TargetError as error:
-        typer.echo(f"qipp-rag assess: --report: {error}; no report was written", err=True)
+        _echo(f"qipp-rag assess: --report: {error}; no report was written", err=True)
         code = max(code, EXIT_INPUT)
     except OSError as error:
-        typer.echo(
+        _echo(
             (f"qipp-rag assess: cannot write the report {error.filename}: {error.strerror}; no report was written"),
             err=True,
         )
@@ -417,11 +516,22 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     if not settings.quiet:
         if settings.format not in ("table", "markdown"):
             for line in problem_lines(assessment):
-                typer.echo(line, err=True)
+                _echo(line, err=True)
         for line in waiver_warnings(assessment):  # a misspelt waiver, in every format
-            typer.echo(line, err=True)
-        typer.echo(summary_line(assessment, settings.fail_on, code), err=True)
+            _echo(line, err=True)
+        _echo(_fitted(summary_line(assessment, settings.fail_on, code)), err=True)
     return code
+
+
+def _fitted(line: str) -> str:
+    """On a terminal, the line wrapped at spaces to its width; elsewhere as it is."""
+    import shutil
+    import textwrap
+
+    if not sys.stderr.isatty():
+        return line
+    width = shutil.get_terminal_size().columns
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False)) or line
 
 
 def _github_job_summary(assessment: Assessment, options: Any) -> None:
@@ -437,7 +547,7 @@ def _github_job_summary(assessment: Assessment, options: Any) -> None:
     try:
         write_job_summary(assessment, options=replace(options, color=False, width=None))
     except OSError as error:
-        typer.echo(
+        _echo(
             f"qipp-rag assess: warning: cannot write the GitHub job summary ({error.strerror or error})", err=True
         )
 

@@ -10,7 +10,7 @@ EXIT_INPUT = 2
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("diff", no_args_is_help=True)
+    @app.command("diff")
     def diff_command(
         old: str = typer.Argument(
             ..., metavar="OLD.json", help="The earlier assessment (qipp-rag assess --format json).", show_default=False

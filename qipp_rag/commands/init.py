@@ -20,7 +20,7 @@ from pathlib import Path
 
 import typer
 
-from ..vocabulary import REGIONS
+from ..vocabulary import REGIONS, REGIONS_TEXT
 
 TEMPLATE = "plan-skeleton.yaml.j2"
 YEARS = 3
@@ -47,7 +47,7 @@ class Organisation:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("init", no_args_is_help=True)
+    @app.command("init")
     def init_command(
         code: str = typer.Argument(
             ..., metavar="CODE", help="ODS code of the CCG or area team, e.g. 03Q or Q52.", show_default=False
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--region",
             metavar="NAME",
-            help="north, midlands_and_east, london or south (default: from the CCG list).",
+            help=f"{REGIONS_TEXT} (default: from the CCG list).",
             show_default=False,
         ),
     ) -> None:
@@ -261,7 +261,7 @@ def skeleton(org: Organisation, years: list[str], file_hint: str = "PLAN.yaml") 
     )
     env.filters["q"] = yaml_quote
     first_start = int(years[0][:4])
-    return env.get_template(TEMPLATE).render(
+    return align_comments(env.get_template(TEMPLATE).render(
         code=org.code,
         name=org.name,
         name_comment=" ".join(org.name.split()).translate({ord(c): " " for c in "\x85\u2028\u2029"}),
@@ -276,7 +276,54 @@ def skeleton(org: Organisation, years: list[str], file_hint: str = "PLAN.yaml") 
         approval_deadline=dt.date(first_start, 3, 31).isoformat(),
         first_milestone=dt.date(first_start, 6, 30).isoformat(),
         baseline_year=f"{first_start - 2}/{(first_start - 1) % 100:02d}",
-    )
+    ))
+
+
+_INLINE_COMMENT = re.compile(r"^(?P<code>.*?\S)\s{2,}(?P<comment>#.*)$")
+LONG_CODE = 48  # a line whose text runs past this keeps its comment two spaces after it
+
+
+def _inline_comment(line: str) -> tuple[str, str] | None:
+    """A line's text and its trailing ``# comment`` (two or more spaces before it, outside quotes)."""
+    match = _INLINE_COMMENT.match(line)
+    if match is None:
+        return None
+    code = match.group("code")
+    if len(re.findall(r'(?<!\\)"', code)) % 2:  # the `#` is inside a quoted value
+        return None
+    return code, match.group("comment")
+
+
+def align_comments(text: str) -> str:
+    """Line up the trailing comments of each paragraph (lines between blank lines) in one column."""
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        found = [_inline_comment(line) for line in block]
+        for number, part in enumerate(found):  # `#   # text`: a continuation only under a comment in its column
+            if part is not None and part[0] == "#":
+                above = block[number - 1] if number else ""
+                continues = number and found[number - 1] is not None and above.find(" #") == block[number].find(" #")
+                found[number] = part if continues else None
+        widths = [len(part[0]) for part in found if part is not None and len(part[0]) <= LONG_CODE]
+        column = max(widths, default=0) + 2
+        for line, part in zip(block, found, strict=True):
+            if part is None:
+                out.append(line)
+            else:
+                code, comment = part
+                out.append(f"{code.ljust(column - 2)}  {comment}" if len(code) <= LONG_CODE else f"{code}  {comment}")
+        block.clear()
+
+    for line in text.split("\n"):
+        if line.strip():
+            block.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def write(target: str, text: str, force: bool) -> None:
@@ -290,7 +337,17 @@ def write(target: str, text: str, force: bool) -> None:
     if path.is_dir() or target.endswith(("/", os.sep)):
         raise InitError(f"{target} is a folder; give the path of the plan file to write")
     if not path.parent.is_dir():
-        raise InitError(f"cannot write {target}: the folder {path.parent} does not exist")
+        from ..output_files import creatable, make_folders
+
+        if not creatable(path.parent):
+            raise InitError(
+                f"cannot write {target}: the folder {path.parent} does not exist (missing folders are made only "
+                "inside the current folder)"
+            )
+        try:
+            make_folders([target])
+        except OSError as error:
+            raise InitError(f"cannot write {target}: {error.strerror or error}") from None
     try:
         if force and os.path.lexists(target):  # replaced as reports are: never over a device, never keeping an exec bit
             write_atomically([(target, text)])

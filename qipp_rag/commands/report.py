@@ -7,8 +7,10 @@ over a file the tool does not own).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
 from ..output_files import TargetError, check_target, same_file, write_atomically, write_stdout
 from ..reporters import formats_text
@@ -18,7 +20,10 @@ EXIT_INPUT = 2
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("report", no_args_is_help=True)
+    global typer  # the command's annotations are resolved in this module's namespace
+    import typer
+
+    @app.command("report")
     def report_command(
         results: str = typer.Argument(
             ...,
@@ -48,7 +53,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fail(message: str) -> int:
-    typer.echo(f"qipp-rag report: {message}", err=True)
+    print(f"qipp-rag report: {message}", file=sys.stderr, flush=True)
     return EXIT_INPUT
 
 

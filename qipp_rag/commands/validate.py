@@ -25,7 +25,7 @@ FORMATS = ("table", "json")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("validate", no_args_is_help=True)
+    @app.command("validate")
     def validate_command(
         paths: list[str] = typer.Argument(
             ...,

@@ -11,6 +11,7 @@ silently: a link that leads out is reported.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Sequence
 from pathlib import Path, PurePath
@@ -18,6 +19,7 @@ from pathlib import Path, PurePath
 from ..results import Problem
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+STDIN = "<stdin>"  # how the plan read from standard input (the path ``-``) is named in messages
 
 
 def _problem(message: str, file: str) -> Problem:
@@ -53,21 +55,54 @@ class _Found:
         return [shown for _, _, shown in sorted(self.by_real.values(), key=lambda item: item[1])]
 
 
-def discover(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
-    """Plan files under ``paths`` in path order, each once, and the problems met."""
+def discover(
+    paths: Sequence[str], exclude: Sequence[str] = (), not_plans: Sequence[str] = ()
+) -> tuple[list[str], list[Problem]]:
+    """Plan files under ``paths`` in path order, each once, and the problems met.
+
+    ``exclude`` holds globs matched against paths relative to each folder given (a file named on
+    the command line is always read); ``not_plans`` holds files and folders that are inputs of
+    another kind (rule packs, waivers, configuration), never read as plans wherever they lie.
+    """
     found = _Found()
     problems: list[Problem] = []
     for given in paths:
         shown = PurePath(given)
-        if not os.path.lexists(given):
+        if given == "-":
+            found.by_real.setdefault(STDIN, (False, (STDIN,), STDIN))
+        elif not os.path.lexists(given):
             problems.append(_problem("no such file or folder", given))
         elif os.path.isdir(given):
-            _walk(shown, os.path.realpath(given), shown, found, problems)
+            inside = _Found()
+            _walk(shown, os.path.realpath(given), shown, inside, problems)
+            for real, (via_link, _, file) in inside.by_real.items():
+                if not excluded(PurePath(file).relative_to(shown), exclude):
+                    found.add(PurePath(file), real, via_link)
         elif os.path.exists(given):
             found.add_named(shown, os.path.realpath(given))
         else:
             problems.append(_problem("a symbolic link to a file that does not exist", given))
+    others = [os.path.realpath(path) for path in not_plans]
+    for real in list(found.by_real):
+        if real != STDIN and any(_inside(real, other) for other in others):
+            del found.by_real[real]
     return found.files(), problems
+
+
+def excluded(relative: PurePath, patterns: Sequence[str]) -> bool:
+    """Whether a path relative to its folder matches a glob: the whole path (``drafts/*.yaml``),
+    one of its folders (``drafts``, ``drafts/``), or, for a glob without ``/``, its name (``*-old.yaml``)."""
+    text = relative.as_posix()
+    folders = [PurePath(*relative.parts[:end]).as_posix() for end in range(1, len(relative.parts))]
+    for pattern in patterns:
+        glob = pattern.strip().rstrip("/").removeprefix("./")
+        if not glob:
+            continue
+        if fnmatch.fnmatchcase(text, glob) or any(fnmatch.fnmatchcase(folder, glob) for folder in folders):
+            return True
+        if "/" not in glob and fnmatch.fnmatchcase(relative.name, glob):
+            return True
+    return False
 
 
 def _inside(real: str, top: str) -> bool:

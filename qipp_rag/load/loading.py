@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import stat
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -25,7 +26,7 @@ from ..plan.models import Plan, consistency_problems, model_keys_at
 from ..results import OrganisationInfo, Problem, format_path
 from ..vocabulary import Loc
 from . import yamlsafe
-from .discovery import discover
+from .discovery import STDIN, discover
 from .scalars import clip, describe
 from .sourcemap import NodeSourceMap
 
@@ -84,8 +85,23 @@ def load_document(file: str, model: type[M], what: str = "file") -> tuple[M | No
 # ---------------------------------------------------------------- reading
 
 
+_STDIN_TEXT: list[bytes] = []  # standard input, read once
+
+
+def _stdin_bytes(what: str) -> tuple[bytes | None, yamlsafe.Issue | None]:
+    if not _STDIN_TEXT:
+        _STDIN_TEXT.append(sys.stdin.buffer.read(yamlsafe.MAX_BYTES + 1))
+    raw = _STDIN_TEXT[0]
+    if len(raw) > yamlsafe.MAX_BYTES:
+        return None, yamlsafe.too_big(len(raw), what)
+    return raw, None
+
+
 def read_bytes(file: str, what: str = "file") -> tuple[bytes | None, yamlsafe.Issue | None]:
-    """The file's bytes, refusing anything over the size limit before reading it."""
+    """The file's bytes, refusing anything over the size limit before reading it.  ``<stdin>`` (the
+    path ``-``) is standard input, read once by the process that asks first."""
+    if file == STDIN:
+        return _stdin_bytes(what)
     try:
         with open(file, "rb") as handle:
             info = os.fstat(handle.fileno())

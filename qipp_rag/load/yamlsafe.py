@@ -279,6 +279,11 @@ def _syntax_issue(error: yaml.MarkedYAMLError, text: str) -> Issue:
             line,
             column,
         )
+    from .yaml_hints import explain
+
+    hint = explain(problem, text, line, column)
+    if hint is not None:
+        return Issue(f"YAML syntax error: {hint.message}", hint.line, hint.column)
     message = f"YAML syntax error: {problem}"
     if error.context and error.context_mark is not None and error.context_mark is not mark:
         message += f" ({error.context} at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"

@@ -103,7 +103,36 @@ def _exact_number(value: object, what: str) -> Decimal:
     return number
 
 
+_MONEY_TEXT = re.compile(r"£?\s*(?P<digits>\d[\d,\s]*(?:\.\d+)?)\s*(?P<unit>k|m|bn|mn)?", re.IGNORECASE)
+_UNITS = {"": Decimal(1), "k": Decimal(1), "m": Decimal(1000), "mn": Decimal(1000), "bn": Decimal(1_000_000)}
+
+
+def money_hint(text: str) -> str | None:
+    """What to write instead of money written as text (``£1,200``, ``3,300``, ``3.3m``), or None."""
+    match = _MONEY_TEXT.fullmatch(text.strip())
+    if match is None:
+        return None
+    digits = re.sub(r"[,\s]", "", match.group("digits"))
+    unit = (match.group("unit") or "").lower()
+    if not unit and "£" not in text and "," not in text:
+        return None  # a quoted number: the usual message says to drop the quotes
+    if unit == "k":  # £1.2k is 1.2 in £000
+        amount = Decimal(digits)
+        why = f"£{text.strip().lstrip('£').strip()} is {amount} in £000"
+    else:
+        amount = Decimal(digits) * _UNITS[unit]
+    shown = format(amount.normalize(), "f")
+    if unit != "k":
+        why = f"{text.strip()} is {shown} in £000" if unit else ""
+    advice = f"money is written in £000 as a plain number, without £, commas or units: write {shown}"
+    return f"{advice} ({why})" if why else f"{advice} instead of `{text.strip()}`"
+
+
 def _money(value: object) -> Decimal:
+    if isinstance(value, str) and not isinstance(value, Ambiguous):
+        hint = money_hint(value)
+        if hint is not None:
+            _fail("money_text", "{hint}", hint=hint)
     number = _exact_number(value, "money (£000)")
     if number < 0:
         _fail(

@@ -7,7 +7,7 @@ libraries (jinja2, rich tables) cost nothing to a run that does not use them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,15 +34,16 @@ def formats_text(conjunction: str = "or") -> str:
     return f"{', '.join(FORMATS[:-1])} {conjunction} {FORMATS[-1]}"
 
 
-
 @dataclass(frozen=True)
 class RenderOptions:
     """What a run asks of every format; a reporter uses what applies to it."""
 
     color: bool = False  # ANSI colour (table only; NO_COLOR and --no-color turn it off)
-    group_by: str | None = None  # "region" or "area_team": roll-up section in table and markdown
+    group_by: str | None = None  # "region", "area_team" or "provider": grouped tables and roll-ups
     fail_on: str = "red"  # JUnit counts amber as a failure under --fail-on amber
     width: int | None = None  # terminal width for the table
+    sort: str = "rating"  # the table's order: "rating" (worst first) or "path"
+    show_na: bool = False  # the table lists n/a results too
 
 
 Renderer = Callable[["Assessment", RenderOptions], str]
@@ -55,3 +56,25 @@ def renderer(name: str) -> Renderer:
     """
     module = importlib.import_module(f"{__name__}.{REPORTERS[name]}")
     return module.render
+
+
+Chunks = Callable[["Assessment", RenderOptions], Iterable[str]]
+
+
+def chunked(name: str) -> Chunks:
+    """Format ``name``'s output as pieces of text, made as they are asked for.
+
+    A reporter module that can render piece by piece defines ``chunks`` (its
+    pieces joined are exactly ``render``'s text); for the others the whole
+    text is the one piece, rendered when it is asked for.
+    """
+    module = importlib.import_module(f"{__name__}.{REPORTERS[name]}")
+    pieces = getattr(module, "chunks", None)
+    if pieces is not None:
+        return pieces
+    render = module.render
+
+    def whole(assessment: Assessment, options: RenderOptions) -> Iterable[str]:
+        yield render(assessment, options)
+
+    return whole

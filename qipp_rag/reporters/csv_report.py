@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
@@ -122,19 +123,44 @@ def _money_columns(plan: PlanResult) -> dict[str, str]:
     row = {"first_year": year}
     for key in ("allocation", "target", "identified", "risk_adjusted"):
         amount = getattr(figures, key).get(year)
-        row[f"{key}_gbp_000"] = "" if amount is None else format(amount, "f")
+        row[f"{key}_gbp_000"] = "" if amount is None else money_text(amount)
     return row
 
 
+COUNT_UNITS = ("count", "check", "days")
+MONEY_UNITS = ("gbp_000", "£000", "money")
+
+
+def money_text(value: Decimal) -> str:
+    """Money (£000) with its exact digits: no exponent, no trailing zeros after the point (``6720``, ``1200.5``)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def value_text(value: Decimal | None, unit: str | None) -> str:
+    """A measurement written one way by its unit: counts as whole numbers, money exactly, anything
+    else (percentages, ratios) with 2 places, as the JSON shows it."""
+    if value is None:
+        return ""
+    if unit in MONEY_UNITS:
+        return money_text(value)
+    shown = round_value(value)
+    assert shown is not None
+    if unit in COUNT_UNITS and shown == shown.to_integral_value():
+        return str(int(shown))
+    return format(shown, "f")
+
+
 def _finding_row(finding: Finding, rule: RuleInfo | None) -> dict[str, str]:
-    value = round_value(finding.value)
     row = {
         "rule": finding.rule,
         "title": rule.title if rule else "",
         "criterion": rule.criterion if rule else "",
         "critical": ("yes" if rule.critical else "no") if rule else "",
         "rating": finding.rating,
-        "value": "" if value is None else format(value, "f"),
+        "value": value_text(finding.value, rule.unit if rule else None),
         "unit": rule.unit if rule else "",
         "message": finding.message,
     }

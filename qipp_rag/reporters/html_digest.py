@@ -16,12 +16,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from ..results import Finding, PlanResult, RuleInfo
+from ..vocabulary import REGIONS
 
 ZERO = Decimal(0)
 # Worse results sort first: a plan rated error could not be assessed at all.
 PLAN_ORDER: dict[str, int] = {"error": 0, "red": 1, "amber": 2, "green": 3}
 # Regions whose plans together make a national round.
-ENGLAND = frozenset({"north", "midlands_and_east", "london", "south"})
+ENGLAND = frozenset(REGIONS)
 _ORG_CODE = re.compile(r"^([0-9A-Z]{3})(?=[-_. ]|$)")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(`])")
 

@@ -15,10 +15,11 @@ from decimal import Decimal
 
 from ..results import TOTAL_KEYS, Assessment, PlanResult
 from . import RenderOptions
-from .table import CRITERIA, LABELS, ROLLUP_HEADERS, amount, counts_line, organisation_label, rollup_rows, shown_value
+from .table import CRITERIA, LABELS, ROLLUP_HEADERS, counts_line, organisation_label, rollup_rows
+from .table_layout import amount, shown_value
 from .text import CONFIDENCE_LABELS, CONFIDENCE_LEGEND, confidence_text, visible, waived_note
 
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; nothing in a cell starts a line
+_SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")  # inline markup, HTML and entities; nothing in a cell starts a line
 TOTAL_TITLES = {
     "allocation": "Allocation",
     "target": "Target",
@@ -31,10 +32,10 @@ TOTAL_TITLES = {
 
 
 def escape(text: str) -> str:
-    """Plain text safe in a Markdown table cell: markup characters escaped, HTML neutralised, one line,
+    """Plain text safe in a Markdown table cell, on one line: markup, HTML tags and entities escaped
+    with backslashes (Markdown's own escaping), so the text reads as written wherever it is rendered;
     control characters and line breaks shown as escapes."""
     text = " ".join(visible(str(text)).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
 
 
@@ -168,6 +169,22 @@ def _rollup(title: str, groups) -> list[str]:
     )
 
 
+def _providers(assessment: Assessment) -> list[str]:
+    lines = ["## By provider", "", "Savings of live schemes by provider and year, £000, over plans not rated ERROR."]
+    lines.append("")
+    if not assessment.portfolio.providers:
+        return [*lines, "No live scheme names a provider."]
+    rows = [
+        [
+            escape(provider.name), escape(year), escape(amount(saving)), str(len(provider.commissioners)),
+            escape(", ".join(provider.commissioners)),
+        ]
+        for provider in assessment.portfolio.providers
+        for year, saving in sorted(provider.savings.items())
+    ]
+    return lines + _table(["Provider", "Year", "Savings £000", "Commissioners", "Codes"], rows, right=[2, 3])
+
+
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
     packs = ", ".join(f"{pack.name} ({pack.source})" for pack in assessment.rule_packs) or "none"
     lines = [
@@ -243,4 +260,6 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     for key in order:
         title, members = groups[key]
         lines += _rollup(title, members) + [""]
+    if options.group_by == "provider":
+        lines += _providers(assessment) + [""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -24,9 +24,22 @@ DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
 EXACT_DIGITS = 60  # money < 10^9 with <= 5 places: sums and products of such numbers fit exactly
 
 
+_last_identified: tuple[Plan, dict[str, Decimal]] | None = None
+
+
 def identified_by_year(plan: Plan) -> dict[str, Decimal]:
-    """identified(Y): the sum of live schemes' savings in Y, whatever their stage, for every plan year."""
-    return {year: sum((scheme.saving(year) for scheme in plan.live_schemes), ZERO) for year in plan.period}
+    """identified(Y): the sum of live schemes' savings in Y, whatever their stage, for every plan year.
+
+    Five rules and the plan's figures ask for it, one plan after another: the
+    sums are made once per plan (plans are frozen, so the same object always
+    gives the same sums) and each caller gets its own copy.
+    """
+    global _last_identified
+    last = _last_identified
+    if last is None or last[0] is not plan:
+        sums = {year: sum((scheme.saving(year) for scheme in plan.live_schemes), ZERO) for year in plan.period}
+        last = _last_identified = (plan, sums)
+    return dict(last[1])
 
 
 def stage_factor(stage: str, stage_factors: Mapping[str, Decimal]) -> Decimal:

@@ -1,0 +1,41 @@
+"""The order plans are listed in by the table: worst first, or as the files lie.
+
+Worst first is red, then amber, then green, then the plans that could not be
+read; within a rating the plan with the larger shortfall (target less
+risk-adjusted savings, summed over the plan years in £000) comes first, then
+the one with the larger identified shortfall, then the path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ..results import PlanResult
+
+SORTS = ("rating", "path")
+RANK = {"red": 0, "amber": 1, "green": 2, "error": 3}
+
+
+def shortfalls(plan: PlanResult) -> tuple[Decimal, Decimal]:
+    """The plan's (risk-adjusted, identified) shortfall summed over its years, £000; each year at least 0."""
+    zero = Decimal(0)
+    figures = plan.figures
+    if figures is None:
+        return zero, zero
+    targets = figures.target.items()
+    risk = sum((max(zero, target - figures.risk_adjusted.get(year, zero)) for year, target in targets), zero)
+    found = sum((max(zero, target - figures.identified.get(year, zero)) for year, target in targets), zero)
+    return risk, found
+
+
+def ordered(plans: Iterable[PlanResult], sort: str = "rating") -> list[PlanResult]:
+    """``rating``: worst first, larger shortfall first, then path; ``path``: the files' order."""
+    if sort == "path":
+        return sorted(plans, key=lambda plan: plan.file)
+
+    def key(plan: PlanResult) -> tuple[int, Decimal, Decimal, str]:
+        risk, found = shortfalls(plan)
+        return RANK.get(plan.rating, len(RANK)), -risk, -found, plan.file
+
+    return sorted(plans, key=key)
