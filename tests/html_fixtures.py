@@ -14,11 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal as D
 
+from qipp_rag.confidence import plan_confidence, shortfall
 from qipp_rag.rollup import summarise
 from qipp_rag.results import (
     Assessment,
     Band,
     DeliveryFigures,
+    Distance,
     Finding,
     Location,
     OrganisationInfo,
@@ -27,6 +29,7 @@ from qipp_rag.results import (
     Problem,
     RuleInfo,
     RulePackInfo,
+    Shortfall,
     ToolInfo,
     WaiverApplied,
     WaiverRecord,
@@ -120,6 +123,7 @@ class PlanSpec:
     delivery: bool = False
     waived: dict[str, tuple[str, str, dt.date, str]] = field(default_factory=dict)  # rule -> (reason, approver, expires, would-be rating)
     errors: list[Problem] = field(default_factory=list)
+    distances: dict[str, Distance] = field(default_factory=dict)  # rule -> distance to green of its amber or red finding
 
 
 YEARS = ["2014/15", "2015/16", "2016/17"]
@@ -205,8 +209,13 @@ def _plan(spec: PlanSpec, catalogue: list[RuleInfo]) -> PlanResult:
             reason, approver, expires, would_be = spec.waived[rule.id]
             waiver = WaiverApplied(reason=reason, approved_by=approver, expires=expires, rating=would_be)
             rating = "waived"
-        findings.append(Finding(rule=rule.id, rating=rating, value=value, message=message, location=location, evidence=evidence, waiver=waiver))
-    return PlanResult(file=spec.file, organisation=org, rating=spec.rating, findings=findings, figures=_figures(spec))
+        findings.append(Finding(rule=rule.id, rating=rating, value=value, message=message, location=location, evidence=evidence, waiver=waiver,
+                                distance=spec.distances.get(rule.id)))
+    figures = _figures(spec)
+    critical = {rule.id: rule.critical for rule in catalogue}
+    return PlanResult(file=spec.file, organisation=org, rating=spec.rating, findings=findings, figures=figures,
+                      confidence=plan_confidence(spec.rating, findings, critical), shortfall=shortfall(figures),
+                      waived=sum(1 for finding in findings if finding.rating == "waived"))
 
 
 def _specs() -> list[PlanSpec]:
@@ -218,20 +227,25 @@ def _specs() -> list[PlanSpec]:
         PlanSpec("plans/north/02V-leeds-north.yaml", "02V", "NHS Leeds North", "north", "Q52", "amber",
                  overrides={"TR07": ("amber", D("47.83"), "the largest scheme, S1 Urgent care redesign, is 47.83 % of 2014/15 identified savings"),
                             "GV07": ("amber", D("0.25"), "contingency of £750k is 0.25 % of the 2014/15 allocation")},
-                 waived={"GV02": waiver}),
+                 waived={"GV02": waiver}, distances={"TR07": Distance(to_green=D("0.35"), year="2014/15")}),
         PlanSpec("plans/north/00T-bolton.yaml", "00T", "NHS Bolton", "north", "Q46", "red", coverage=D("0.82"), delivery=True,
                  overrides={"SP02": ("red", D("77.08"), "identified savings are 77.08 % of the target in 2016/17 (the worst year)"),
                             "SP03": ("red", D("60.12"), "risk-adjusted savings are 60.12 % of the target in 2016/17"),
                             "DL01": ("amber", D("88"), "actual savings to date are 88 % of those planned"),
-                            "DL02": ("amber", D("93"), "forecast outturn is 93 % of the 2014/15 target")}),
+                            "DL02": ("amber", D("93"), "forecast outturn is 93 % of the 2014/15 target")},
+                 distances={"SP02": Distance(to_green=D("1534.20"), to_amber=D("868.75"), year="2016/17"),
+                            "SP03": Distance(to_green=D("2992.50"), to_amber=D("2326.05"), year="2016/17"),
+                            "DL01": Distance(to_green=D("35.00"), year="2014/15")}),
         PlanSpec("plans/north/Q46-greater-manchester.yaml", "Q46", "Greater Manchester Area Team", "north", "Q46", "green", type="area_team",
                  allocation=D(120000)),
         PlanSpec("plans/london/07L-barking.yaml", "07L", "NHS Barking & Dagenham", "london", "Q71", "amber",
                  overrides={"QL01": ("amber", D("84.5"), "quality impact assessments are signed off for 84.5 % of first-year value"),
-                            "TR06": ("amber", D("18.2"), "non-recurrent savings are 18.2 % of identified savings in 2015/16")}),
+                            "TR06": ("amber", D("18.2"), "non-recurrent savings are 18.2 % of identified savings in 2015/16"),
+                            "TR04": ("amber", D("91"), "91 % of first-year value has a complete baseline")},
+                 distances={"QL01": Distance(to_green=D("312.40"), year="2014/15"), "TR06": Distance(to_green=D("460.00"), year="2015/16")}),
         PlanSpec("plans/london/07M-barnet.yaml", "07M", "NHS Barnet", "london", "Q71", "red",
                  overrides={"GV01": ("red", None, "no senior responsible owner is named (governance.senior_responsible_owner.name is blank)"),
-                            "TR01": ("red", D("7.45"), "the target is 7.45 % of the 2014/15 allocation")}),
+                            "TR01": ("amber", D("6.45"), "the target is 6.45 % of the 2014/15 allocation")}),
         PlanSpec("plans/london/08H-islington.yaml", "08H", "NHS Islington", "london", "Q71", "error",
                  errors=[Problem(message="mapping values are not allowed here (is a colon missing a space after it, or is the text not quoted?)", line=14, column=22, path="schemes[1].name"),
                          Problem(message="unknown key `savigns`; did you mean `savings`?", line=31, column=5, path="schemes[2].savigns")]),
@@ -247,7 +261,9 @@ def _specs() -> list[PlanSpec]:
         PlanSpec("plans/midlands/06Q-mid-essex.yaml", "06Q", "NHS Mid Essex", "midlands_and_east", "Q57", "red", coverage=D("0.9"), delivery=True,
                  overrides={"SP03": ("red", D("70.2"), "risk-adjusted savings are 70.2 % of the target in 2016/17"),
                             "DL01": ("red", D("72"), "actual savings to date are 72 % of those planned"),
-                            "QL04": ("red", D(2), "2 high risks lack a mitigation or an owner: S3 R1, S4 R2")}),
+                            "QL04": ("red", D(2), "2 high risks lack a mitigation or an owner: S3 R1, S4 R2")},
+                 distances={"SP03": Distance(to_green=D("1809.30"), to_amber=D("1190.45"), year="2016/17"),
+                            "DL01": Distance(to_green=D("115.50"), to_amber=D("65.25"), year="2014/15")}),
         PlanSpec("plans/midlands/99E-basildon.yaml", "99E", "NHS Basildon and Brentwood", "midlands_and_east", "Q57", "green"),
     ]
 
@@ -302,6 +318,7 @@ def large_assessment(count: int) -> Assessment:
                 delivery=spec.delivery,
                 waived=spec.waived,
                 errors=spec.errors,
+                distances=spec.distances,
             )
         )
     return _assessment(specs, rules())
@@ -343,12 +360,14 @@ def hostile_assessment(payload: str) -> Assessment:
     for plan in assessment.plans:
         findings = [finding.model_copy(update={"evidence": [f"evidence {payload}"]}) for finding in plan.findings]
         if plan.findings:
-            findings.append(Finding(rule=f"R{payload}", rating="red", value=None, message=f"custom {payload}", location=Location(line=2, column=2, path=payload), evidence=[payload]))
+            findings.append(Finding(rule=f"R{payload}", rating="red", value=None, message=f"custom {payload}", location=Location(line=2, column=2, path=payload), evidence=[payload],
+                                    distance=Distance(to_green=D(1), to_amber=D(1), year=payload)))
         figures = plan.figures
         if figures is not None:
             figures = figures.model_copy(update={"years": [*figures.years, payload], "target": {**figures.target, payload: D(5)}})
         organisation = plan.organisation.model_copy(update={"type": payload}) if plan.findings else plan.organisation
-        plans.append(plan.model_copy(update={"findings": findings, "figures": figures, "organisation": organisation}))
+        gaps = {**plan.shortfall, payload: Shortfall(identified=D(5), risk_adjusted=D(5))} if plan.shortfall is not None else None
+        plans.append(plan.model_copy(update={"findings": findings, "figures": figures, "organisation": organisation, "shortfall": gaps}))
     waivers = [*assessment.waivers, WaiverRecord(rule=payload, plan=payload, reason=payload, approved_by=payload, expires=AS_OF, status="unmatched")]
     return assessment.model_copy(update={"plans": plans, "waivers": waivers})
 

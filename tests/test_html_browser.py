@@ -404,23 +404,21 @@ def test_the_example_plans_report_is_complete_and_accessible(browser, real_repor
 
 
 def _short(plan: dict) -> Decimal:
-    """A plan's risk-adjusted savings short of target, summed over its years, worked out from the JSON alone."""
-    figures = plan.get("figures") or {}
-    return sum(
-        (max(Decimal(0), Decimal(str(target)) - Decimal(str(figures["risk_adjusted"].get(year, 0)))) for year, target in figures.get("target", {}).items()),
-        Decimal(0),
-    )
+    """A plan's risk-adjusted savings short of target, summed over its years, from the JSON's own shortfall."""
+    return sum((Decimal(str(gap["risk_adjusted"])) for gap in (plan.get("shortfall") or {}).values()), Decimal(0))
 
 
 def expected_needs_action(data: dict) -> list[dict]:
-    """Red plans, then amber, worst first: most red critical rules, red rules, amber rules, money short, then file order."""
+    """Red plans, then amber, worst first: lowest delivery confidence, most red critical rules, red rules, amber rules,
+    money short, then file order."""
     critical = {rule["id"] for rule in data["rules"] if rule["critical"]}
 
     def key(item: tuple[int, dict]) -> tuple:
         index, plan = item
         reds = [f["rule"] for f in plan["findings"] if f["rating"] == "red"]
         ambers = [f["rule"] for f in plan["findings"] if f["rating"] == "amber"]
-        return ({"red": 0, "amber": 1}[plan["rating"]], -len(set(reds) & critical), -len(reds), -len(ambers), -_short(plan), index)
+        confidence = ["red", "amber/red", "amber", "amber/green", "green"].index(plan["confidence"])
+        return ({"red": 0, "amber": 1}[plan["rating"]], confidence, -len(set(reds) & critical), -len(reds), -len(ambers), -_short(plan), index)
 
     flagged = [(index, plan) for index, plan in enumerate(data["plans"]) if plan["rating"] in ("red", "amber")]
     return [plan for _, plan in sorted(flagged, key=key)]
@@ -438,6 +436,7 @@ def test_needs_action_lists_red_then_amber_plans_worst_first_with_reasons_and_a_
         heading = entry.locator("h3").inner_text()
         assert plan["organisation"]["name"] in heading and plan["organisation"]["code"] in heading
         assert plan["rating"].capitalize() in heading
+        assert f"confidence {plan['confidence']}" in heading and (f"({plan['waived']} waived)" in heading) == bool(plan["waived"])
         text = " ".join(entry.inner_text().split())
         failing = [f for f in plan["findings"] if f["rating"] in ("red", "amber")]
         reds = [f["rule"] for f in failing if f["rating"] == "red"]

@@ -7,10 +7,11 @@ from decimal import Decimal as D
 from html_fixtures import parse_html, sample_assessment
 from qipp_rag.reporters import html as html_report
 from qipp_rag.reporters import html_digest as digest
-from qipp_rag.results import OrganisationInfo, PlanFigures, PlanResult
+from qipp_rag.results import Band, Distance, OrganisationInfo, PlanFigures, PlanResult, RuleInfo, Shortfall
 
 
-def _plan(target: str, identified: str, risk_adjusted: str, rating: str = "amber") -> PlanResult:
+def _plan(target: str, identified: str, risk_adjusted: str, rating: str = "amber", gaps: dict | None = None) -> PlanResult:
+    """A one-year plan; its ``shortfall`` is ``gaps`` (year -> (identified, risk-adjusted)) when given."""
     year = "2014/15"
     figures = PlanFigures(
         years=[year],
@@ -19,15 +20,42 @@ def _plan(target: str, identified: str, risk_adjusted: str, rating: str = "amber
         identified={year: D(identified)},
         risk_adjusted={year: D(risk_adjusted)},
     )
-    return PlanResult(file="x.yaml", organisation=OrganisationInfo(code="03Q"), rating=rating, figures=figures)  # type: ignore[arg-type]
+    shortfall = {y: Shortfall(identified=D(i), risk_adjusted=D(r)) for y, (i, r) in (gaps or {}).items()} if gaps is not None else None
+    return PlanResult(file="x.yaml", organisation=OrganisationInfo(code="03Q"), rating=rating, figures=figures, shortfall=shortfall)  # type: ignore[arg-type]
 
 
 def test_one_plans_surplus_never_hides_anothers_gap():
-    short = _plan("1000", "700", "400")  # 300 and 600 short
-    surplus = _plan("1000", "5000", "4000")  # far over target
+    short = _plan("1000", "700", "400", gaps={"2014/15": ("300", "600")})
+    surplus = _plan("1000", "5000", "4000", gaps={"2014/15": ("0", "0")})
     total = digest.shortfall_totals([digest.shortfall(short), digest.shortfall(surplus), None])
     assert total.identified == {"2014/15": D(300)} and total.risk_adjusted == {"2014/15": D(600)}
     assert digest.shortfall(_plan("1000", "700", "400", rating="error")) is None
+
+
+def test_the_shortfall_is_the_plans_own_field_never_worked_out_again_from_its_figures():
+    # The figures say 300 and 600 short; the plan's shortfall (what the JSON contract gives) is what is shown.
+    plan = _plan("1000", "700", "400", gaps={"2014/15": ("12.5", "34.25"), "2015/16": ("0", "7")})
+    found = digest.shortfall(plan)
+    assert found is not None
+    assert found.identified == {"2014/15": D("12.5"), "2015/16": D(0)} and found.risk_adjusted == {"2014/15": D("34.25"), "2015/16": D(7)}
+    assert found.total == D("41.25")
+    assert digest.shortfall(_plan("1000", "700", "400")) is None  # a saved assessment without the field: no figure made up
+
+
+def _rule(green: Band) -> RuleInfo:
+    return RuleInfo(id="SP02", title="t", criterion="savings_plan", measures="m", unit="percent", critical=True, applies_to=["ccg"],
+                    green=green, amber=None, rationale="r", remediation="x", basis="b", pack="p")
+
+
+def test_the_distance_to_green_says_how_much_more_or_less_money_in_which_year():
+    more, less = _rule(Band(min=D(100))), _rule(Band(max=D(10)))
+    assert digest.distance_text(Distance(to_green=D("460.00"), year="2015/16"), more) == "£460k more in 2015/16 to be green"
+    assert digest.distance_text(Distance(to_green=D("1534.20"), to_amber=D("868.75"), year="2016/17"), more) == (
+        "£1,534.2k more in 2016/17 to be green (£868.75k to leave red)"
+    )
+    assert digest.distance_text(Distance(to_green=D("0.35"), year="2014/15"), less) == "£0.35k less in 2014/15 to be green"
+    assert digest.distance_text(Distance(to_green=D("5"), to_amber=D("0.00"), year="2014/15"), None) == "£5k in 2014/15 to be green (£0 to leave red)"
+    assert digest.distance_text(None, more) is None
 
 
 def test_absolute_plan_paths_are_shown_from_the_runs_own_folder():
@@ -83,3 +111,11 @@ def test_years_and_money_as_shown():
     assert digest.years_text(["2014/15", "2015/16", "2016/17"]) == "2014/15 to 2016/17"
     assert digest.years_text([]) == "—"
     assert digest.pounds(D("845.4")) == "£845k" and digest.pounds(D("1250")) == "£1.3m"
+
+
+def test_within_a_rating_the_lower_delivery_confidence_comes_first():
+    base = _plan("1000", "700", "400", rating="red", gaps={"2014/15": ("300", "600")})
+    red, amber_red = base.model_copy(update={"confidence": "red"}), base.model_copy(update={"confidence": "amber/red"})
+    assert digest.severity(red, {}, digest.shortfall(red)) < digest.severity(amber_red, {}, digest.shortfall(amber_red))
+    amber = _plan("1000", "700", "400", gaps={"2014/15": ("300", "600")}).model_copy(update={"confidence": "amber"})
+    assert digest.severity(amber_red, {}, None) < digest.severity(amber, {}, None)  # the rating still comes first

@@ -84,6 +84,20 @@ UNIT_SUFFIX: dict[str, str] = {"percent": NBSP + "%"}
 COMPACT_ABOVE = 250
 EVIDENCE_SHOWN = 8  # lines of a finding's evidence on the page (a national round must open in seconds)
 MANY_ABOVE = 40  # past this many plans, the browser lays out only the plan sections in view
+# Delivery confidence, worst first (as the first screen counts it), with its label.
+CONFIDENCE_LABELS: dict[str, str] = {
+    "red": "Red",
+    "amber/red": "Amber/red",
+    "amber": "Amber",
+    "amber/green": "Amber/green",
+    "green": "Green",
+}
+CONFIDENCE_LEGEND = (
+    "Delivery confidence is the five-point Gateway scale (green, amber/green, amber, amber/red, red), "
+    "read from the plan's counted results: red when two or more critical rules are red or there is no savings plan, "
+    "amber/red with one critical rule red, amber with a red rule or three or more amber, "
+    "amber/green with one or two amber; n/a and waived results do not count."
+)
 
 
 # ---------------------------------------------------------------- formatting
@@ -193,6 +207,7 @@ class FindingView:
     path: str | None
     evidence: list[str]  # the first EVIDENCE_SHOWN lines; the JSON assessment has them all
     evidence_count: int
+    distance: str | None  # the least money that would make it green (amber and red findings of money rules)
     remediation: str | None
     waiver: dict[str, Any] | None
 
@@ -212,6 +227,8 @@ class PlanView:
     tag: Tag
     rank: int
     criteria: list[tuple[Tag, int]]
+    confidence: str | None = None  # the five-point delivery confidence; none for a plan rated error
+    waived: int = 0  # waived results: "Green (1 waived)" wherever the rating is shown
     shortfall: str = "—"  # risk-adjusted, all plan years, whole £000
     shortfall_sort: str = "-1"
     red_rules: str = ""  # rule ids, space-separated: the plans table's rule filter reads them
@@ -294,6 +311,7 @@ def _finding(
         path=location.path if location and location.path else None,
         evidence=list(finding.evidence[:EVIDENCE_SHOWN]),
         evidence_count=len(finding.evidence),
+        distance=digest.distance_text(finding.distance, rule) if needs_action else None,
         remediation=rule.remediation if rule and needs_action else None,
         waiver=waiver,
     )
@@ -366,6 +384,8 @@ def _plan(index: int, plan: PlanResult, context: _Context, short: digest.Shortfa
         rank=PLAN_RANK.get(plan.rating, 0),
         criteria=cells,
     )
+    view.confidence = CONFIDENCE_LABELS.get(plan.confidence or "")
+    view.waived = plan.waived or 0
     if short is not None:
         view.shortfall = thousands(short.total)
         view.shortfall_sort = format(short.total, "f")
@@ -423,6 +443,7 @@ def _needs_action(
         rule = context.rules.get(finding.rule)
         entries[finding.rating].append(
             {
+                "distance": digest.distance_text(finding.distance, rule),
                 "rule": finding.rule,
                 "anchor": context.anchors.get(finding.rule),
                 "title": rule.title if rule else "",
@@ -435,6 +456,8 @@ def _needs_action(
         "code": view.code,
         "years": view.years,
         "tag": view.tag,
+        "confidence": view.confidence,
+        "waived": view.waived,
         "short": digest.pounds(short.total) if short is not None and short.total > 0 else None,
         "covered": short is not None and short.total == 0,
         "red": entries["red"],
@@ -583,6 +606,12 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         "as_of": as_of,
         "as_of_iso": assessment.as_of.isoformat(),
         "packs": assessment.rule_packs,
+        "confidence_counts": [
+            (label, summary.confidence.get(level, 0)) for level, label in CONFIDENCE_LABELS.items()
+        ]
+        if any(plan.confidence for plan in assessment.plans) or any(summary.confidence.values())
+        else [],
+        "confidence_legend": CONFIDENCE_LEGEND,
         "rating_counts": [
             (Tag.of(rating), summary.ratings.get(rating, 0)) for rating in ("red", "amber", "green", "error")
         ],

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
-from ..results import Finding, PlanResult, RuleInfo
+from ..results import CONFIDENCE_ORDER, Distance, Finding, PlanResult, RuleInfo
 from ..vocabulary import REGIONS
 
 ZERO = Decimal(0)
 # Worse results sort first: a plan rated error could not be assessed at all.
 PLAN_ORDER: dict[str, int] = {"error": 0, "red": 1, "amber": 2, "green": 3}
+# Within a rating, the lower delivery confidence first (red, amber/red, ... green); none (a plan rated error) last.
+CONFIDENCE_RANK: dict[str, int] = {level: -position for position, level in enumerate(CONFIDENCE_ORDER)}
 # Regions whose plans together make a national round.
 ENGLAND = frozenset(REGIONS)
 _ORG_CODE = re.compile(r"^([0-9A-Z]{3})(?=[-_. ]|$)")
@@ -46,6 +48,35 @@ def millions(value: Decimal) -> str:
 def pounds(value: Decimal) -> str:
     """An amount held in £000 in running text: ``£1,235k``, or ``£1.2m`` from a million up."""
     return millions(value) if abs(value) >= 1000 else f"£{thousands(value)}k"
+
+
+def exact_pounds(value: Decimal) -> str:
+    """An amount held in £000 to the £10, never rounded away: ``£460k``, ``£1,200.5k``, ``£0.35k``; ``£0`` for none."""
+    if value == 0:
+        return "£0"
+    text = format(value, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"£{text}k"
+
+
+def distance_text(distance: Distance | None, rule: RuleInfo | None) -> str | None:
+    """``£460k more in 2015/16 to be green (£120k to leave red)``: the least money that moves a finding.
+
+    "more" for a rule where more money is better (its green band has a lower bound), "less" for one
+    where less is (an upper bound: a non-recurrent share, the largest scheme, last-quarter savings)."""
+    if distance is None:
+        return None
+    green = rule.green if rule is not None else None
+    direction = ""
+    if green is not None and (green.min is not None or green.above is not None):
+        direction = " more"
+    elif green is not None and (green.max is not None or green.below is not None):
+        direction = " less"
+    text = f"{exact_pounds(distance.to_green)}{direction} in {distance.year} to be green"
+    if distance.to_amber is not None:
+        text += f" ({exact_pounds(distance.to_amber)} to leave red)"
+    return text
 
 
 # ---------------------------------------------------------------- plans
@@ -105,17 +136,15 @@ class Shortfall:
 
 
 def shortfall(plan: PlanResult) -> Shortfall | None:
-    """``max(0, target − identified)`` and ``max(0, target − risk-adjusted)`` for each plan year."""
-    figures = plan.figures
-    if figures is None or plan.rating == "error":
+    """The plan's own ``shortfall`` by year (identified and risk-adjusted), as the assessment gives it.
+
+    None for a plan rated error, or one from a saved assessment that carries no shortfall."""
+    if plan.shortfall is None or plan.rating == "error":
         return None
-    identified: dict[str, Decimal] = {}
-    risk_adjusted: dict[str, Decimal] = {}
-    for year in figures.years:
-        target = figures.target.get(year, ZERO)
-        identified[year] = max(ZERO, target - figures.identified.get(year, ZERO))
-        risk_adjusted[year] = max(ZERO, target - figures.risk_adjusted.get(year, ZERO))
-    return Shortfall(identified, risk_adjusted)
+    return Shortfall(
+        {year: gap.identified for year, gap in plan.shortfall.items()},
+        {year: gap.risk_adjusted for year, gap in plan.shortfall.items()},
+    )
 
 
 def shortfall_totals(shortfalls: Iterable[Shortfall | None]) -> Shortfall:
@@ -134,8 +163,9 @@ def shortfall_totals(shortfalls: Iterable[Shortfall | None]) -> Shortfall:
 
 def severity(
     plan: PlanResult, rules: Mapping[str, RuleInfo], short: Shortfall | None
-) -> tuple[int, int, int, int, Decimal]:
-    """A sort key, worst first: rating, then red critical rules, red rules, amber rules, money short."""
+) -> tuple[int, int, int, int, int, Decimal]:
+    """A sort key, worst first: rating, delivery confidence, then red critical rules, red rules, amber rules,
+    money short."""
     critical = reds = ambers = 0
     for finding in plan.findings:
         if finding.rating == "red":
@@ -144,7 +174,8 @@ def severity(
             critical += 1 if rule is not None and rule.critical else 0
         elif finding.rating == "amber":
             ambers += 1
-    return (PLAN_ORDER.get(plan.rating, 0), -critical, -reds, -ambers, -(short.total if short else ZERO))
+    confidence = CONFIDENCE_RANK.get(plan.confidence or "", 1)
+    return (PLAN_ORDER.get(plan.rating, 0), confidence, -critical, -reds, -ambers, -(short.total if short else ZERO))
 
 
 def failing(plan: PlanResult, rules: Mapping[str, RuleInfo]) -> list[Finding]:
