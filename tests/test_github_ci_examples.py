@@ -143,6 +143,8 @@ def test_the_local_pre_commit_hook_runs_offline(tmp_path):
     repo = tmp_path / "plans-repo"
     (repo / "plans").mkdir(parents=True)
     (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    # The example plans are 2014/15 plans: judged today, the in-year rules would find them overdue.
+    (repo / ".qipp-rag.yaml").write_text("as-of: 2014-03-31\n", encoding="utf-8")
     validated = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"], cwd=repo,
                                capture_output=True, text=True, timeout=120, check=False)
     assert validated.returncode == 0, validated.stdout + validated.stderr

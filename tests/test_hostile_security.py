@@ -109,8 +109,8 @@ def test_a_link_inside_the_plans_folder_to_a_file_outside_is_not_read(tmp_path: 
         assert "TOP-SECRET-CONTENT-42" not in result.stdout + result.stderr
         assert "root:" not in result.stdout + result.stderr
         if output == "table":  # the table lists input errors itself, after the plans
-            listed = [line for line in result.stdout.splitlines() if line.startswith("ERROR  ")]
-            assert listed == [f"ERROR  {plans / name}  {refused}" for name in links]
+            listed = [line for line in result.stdout.splitlines() if line.startswith("ERROR ")]
+            assert listed == [f"ERROR   {plans / name}  {refused}" for name in links]
         else:
             listed = [line for line in result.stderr.splitlines() if ": error: " in line]
             assert listed == [f"{plans / name}:0:0: error: {refused}" for name in links]

@@ -15,10 +15,11 @@ def test_a_missing_waivers_file_is_one_problem_with_no_position(tmp_path: Path) 
     ]
 
 
-def test_markdown_cells_escape_ampersands_and_angle_brackets_as_entities() -> None:
+def test_markdown_cells_escape_ampersands_angle_brackets_and_pipes_with_backslashes() -> None:
     from qipp_rag.reporters.markdown import escape
 
-    assert escape("Barking & Dagenham <b>|x|</b>") == "Barking &amp; Dagenham &lt;b&gt;\\|x\\|&lt;/b&gt;"
+    # Markdown's own backslash escapes, never HTML entities (which show raw in many viewers).
+    assert escape("Barking & Dagenham <b>|x|</b>") == "Barking \\& Dagenham \\<b\\>\\|x\\|\\</b\\>"
 
 
 def test_a_folder_given_as_a_plan_is_a_problem_with_no_position(tmp_path: Path) -> None:

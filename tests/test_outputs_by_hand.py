@@ -99,14 +99,14 @@ def test_sarif_by_hand() -> None:
     assert [rule["defaultConfiguration"]["level"] for rule in run["tool"]["driver"]["rules"]] == ["error", "error", "warning", "error"]
     red, amber = run["results"]  # green findings are not results
     assert (red["ruleId"], red["ruleIndex"], red["level"]) == ("SP02", 1, "error")
-    assert red["message"]["text"] == "02N NHS Airedale & Craven CCG: Identified savings cover the target: identified savings are 85.50 % of the target in 2015/16 (value 85.50 %)"
+    assert red["message"]["text"] == "02N NHS Airedale & Craven CCG (RED): Identified savings cover the target: identified savings are 85.50 % of the target in 2015/16 (value 85.50 %)"
     (place,) = red["locations"]
     assert place["physicalLocation"]["artifactLocation"]["uri"] == "plans/north/02N.yaml"
     assert place["physicalLocation"]["region"] == {"startLine": 9, "startColumn": 3}
     assert place["logicalLocations"] == [{"fullyQualifiedName": "target.2015/16", "kind": "member"}]
     assert (red["properties"]["rating"], red["properties"]["value"]) == ("red", "85.50")
     assert (amber["ruleId"], amber["ruleIndex"], amber["level"]) == ("GV02", 2, "warning")
-    assert amber["message"]["text"] == "02N NHS Airedale & Craven CCG: Programme clinical lead named: no programme clinical lead is named"
+    assert amber["message"]["text"] == "02N NHS Airedale & Craven CCG (RED): Programme clinical lead named: no programme clinical lead is named"
     assert amber["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 1}  # no place: the file's start
     assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
     assert run["properties"]["ratings"] == {"green": 0, "amber": 0, "red": 1, "error": 0}
@@ -117,7 +117,7 @@ def test_csv_by_hand() -> None:
     assert text.startswith("\ufefffile,organisation_code,organisation_name,organisation_type,area_team,region,plan_rating,")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [(row["rule"], row["rating"], row["value"], row["unit"], row["critical"], row["line"], row["column"], row["path"]) for row in rows] == [
-        ("SP01", "green", "3.00", "count", "yes", "", "", ""),
+        ("SP01", "green", "3", "count", "yes", "", "", ""),
         ("SP02", "red", "85.50", "percent", "yes", "9", "3", "target.2015/16"),
         ("GV02", "amber", "", "check", "no", "", "", ""),
     ]
