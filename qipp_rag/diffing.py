@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .reporters.text import visible
+from .reporters.text import markdown_entities, money, visible
 from .results import (
     CONFIDENCE_ORDER,
     SHORTFALL_KEYS,
@@ -287,11 +287,7 @@ def _counts_line(diff: AssessmentDiff) -> str:
 
 
 def _money(value: Decimal | None) -> str:
-    if value is None:
-        return "none"
-    text = format(value, "f")
-    whole, _, places = (text.rstrip("0").rstrip(".") if "." in text else text).partition(".")
-    return f"£{int(whole):,}{'.' + places if places else ''}k"
+    return "none" if value is None else money(value)
 
 
 def _shortfall_text(change: ShortfallChange) -> str:
@@ -340,10 +336,7 @@ def render_table(diff: AssessmentDiff) -> str:
 
 
 def _md(text: str) -> str:
-    return " ".join(visible(text).translate(_MARKDOWN_ENTITIES).split())
-
-
-_MARKDOWN_ENTITIES = str.maketrans({char: f"&#{ord(char)};" for char in "&<>|\\`*_[]@#~!"})
+    return markdown_entities(text)
 
 
 def render_markdown(diff: AssessmentDiff) -> str:

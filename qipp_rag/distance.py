@@ -16,6 +16,7 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
+from .reporters.text import money
 from .results import Distance
 from .rulebook.measure import Share
 from .rulebook.models import BandSpec, RuleSpec
@@ -62,9 +63,7 @@ def distance(rule: RuleSpec, rating: str, share: Share | None) -> Distance | Non
 
 
 def _money(value: Decimal) -> str:
-    from .rulebook.metrics._support import money
-
-    return "£0" if value == 0 else money(value)
+    return money(value, zero="£0")
 
 
 def in_words(found: Distance, share: Share) -> str:

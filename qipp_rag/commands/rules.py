@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import typer
 
-from ..reporters.text import bounds_text
+from ..reporters.text import bounds_text, exact
 from ..vocabulary import CRITERION_LABELS
 
 if TYPE_CHECKING:
@@ -45,12 +44,7 @@ def band_words(band: Band | None, unit: str) -> str:
     if band is None:
         return "—"
     suffix = f" {UNIT_WORDS.get(unit, '')}".rstrip()
-    return bounds_text(band, _trimmed, suffix)
-
-
-def _trimmed(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return bounds_text(band, exact, suffix)
 
 
 def thresholds(rule: RuleInfo) -> list[str]:

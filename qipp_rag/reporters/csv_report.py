@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
-from .text import visible
+from .text import exact, visible
 
 BOM = "\ufeff"
 COLUMNS: tuple[str, ...] = (
@@ -133,10 +133,7 @@ MONEY_UNITS = ("gbp_000", "£000", "money")
 
 def money_text(value: Decimal) -> str:
     """Money (£000) with its exact digits: no exponent, no trailing zeros after the point (``6720``, ``1200.5``)."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return exact(value)
 
 
 def value_text(value: Decimal | None, unit: str | None) -> str:

@@ -25,13 +25,11 @@ import re
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, exit_code, gate_fails, round_value
 from . import RenderOptions
-from .text import CONFIDENCE_LEGEND, rating_and_confidence, waived_note
+from .text import CONFIDENCE_LEGEND, markdown_entities, rating_and_confidence, waived_note
 
 SUMMARY_LIMIT = 1_000_000  # bytes; GitHub rejects a step summary over 1 MiB
 RATING_ICONS = {"green": "🟢", "amber": "🟠", "red": "🔴", "error": "⛔", "waived": "⚪", "n/a": "➖"}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Characters that could open markup, a link, a mention or a table cell, as HTML entities.
-_MARKDOWN_ENTITIES = str.maketrans({char: f"&#{ord(char)};" for char in "&<>|\\`*_[]@#~!"})
 
 
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
@@ -198,7 +196,7 @@ def md(text: str | None) -> str:
     """Plan text made inert in GitHub markdown (also inside table cells)."""
     if text is None:
         return ""
-    return " ".join(_visible(text).translate(_MARKDOWN_ENTITIES).split())
+    return markdown_entities(text, _visible)
 
 
 def _summary_verdict(assessment: Assessment, options: RenderOptions) -> str:

@@ -46,7 +46,7 @@ from ..vocabulary import CRITERION_LABELS, ORG_TYPE_LABELS, RATING_LABELS, REGIO
 from . import RenderOptions
 from . import html_digest as digest
 from .html_digest import thousands
-from .text import bounds_text
+from .text import bounds_text, exact
 
 TEMPLATE = "report.html.j2"
 STYLE = "report.css"
@@ -110,10 +110,7 @@ def long_date(day: dt.date) -> str:
 
 def _plain(value: Decimal) -> str:
     """A number exactly as held, with thousands separators: ``1234567.50`` -> ``1,234,567.5``."""
-    text = format(value, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return exact(value, grouped=True)
 
 
 def _number(value: Decimal) -> str:

@@ -17,6 +17,7 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from ..results import CONFIDENCE_ORDER, Distance, Finding, PlanResult, RuleInfo
 from ..vocabulary import REGIONS
+from .text import money
 
 ZERO = Decimal(0)
 # Worse results sort first: a plan rated error could not be assessed at all.
@@ -52,12 +53,7 @@ def pounds(value: Decimal) -> str:
 
 def exact_pounds(value: Decimal) -> str:
     """An amount held in £000 to the £10, never rounded away: ``£460k``, ``£1,200.5k``, ``£0.35k``; ``£0`` for none."""
-    if value == 0:
-        return "£0"
-    text = format(value, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"£{text}k"
+    return money(value, zero="£0")
 
 
 def distance_text(distance: Distance | None, rule: RuleInfo | None) -> str | None:

@@ -8,7 +8,6 @@ neither break a table nor inject HTML or links.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -18,8 +17,8 @@ from . import RenderOptions
 from .table import CRITERIA, LABELS, ROLLUP_HEADERS, counts_line, organisation_label, rollup_rows
 from .table_layout import amount, shown_value
 from .text import CONFIDENCE_LABELS, CONFIDENCE_LEGEND, confidence_text, visible, waived_note
+from .text import markdown_escape as escape
 
-_SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")  # inline markup, HTML and entities; nothing in a cell starts a line
 TOTAL_TITLES = {
     "allocation": "Allocation",
     "target": "Target",
@@ -29,14 +28,6 @@ TOTAL_TITLES = {
     "shortfall_identified": "Shortfall (identified)",
     "shortfall_risk_adjusted": "Shortfall (risk-adjusted)",
 }
-
-
-def escape(text: str) -> str:
-    """Plain text safe in a Markdown table cell, on one line: markup, HTML tags and entities escaped
-    with backslashes (Markdown's own escaping), so the text reads as written wherever it is rendered;
-    control characters and line breaks shown as escapes."""
-    text = " ".join(visible(str(text)).split())
-    return _SPECIAL.sub(r"\\\1", text)
 
 
 def code(text: str) -> str:

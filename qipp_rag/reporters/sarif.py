@@ -37,6 +37,7 @@ from urllib.parse import quote
 from ..results import Assessment, Band, Finding, PlanResult, Problem, RuleInfo, exit_code, round_value
 from . import RenderOptions
 from .text import CONFIDENCE_LEGEND, bounds_text, rating_and_confidence
+from .text import markdown_no_html as _md
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/qipp-rag/qipp-rag"
@@ -332,13 +333,3 @@ def _pascal(title: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in "".join(c if c.isalnum() else " " for c in title).split())
 
 
-def _md(text: str) -> str:
-    """Text safe inside SARIF markdown (and its tables): no raw HTML, no broken cells."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )

@@ -19,7 +19,7 @@ from rich.cells import cell_len
 
 from ..results import Finding, PlanResult, Problem, round_value
 from ..vocabulary import TERMINAL_LABELS
-from .text import visible
+from .text import exact, visible
 
 GAP = 2  # spaces between two columns
 CRITERIA: dict[str, str] = {
@@ -314,12 +314,7 @@ def fit(plans: Sequence[PlanResult], criteria: Sequence[str], of: dict[str, str]
 
 def amount(value: Decimal) -> str:
     """Exact money (£000) with thousands separators and no trailing zeros: ``1,200.5``."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    whole, dot, places = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-') or '0'):,}{dot}{places}"
+    return exact(value, grouped=True)
 
 
 def shown_value(finding: Finding, unit: str | None = None) -> str:

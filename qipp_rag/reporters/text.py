@@ -1,4 +1,8 @@
-"""Shared text helpers for reporters: what a human-readable output may show of untrusted text.
+"""Shared text helpers for every output: untrusted text made safe, numbers, money, bands and ratings.
+
+Each idea is written here once: the reporters, the diff and rules output and
+the metrics' messages take their escaping, their numbers and money and their
+band wording from this module rather than keeping a copy.
 
 Plan files, rule packs, waivers and file names are written by people the
 tool does not trust.  A line break in a key or a name must not start a new
@@ -44,6 +48,67 @@ def visible(text: str) -> str:
 def printable_path(path: str) -> str:
     """A file name as every output can carry it: bytes that are not UTF-8 shown as ``\\xe9``."""
     return _SURROGATE.sub(_escape, path) if _SURROGATE.search(path) else path
+
+
+# ---------------------------------------------------------------- markdown
+#
+# Three readers, three escapings.  A markdown report (and a pull request
+# comment) is read in many viewers, so its cells use Markdown's own backslash
+# escapes.  GitHub's step summary and the diff's markdown show entities as
+# characters, and an entity can also defuse a mention (``@``) or a heading
+# (``#``), so they use numeric entities.  SARIF viewers render a subset of
+# Markdown that passes raw HTML through: angle brackets become entities,
+# backslashes and pipes are escaped.
+
+# inline markup, HTML and entities (nothing in a cell starts a line)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")
+_MARKDOWN_ENTITIES = str.maketrans({char: f"&#{ord(char)};" for char in "&<>|\\`*_[]@#~!"})
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text safe in a Markdown table cell, on one line: markup, HTML tags and entities escaped
+    with backslashes (Markdown's own escaping), so the text reads as written wherever it is rendered;
+    control characters and line breaks shown as escapes."""
+    text = " ".join(visible(str(text)).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_entities(text: str, show: Callable[[str], str] = visible) -> str:
+    """Text on one line with every character that could open markup, a link, a mention or a table cell
+    written as a numeric HTML entity; ``show`` first makes control characters visible."""
+    return " ".join(show(text).translate(_MARKDOWN_ENTITIES).split())
+
+
+def markdown_no_html(text: str) -> str:
+    """Text safe in a Markdown viewer that passes raw HTML through (SARIF): no tags, no broken cells."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
+
+
+# ---------------------------------------------------------------- numbers and money
+
+
+def exact(value: Decimal, grouped: bool = False) -> str:
+    """A number with its exact digits: no exponent, no trailing zeros after the point, ``0`` for zero
+    (``6720``, ``1200.5``); ``grouped`` adds thousands separators (``1,200.5``)."""
+    text = format(value, ",f" if grouped else "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def money(value: Decimal, zero: str | None = None) -> str:
+    """Money held in £000 as a reader sees it, exactly: ``£4,625k``, ``£1,200.5k``; ``zero``, where
+    given, is said for none (``£0``)."""
+    if zero is not None and value == 0:
+        return zero
+    return f"£{exact(value, grouped=True)}k"
 
 
 class Bounds(Protocol):

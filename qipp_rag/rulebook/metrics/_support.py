@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...plan.models import Plan, Scheme, valid_keys_at
+from ...reporters.text import exact as amount
+from ...reporters.text import money
 from ...results import round_value
 from ...vocabulary import Loc
 from ..measure import Measurement, Share
@@ -38,20 +40,6 @@ def total(amounts: Iterable[Decimal]) -> Decimal:
 
 
 # ---------------------------------------------------------------- wording
-
-
-def amount(value: Decimal) -> str:
-    """A Decimal as plain text without exponent or trailing zeros: 1200, 1200.5."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def money(value: Decimal) -> str:
-    """Money in £000 as a reader sees it: ``£4,625k``, ``£1,200.5k``."""
-    whole, _, places = amount(value).partition(".")
-    return f"£{int(whole):,}{'.' + places if places else ''}k"
 
 
 def pct(value: Decimal) -> str:
