@@ -24,25 +24,27 @@ pydantic model, every problem with file, line and column.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
 from .load.loading import load_document
+from .options import ASSESS, Option
 from .plan.models import Date, Flag, OrgCode, Text, text_value
 from .reporters import FORMATS
 from .results import Problem
-from .vocabulary import FAIL_ON, REGIONS
 
 YAML_NAME = ".qipp-rag.yaml"
 PYPROJECT = "pyproject.toml"
 TOOL_KEY = "qipp-rag"
-PATH_OPTIONS = ("rules", "waivers")
+PATH_OPTIONS = tuple(option.name for option in ASSESS if option.configurable and option.path)
+REPORT_OPTIONS = tuple(option.name for option in ASSESS if option.configurable and option.form == "report")
 
 LAST_SOURCE: str | None = None
 """The configuration file the latest :func:`load_config` read (None: there was none), for messages."""
@@ -85,9 +87,9 @@ def _report(value: object) -> list[str]:
     return specs
 
 
-def _jobs(value: object) -> int:
+def _count(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise PydanticCustomError("jobs", "give a whole number of workers, 1 or more; got {got}", {"got": repr(value)})
+        raise PydanticCustomError("count", "give a whole number, 1 or more; got {got}", {"got": repr(value)})
     return value
 
 
@@ -106,31 +108,49 @@ def _one_of(choices: tuple[str, ...]) -> PlainValidator:
 TextList = Annotated[list[str], PlainValidator(_text_list)]
 
 
-class ConfigFile(BaseModel):
-    """The keys a configuration file may hold: exactly the long options of ``assess``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
-
-    rules: TextList | None = None
-    format: Annotated[str, _one_of(FORMATS)] | None = None
-    report: Annotated[list[str], PlainValidator(_report)] | None = None
-    fail_on: Annotated[str, _one_of(FAIL_ON)] | None = Field(None, alias="fail-on")
-    only: TextList | None = None
-    skip: TextList | None = None
-    waivers: Text | None = None
-    as_of: Date | None = Field(None, alias="as-of")
-    jobs: Annotated[int, PlainValidator(_jobs)] | None = None
-    quiet: Flag | None = None
-    no_color: Flag | None = Field(None, alias="no-color")
-    group_by: Literal["region", "area_team", "provider"] | None = Field(None, alias="group-by")
-    area_team: OrgCode | None = Field(None, alias="area-team")
-    region: Annotated[str, _one_of(REGIONS)] | None = None
-    sort: Literal["rating", "path"] | None = None
-    show_na: Flag | None = Field(None, alias="show-na")
-    exclude: TextList | None = None
+def value_type(option: Option) -> Any:
+    """The type (with its checks) of the option's value in a configuration file."""
+    if option.repeatable:
+        return Annotated[list[str], PlainValidator(_report)] if option.form == "report" else TextList
+    if option.choices:
+        return Annotated[str, _one_of(option.choices)]
+    if option.form == "code":
+        return OrgCode
+    return {"flag": Flag, "count": Annotated[int, PlainValidator(_count)], "date": Date}.get(option.kind, Text)
 
 
-KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in ConfigFile.model_fields.items())
+@functools.cache
+def config_model(options: tuple[Option, ...] = ASSESS) -> type[BaseModel]:
+    """The keys a configuration file may hold: the long names of the options it may set, nothing else."""
+    fields: dict[str, Any] = {
+        _field_name(option.name): (
+            value_type(option) | None,
+            Field(None, alias=option.name) if "-" in option.name else None,
+        )
+        for option in options
+        if option.configurable
+    }
+    model = create_model(
+        "ConfigFile",
+        __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False),
+        __doc__="The keys a configuration file may hold: exactly the long options of ``assess`` it may set.",
+        __module__=__name__,
+        **fields,
+    )
+    return cast("type[BaseModel]", model)
+
+
+def _field_name(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def keys(options: tuple[Option, ...] = ASSESS) -> tuple[str, ...]:
+    """The keys a configuration file may hold."""
+    return tuple(field.alias or name for name, field in config_model(options).model_fields.items())
+
+
+ConfigFile = config_model()
+KEYS: tuple[str, ...] = keys()
 
 
 # ---------------------------------------------------------------- finding the file
@@ -221,7 +241,7 @@ def _shown(file: Path) -> str:
         return str(file)
 
 
-def _read_yaml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
+def _read_yaml(file: Path, shown: str) -> tuple[BaseModel | None, list[Problem]]:
     if _only_comments(file):  # an empty file sets nothing, as the command line without options
         return ConfigFile(), []
     model, problems = load_document(shown, ConfigFile)
@@ -260,7 +280,7 @@ def suggest(key: str) -> str | None:
     return close[0] if close else None
 
 
-def _read_toml(file: Path, shown: str) -> tuple[ConfigFile | None, list[Problem]]:
+def _read_toml(file: Path, shown: str) -> tuple[BaseModel | None, list[Problem]]:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -343,15 +363,15 @@ def _toml_key_position(text: str, key: str, header: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- values
 
 
-def _values(model: ConfigFile, folder: Path) -> dict[str, Any]:
+def _values(model: BaseModel, folder: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in model.model_fields_set:
-        field = ConfigFile.model_fields[name]
+        field = type(model).model_fields[name]
         key = field.alias or name
         value = getattr(model, name)
         if key in PATH_OPTIONS:
             value = [_resolve(item, folder) for item in value] if isinstance(value, list) else _resolve(value, folder)
-        elif key == "report":
+        elif key in REPORT_OPTIONS:
             value = [_resolve_report(spec, folder) for spec in value]
         values[key] = value
     return dict(sorted(values.items()))
@@ -368,12 +388,13 @@ def _resolve(path: str, folder: Path) -> str:
         return str(target)
 
 
-def _reports_outside(model: ConfigFile, file: Path) -> list[Problem]:
+def _reports_outside(model: BaseModel, file: Path) -> list[Problem]:
     """A report path from a configuration file must stay inside the file's folder (links resolved):
     a plan repository's config must not write over files elsewhere on the machine."""
     folder = os.path.realpath(file.parent)
     problems = []
-    for spec in model.report or []:
+    specs = [spec for name in REPORT_OPTIONS for spec in getattr(model, _field_name(name)) or []]
+    for spec in specs:
         target = spec.partition(":")[2]
         real = os.path.realpath(os.path.join(folder, os.path.expanduser(target)))
         if os.path.commonpath([folder, real]) != folder:

@@ -21,16 +21,15 @@ as-of date always give the same assessment.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .cross_plan import add_cross_plan_findings
 from .load import loading
 from .measuring import Setup
+from .options import AssessOptions as AssessOptions  # built from the option definitions; imported from here too
 from .rating import plan_rating
 from .results import Assessment, PlanResult, Problem, ToolInfo
 from .rollup import area_team_of, in_scope, region_of, summarise
@@ -41,23 +40,6 @@ from .workers import measure_all
 
 if TYPE_CHECKING:
     from .waivers import Waiver
-
-
-@dataclass(frozen=True)
-class AssessOptions:
-    """Everything a run needs, as plain values (the command line fills it; so can any caller)."""
-
-    paths: tuple[str, ...]
-    rules: tuple[str, ...] = ()  # rule pack files or folders; none: the shipped pack
-    only: tuple[str, ...] = ()  # rule ids or globs to keep
-    skip: tuple[str, ...] = ()  # rule ids or globs to leave out
-    waivers: str | None = None  # a waivers file
-    as_of: dt.date = field(default_factory=dt.date.today)
-    jobs: int | None = None  # worker processes; None: the machine's cores
-    area_team: str | None = None  # report only this area team's plans
-    region: str | None = None  # report only this region's plans
-    exclude: tuple[str, ...] = ()  # globs of plan files to leave out, relative to each folder given
-    not_plans: tuple[str, ...] = ()  # other inputs (a configuration file) never to read as plans
 
 
 class OptionError(ValueError):

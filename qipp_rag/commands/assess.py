@@ -10,11 +10,10 @@ functions, so that registering the command costs nothing.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..reporters import formats_text
-from ..vocabulary import FAIL_ON, REGIONS, REGIONS_TEXT
+from ..options import ASSESS, Option, Settings, engine_values, settings_class, settings_of
+from ..options import DEFAULTS as DEFAULTS  # option name -> default
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -23,33 +22,9 @@ if TYPE_CHECKING:
 
     from ..results import Assessment, Problem
 
-SORTS = ("rating", "path")
-GROUP_BY = ("region", "area_team", "provider")
 EXIT_INPUT = 2
 MIN_WIDTH = 40  # the narrowest table drawn, whatever the terminal says
-# option name (as in the configuration file) -> default when neither the command line nor the file gives it
-DEFAULTS: dict[str, Any] = {
-    "rules": [],
-    "format": "table",
-    "report": [],
-    "fail-on": "red",
-    "only": [],
-    "skip": [],
-    "waivers": None,
-    "as-of": None,
-    "jobs": None,
-    "group-by": None,
-    "area-team": None,
-    "region": None,
-    "quiet": False,
-    "no-color": False,
-    "sort": "rating",
-    "show-na": False,
-    "exclude": [],
-}
-# typer parameter name -> option name
-PARAMETERS = {name.replace("-", "_"): name for name in DEFAULTS} | {"output_format": "format"}
-PARAMETERS.pop("format")
+SETTINGS = settings_of(ASSESS)
 
 
 class InputError(Exception):
@@ -60,7 +35,10 @@ def register(app: typer.Typer) -> None:
     global typer  # the command's annotations are resolved in this module's namespace
     import typer
 
+    from ._options import takes
+
     @app.command("assess")
+    @takes(*ASSESS)
     def assess_command(
         ctx: typer.Context,
         paths: list[str] = typer.Argument(
@@ -69,114 +47,14 @@ def register(app: typer.Typer) -> None:
             help="Plan files, or folders searched recursively for *.yaml and *.yml.",
             show_default=False,
         ),
-        rules: list[str] | None = typer.Option(
-            None,
-            "--rules",
-            metavar="PATH",
-            help=(
-                "A rule pack file or folder; repeatable. Replaces the shipped pack unless the pack says "
-                "`extends: green-criteria`."
-            ),
-            show_default=False,
-        ),
-        output_format: str | None = typer.Option(
-            None,
-            "--format",
-            metavar="F",
-            help=f"Standard output format: {formats_text()} (default table).",
-            show_default=False,
-        ),
-        report: list[str] | None = typer.Option(
-            None, "--report", metavar="F:PATH", help="Also write format F to PATH; repeatable.", show_default=False
-        ),
-        fail_on: str | None = typer.Option(
-            None,
-            "--fail-on",
-            metavar="red|amber|never",
-            help="The gate: exit 1 when a plan is rated at or above this (default red).",
-            show_default=False,
-        ),
-        only: list[str] | None = typer.Option(
-            None,
-            "--only",
-            metavar="ID",
-            help="Check only these rules (id or glob such as 'GV*'); repeatable.",
-            show_default=False,
-        ),
-        skip: list[str] | None = typer.Option(
-            None, "--skip", metavar="ID", help="Leave out these rules (id or glob); repeatable.", show_default=False
-        ),
-        waivers: str | None = typer.Option(
-            None, "--waivers", metavar="PATH", help="A waivers file.", show_default=False
-        ),
-        as_of: str | None = typer.Option(
-            None,
-            "--as-of",
-            metavar="YYYY-MM-DD",
-            help="The assessment's date, for milestones and waiver expiry (default today).",
-            show_default=False,
-        ),
-        jobs: int | None = typer.Option(
-            None,
-            "--jobs",
-            metavar="N",
-            help=(
-                "Parallel worker processes (default: the machine's cores); never more than the cores available or "
-                "the plans."
-            ),
-            show_default=False,
-        ),
-        group_by: str | None = typer.Option(
-            None,
-            "--group-by",
-            metavar="region|area_team|provider",
-            help=(
-                "Group the table by region or area team, each group with its roll-up; or add the savings by "
-                "provider."
-            ),
-            show_default=False,
-        ),
-        sort: str | None = typer.Option(
-            None,
-            "--sort",
-            metavar="rating|path",
-            help="The table's order: rating (worst first, the default) or path.",
-            show_default=False,
-        ),
-        show_na: bool = typer.Option(False, "--show-na", help="List n/a results under the table too."),
-        exclude: list[str] | None = typer.Option(
-            None,
-            "--exclude",
-            metavar="GLOB",
-            help="Leave out plan files matching this glob (relative to each folder given); repeatable.",
-            show_default=False,
-        ),
-        area_team: str | None = typer.Option(
-            None,
-            "--area-team",
-            metavar="CODE",
-            help="Report only this area team's plans (cross-plan rules still see all).",
-            show_default=False,
-        ),
-        region: str | None = typer.Option(
-            None,
-            "--region",
-            metavar="NAME",
-            help=f"Report only this region's plans: {REGIONS_TEXT}.",
-            show_default=False,
-        ),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on standard error."),
-        no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
-        debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
+        **values: Any,
     ) -> None:
         """Check plans against the rule packs, print the RAG table, write reports, and exit by the gate."""
-        values = {
-            "rules": rules, "output_format": output_format, "report": report, "fail_on": fail_on, "only": only,
-            "skip": skip, "waivers": waivers, "as_of": as_of, "jobs": jobs, "group_by": group_by,
-            "area_team": area_team, "region": region, "quiet": quiet, "no_color": no_color, "sort": sort,
-            "show_na": show_na, "exclude": exclude,
-        }  # fmt: skip
-        given = {PARAMETERS[name]: value for name, value in values.items() if _on_command_line(ctx, name)}
+        given = {
+            option.name: values[option.parameter]
+            for option in SETTINGS
+            if _on_command_line(ctx, option.parameter)
+        }
         raise typer.Exit(run(list(paths), given))
 
 
@@ -187,20 +65,18 @@ def _echo(message: str, err: bool = True) -> None:
     print(message, file=sys.stderr if err else sys.stdout, flush=True)
 
 
-_FLAGS = frozenset(name for name, default in DEFAULTS.items() if default is False) | {"debug"}
-_SHORT = {"-q": "quiet"}
-
-
-def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
+def parse_args_fast(args: list[str], options: tuple[Option, ...] = ASSESS) -> tuple[list[str], dict[str, Any]] | None:
     """The paths and the options given, for a plain ``assess`` command line, without typer.
 
     Importing and building typer costs a one-plan pre-commit check about a
     fifth of its time.  Only the forms this parser is sure of are taken:
-    known long options (``--name value`` or ``--name=value``), flags, ``-q``,
-    paths, and ``--`` before paths only.  Anything else (help, a typo, a missing value, a
-    ``--jobs`` that is not a whole number) returns None, and typer parses the
+    known long options (``--name value`` or ``--name=value``), flags, short
+    forms, paths, and ``--`` before paths only.  Anything else (help, a typo, a missing value, a
+    count that is not a whole number) returns None, and typer parses the
     line as before, with its own messages.
     """
+    long = {option.name: option for option in options}
+    short = {option.short: option for option in options if option.short}
     paths: list[str] = []
     given: dict[str, Any] = {}
     items = iter(args)
@@ -211,26 +87,27 @@ def parse_args_fast(args: list[str]) -> tuple[list[str], dict[str, Any]] | None:
         if item == "-" or not item.startswith("-"):
             paths.append(item)
             continue
-        name, has_value, written = item[2:].partition("=") if item.startswith("--") else (_SHORT.get(item, ""), "", "")
-        if name not in DEFAULTS and name != "debug":
+        name, has_value, written = item[2:].partition("=") if item.startswith("--") else ("", "", "")
+        option = long.get(name) if name else short.get(item)
+        if option is None:
             return None
-        if name in _FLAGS:
+        if option.kind == "flag":
             if has_value:
                 return None
-            if name != "debug":
-                given[name] = True
+            if option.configurable:
+                given[option.name] = True
             continue
         value = written if has_value else next(items, None)
         if value is None or (not has_value and value == "--"):
             return None
-        if name == "jobs":
+        if option.kind == "count":
             if not value.lstrip("-").isdigit() or not value.lstrip("-").isascii():
                 return None
-            given[name] = int(value)
-        elif isinstance(DEFAULTS[name], list):
-            given.setdefault(name, []).append(value)
+            given[option.name] = int(value)
+        elif option.repeatable:
+            given.setdefault(option.name, []).append(value)
         else:
-            given[name] = value
+            given[option.name] = value
     return (paths, given) if paths else None
 
 
@@ -238,30 +115,6 @@ def _on_command_line(ctx: typer.Context, name: str) -> bool:
     # Compared by name: typer may bring its own copy of click's ParameterSource.
     source = ctx.get_parameter_source(name)
     return getattr(source, "name", None) == "COMMANDLINE"
-
-
-@dataclass
-class Settings:
-    """The run's options after the configuration file and the command line are merged and checked."""
-
-    paths: list[str]
-    rules: list[str] = field(default_factory=list)
-    format: str = "table"
-    reports: list[tuple[str, str]] = field(default_factory=list)  # (format, path)
-    fail_on: str = "red"
-    only: list[str] = field(default_factory=list)
-    skip: list[str] = field(default_factory=list)
-    waivers: str | None = None
-    as_of: dt.date | None = None
-    jobs: int | None = None
-    group_by: str | None = None
-    area_team: str | None = None
-    region: str | None = None
-    quiet: bool = False
-    no_color: bool = False
-    sort: str = "rating"
-    show_na: bool = False
-    exclude: list[str] = field(default_factory=list)
 
 
 def _from_config() -> tuple[dict[str, Any], list[Problem]]:
@@ -286,81 +139,83 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
-def merge(paths: list[str], given: dict[str, Any], configured: dict[str, Any]) -> Settings:
+def merge(
+    paths: list[str], given: dict[str, Any], configured: dict[str, Any], options: tuple[Option, ...] = ASSESS
+) -> Settings:
     """The command line wins over the file; the file over the defaults.  Raises :class:`InputError`."""
+
+    def pick(option: Option) -> Any:
+        if option.name in given:
+            return given[option.name]
+        if configured.get(option.name) is not None:
+            return configured[option.name]
+        return option.initial()
+
+    def where(option: Option) -> str:
+        return option.flag if option.name in given else f"`{option.name}` in the configuration file"
+
+    values = {option.attribute: _checked(option, pick(option), where(option)) for option in settings_of(options)}
+    settings = (Settings if options is ASSESS else settings_class(options))(paths=paths, **values)
+    _check_report_paths(settings.reports)
+    return settings
+
+
+def _checked(option: Option, value: Any, where: str) -> Any:
+    """The option's value as the run uses it, or :class:`InputError` naming ``where`` it was given."""
+    if option.kind == "flag":
+        return bool(value)
+    if option.repeatable:
+        items = _as_list(value)
+        return [_report(item, where) for item in items] if option.form == "report" else items
+    if value is None:
+        return None
+    if option.choices:
+        return _choice(value, option.choices, where)
+    if option.kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"{where}: give a whole number, 1 or more (got {value!r})")
+        return value
+    if option.kind == "date":
+        return _date(value, where)
+    if option.form == "code":
+        return str(value).strip().upper()
+    return str(value)
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    folded = str(value).strip().lower()
+    if "_" in "".join(allowed):
+        folded = folded.replace("-", "_").replace(" ", "_")
+    if folded not in allowed:
+        raise InputError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return folded
+
+
+def _date(value: Any, where: str) -> dt.date:
     import datetime as dt
     import re
 
-    from ..reporters import REPORTERS
+    if isinstance(value, dt.date):
+        return value
+    try:
+        # Only YYYY-MM-DD: fromisoformat also takes week dates (2014-W26-1) and other forms.
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return dt.date.fromisoformat(str(value))
+    except ValueError:
+        pass
+    raise InputError(f"{where}: {value!r} is not a date written YYYY-MM-DD")
 
-    def pick(name: str) -> Any:
-        if name in given:
-            return given[name]
-        if name in configured and configured[name] is not None:
-            return configured[name]
-        return DEFAULTS[name]
 
-    def where(name: str) -> str:
-        return f"--{name}" if name in given else f"`{name}` in the configuration file"
+def _report(spec: str, where: str) -> tuple[str, str]:
+    """``F:PATH`` as (format, path)."""
+    from ..reporters import FORMATS
 
-    def choice(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
-        value = pick(name)
-        if value is None:
-            return None
-        folded = str(value).strip().lower()
-        if "_" in "".join(allowed):
-            folded = folded.replace("-", "_").replace(" ", "_")
-        if folded not in allowed:
-            raise InputError(f"{where(name)}: {value!r} is not one of {', '.join(allowed)}")
-        return folded
-
-    formats = list(REPORTERS)
-    settings = Settings(paths=paths)
-    settings.rules = _as_list(pick("rules"))
-    settings.format = choice("format", formats) or "table"
-    settings.fail_on = choice("fail-on", FAIL_ON) or "red"
-    settings.only = _as_list(pick("only"))
-    settings.skip = _as_list(pick("skip"))
-    settings.waivers = None if pick("waivers") is None else str(pick("waivers"))
-    settings.group_by = choice("group-by", GROUP_BY)
-    settings.region = choice("region", REGIONS)
-    area_team = pick("area-team")
-    settings.area_team = None if area_team is None else str(area_team).strip().upper()
-    settings.sort = choice("sort", SORTS) or "rating"
-    settings.show_na = bool(pick("show-na"))
-    settings.exclude = _as_list(pick("exclude"))
-    settings.quiet = bool(pick("quiet"))
-    settings.no_color = bool(pick("no-color"))
-
-    jobs = pick("jobs")
-    if jobs is not None:
-        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-            raise InputError(f"{where('jobs')}: give a whole number of workers, 1 or more (got {jobs!r})")
-        settings.jobs = jobs
-
-    as_of = pick("as-of")
-    if isinstance(as_of, dt.date):
-        settings.as_of = as_of
-    elif as_of is not None:
-        try:
-            # Only YYYY-MM-DD: fromisoformat also takes week dates (2014-W26-1) and other forms.
-            settings.as_of = (
-                dt.date.fromisoformat(str(as_of)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) else None
-            )
-        except ValueError:
-            settings.as_of = None
-        if settings.as_of is None:
-            raise InputError(f"{where('as-of')}: {as_of!r} is not a date written YYYY-MM-DD")
-
-    for spec in _as_list(pick("report")):
-        name, sep, target = spec.partition(":")
-        if not sep or not target:
-            raise InputError(f"{where('report')}: {spec!r} must be written F:PATH, such as html:report.html")
-        if name not in REPORTERS:
-            raise InputError(f"{where('report')}: unknown format {name!r} in {spec!r}; formats: {', '.join(formats)}")
-        settings.reports.append((name, target))
-    _check_report_paths(settings.reports)
-    return settings
+    name, sep, target = spec.partition(":")
+    if not sep or not target:
+        raise InputError(f"{where}: {spec!r} must be written F:PATH, such as html:report.html")
+    if name not in FORMATS:
+        raise InputError(f"{where}: unknown format {name!r} in {spec!r}; formats: {', '.join(FORMATS)}")
+    return name, target
 
 
 def _check_report_paths(reports: list[tuple[str, str]]) -> None:
@@ -425,19 +280,7 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         _echo(_shown(f"qipp-rag assess: {error}"), err=True)
         return EXIT_INPUT
 
-    options = AssessOptions(
-        paths=tuple(settings.paths),
-        rules=tuple(settings.rules),
-        only=tuple(settings.only),
-        skip=tuple(settings.skip),
-        waivers=settings.waivers,
-        jobs=settings.jobs,
-        area_team=settings.area_team,
-        region=settings.region,
-        exclude=tuple(settings.exclude),
-        not_plans=_config_file(),
-        **({"as_of": settings.as_of} if settings.as_of is not None else {}),
-    )
+    options = AssessOptions(paths=tuple(settings.paths), not_plans=_config_file(), **engine_values(settings))
     try:
         assessment = assess(options, problems=config_problems)
     except OptionError as error:
