@@ -95,7 +95,8 @@ class Option:
 
 # ---------------------------------------------------------------- the options
 
-GROUP_BY = ("region", "area_team", "provider")
+ROLL_UPS = ("region", "area_team")  # the groups with a roll-up of their own
+GROUP_BY = (*ROLL_UPS, "provider")
 SORTS = ("rating", "path")
 
 RULES = Option(
@@ -178,6 +179,9 @@ REGION = Option(
 QUIET = Option("quiet", "No summary line on standard error.", kind="flag", short="-q")
 NO_COLOR = Option("no-color", "No colour (NO_COLOR is honoured too).", kind="flag")
 DEBUG = Option("debug", "On an internal error, show the traceback too.", kind="flag", configurable=False)
+OUTPUT = Option(
+    "output", "Write to PATH instead of standard output.", metavar="PATH", short="-o", configurable=False
+)  # init and report
 
 ASSESS: tuple[Option, ...] = (
     RULES,

@@ -155,7 +155,7 @@ def merge(
         return option.flag if option.name in given else f"`{option.name}` in the configuration file"
 
     values = {option.attribute: _checked(option, pick(option), where(option)) for option in settings_of(options)}
-    settings = (Settings if options is ASSESS else settings_class(options))(paths=paths, **values)
+    settings = settings_class(options)(paths=paths, **values)
     _check_report_paths(settings.reports)
     return settings
 

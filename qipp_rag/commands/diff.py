@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
+from ..options import FORMAT, Option
+
 FORMATS = ("table", "markdown", "json")
+OPTIONS = (
+    FORMAT.but(choices=FORMATS, metavar=None, help="Output format.", show_default=True),
+    Option("fail-on-worse", "Exit 1 when any plan's rating got worse.", kind="flag", configurable=False),
+)
 EXIT_WORSE = 1
 EXIT_INPUT = 2
 
 
 def register(app: typer.Typer) -> None:
+    from ._options import takes
+
     @app.command("diff")
+    @takes(*OPTIONS)
     def diff_command(
         old: str = typer.Argument(
             ..., metavar="OLD.json", help="The earlier assessment (qipp-rag assess --format json).", show_default=False
         ),
         new: str = typer.Argument(..., metavar="NEW.json", help="The later assessment.", show_default=False),
-        output_format: str = typer.Option("table", "--format", metavar="table|markdown|json", help="Output format."),
-        fail_on_worse: bool = typer.Option(False, "--fail-on-worse", help="Exit 1 when any plan's rating got worse."),
+        **values: Any,
     ) -> None:
         """Show plans whose rating moved, rules whose rating moved, and plans added or gone."""
-        raise typer.Exit(run(old, new, output_format, fail_on_worse))
+        raise typer.Exit(run(old, new, values["output_format"], values["fail_on_worse"]))
 
 
 def read_assessment(path: str):  # -> tuple[Assessment | None, str | None]

@@ -17,14 +17,36 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from ..options import AREA_TEAM, OUTPUT, REGION, Option
 from ..vocabulary import REGIONS, REGIONS_TEXT
 
 TEMPLATE = "plan-skeleton.yaml.j2"
 YEARS = 3
 TYPES = ("ccg", "area_team")
+OPTIONS = (
+    Option(
+        "period",
+        "First plan year (default: the financial year containing today).",
+        metavar="YYYY/YY",
+        configurable=False,
+    ),
+    OUTPUT.but(help="Where to write the plan (default CODE.yaml; - for standard output)."),
+    Option("force", "Overwrite PATH if it exists.", kind="flag", configurable=False),
+    Option("name", "The organisation's name (default: from the CCG list).", configurable=False),
+    Option(
+        "type",
+        "For a code not in the CCG list (default ccg).",
+        choices=TYPES,
+        parameter_name="org_type",
+        configurable=False,
+    ),
+    AREA_TEAM.but(help="The area team that assures a CCG (default: from the CCG list).", engine=False),
+    REGION.but(help=f"{REGIONS_TEXT} (default: from the CCG list).", engine=False),
+)
 EXIT_INPUT = 2
 _CODE = re.compile(r"[A-Z0-9]{3,6}")
 _YEAR = re.compile(r"(\d{4})/(\d{2})")
@@ -47,59 +69,29 @@ class Organisation:
 
 
 def register(app: typer.Typer) -> None:
+    from ._options import takes
+
     @app.command("init")
+    @takes(*OPTIONS)
     def init_command(
         code: str = typer.Argument(
             ..., metavar="CODE", help="ODS code of the CCG or area team, e.g. 03Q or Q52.", show_default=False
         ),
-        period: str | None = typer.Option(
-            None,
-            "--period",
-            metavar="YYYY/YY",
-            help="First plan year (default: the financial year containing today).",
-            show_default=False,
-        ),
-        output: str | None = typer.Option(
-            None,
-            "--output",
-            "-o",
-            metavar="PATH",
-            help="Where to write the plan (default CODE.yaml; - for standard output).",
-            show_default=False,
-        ),
-        force: bool = typer.Option(False, "--force", help="Overwrite PATH if it exists."),
-        name: str | None = typer.Option(
-            None, "--name", help="The organisation's name (default: from the CCG list).", show_default=False
-        ),
-        org_type: str | None = typer.Option(
-            None,
-            "--type",
-            metavar="ccg|area_team",
-            help="For a code not in the CCG list (default ccg).",
-            show_default=False,
-        ),
-        area_team: str | None = typer.Option(
-            None,
-            "--area-team",
-            metavar="CODE",
-            help="The area team that assures a CCG (default: from the CCG list).",
-            show_default=False,
-        ),
-        region: str | None = typer.Option(
-            None,
-            "--region",
-            metavar="NAME",
-            help=f"{REGIONS_TEXT} (default: from the CCG list).",
-            show_default=False,
-        ),
+        **values: Any,
     ) -> None:
         """Write a new, valid plan skeleton for an organisation, with comments explaining each section."""
         try:
-            org = organisation(code, name=name, org_type=org_type, area_team=area_team, region=region)
-            years = plan_years(period)
-            target = output or f"{org.code}.yaml"
+            org = organisation(
+                code,
+                name=values["name"],
+                org_type=values["org_type"],
+                area_team=values["area_team"],
+                region=values["region"],
+            )
+            years = plan_years(values["period"])
+            target = values["output"] or f"{org.code}.yaml"
             text = skeleton(org, years, file_hint=target if target != "-" else f"{org.code}.yaml")
-            write(target, text, force)
+            write(target, text, force=values["force"])
         except InitError as error:
             typer.echo(f"qipp-rag init: {error}", err=True)
             raise typer.Exit(EXIT_INPUT) from None

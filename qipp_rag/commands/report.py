@@ -7,23 +7,36 @@ over a file the tool does not own).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import typer
 
+from ..options import DEBUG, FAIL_ON_OPTION, FORMAT, GROUP_BY_OPTION, NO_COLOR, OUTPUT, ROLL_UPS
 from ..output_files import TargetError, check_target, same_file, write_atomically, write_stdout
 from ..reporters import formats_text
+from ..vocabulary import FAIL_ON
 
 __all__ = ["register", "run", "write_atomically", "write_stdout"]
 EXIT_INPUT = 2
+OPTIONS = (
+    FORMAT.but(help=f"{formats_text()}.", show_default=True),
+    OUTPUT,
+    GROUP_BY_OPTION.but(choices=ROLL_UPS, help="Add a roll-up by region or area team (table, markdown)."),
+    FAIL_ON_OPTION.but(help="What counts as a failure in JUnit output.", show_default=True),
+    NO_COLOR,
+    DEBUG,
+)
 
 
 def register(app: typer.Typer) -> None:
     global typer  # the command's annotations are resolved in this module's namespace
     import typer
 
+    from ._options import takes
+
     @app.command("report")
+    @takes(*OPTIONS)
     def report_command(
         results: str = typer.Argument(
             ...,
@@ -31,25 +44,11 @@ def register(app: typer.Typer) -> None:
             help="An assessment saved with `assess --format json` (or `--report json:PATH`).",
             show_default=False,
         ),
-        output_format: str = typer.Option("table", "--format", metavar="F", help=f"{formats_text()}."),
-        output: str | None = typer.Option(
-            None, "--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.", show_default=False
-        ),
-        group_by: str | None = typer.Option(
-            None,
-            "--group-by",
-            metavar="region|area_team",
-            help="Add a roll-up by region or area team (table, markdown).",
-            show_default=False,
-        ),
-        fail_on: str = typer.Option(
-            "red", "--fail-on", metavar="red|amber|never", help="What counts as a failure in JUnit output."
-        ),
-        no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
-        debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
+        **values: Any,
     ) -> None:
         """Render a saved JSON assessment in another format, without re-assessing."""
-        raise typer.Exit(run(results, output_format, output, group_by, fail_on, no_color))
+        output_format, output, group_by = values["output_format"], values["output"], values["group_by"]
+        raise typer.Exit(run(results, output_format, output, group_by, values["fail_on"], values["no_color"]))
 
 
 def _fail(message: str) -> int:
@@ -99,10 +98,10 @@ def run(
 
     if output_format not in REPORTERS:
         return _fail(f"--format: {output_format!r} is not one of {', '.join(REPORTERS)}")
-    if group_by not in (None, "region", "area_team"):
-        return _fail(f"--group-by: {group_by!r} is not one of region, area_team")
-    if fail_on not in ("red", "amber", "never"):
-        return _fail(f"--fail-on: {fail_on!r} is not one of red, amber, never")
+    if group_by is not None and group_by not in ROLL_UPS:
+        return _fail(f"--group-by: {group_by!r} is not one of {', '.join(ROLL_UPS)}")
+    if fail_on not in FAIL_ON:
+        return _fail(f"--fail-on: {fail_on!r} is not one of {', '.join(FAIL_ON)}")
     if output == "-":
         output = None  # standard output, as without --output
     if output is not None:

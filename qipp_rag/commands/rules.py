@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ..options import DEBUG, RULES
 from ..reporters.text import bounds_text, exact
 from ..vocabulary import CRITERION_LABELS
 
@@ -14,10 +15,14 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 2
 UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
+OPTIONS = (RULES.but(help="A rule pack file or folder; repeatable (as for `assess`)."), DEBUG)
 
 
 def register(app: typer.Typer) -> None:
+    from ._options import takes
+
     @app.command("rules")
+    @takes(*OPTIONS)
     def rules_command(
         rule_id: str | None = typer.Argument(
             None,
@@ -25,18 +30,11 @@ def register(app: typer.Typer) -> None:
             help="A rule id to explain; without it, every rule in force is listed.",
             show_default=False,
         ),
-        rules: list[str] | None = typer.Option(
-            None,
-            "--rules",
-            metavar="PATH",
-            help="A rule pack file or folder; repeatable (as for `assess`).",
-            show_default=False,
-        ),
-        debug: bool = typer.Option(False, "--debug", help="On an internal error, show the traceback too."),
+        **values: Any,
     ) -> None:
         """List the rules of the packs in force, or show one: what it measures, thresholds, rationale,
         remediation, basis."""
-        raise typer.Exit(run(rule_id, list(rules or [])))
+        raise typer.Exit(run(rule_id, list(values["rules"] or [])))
 
 
 def band_words(band: Band | None, unit: str) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from ..options import FORMAT, NO_COLOR, QUIET
 
 if TYPE_CHECKING:
     from ..results import OrganisationInfo, Problem
@@ -22,10 +24,18 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INPUT = 2
 FORMATS = ("table", "json")
+OPTIONS = (
+    FORMAT.but(choices=FORMATS, metavar=None, help="table (the default; plain text when not on a terminal) or json."),
+    QUIET.but(help="List only the problems: no valid files, no summary."),
+    NO_COLOR,
+)
 
 
 def register(app: typer.Typer) -> None:
+    from ._options import takes
+
     @app.command("validate")
+    @takes(*OPTIONS)
     def validate_command(
         paths: list[str] = typer.Argument(
             ...,
@@ -33,22 +43,14 @@ def register(app: typer.Typer) -> None:
             help="Plan files, or folders searched recursively for *.yaml and *.yml.",
             show_default=False,
         ),
-        output_format: str | None = typer.Option(
-            None,
-            "--format",
-            metavar="table|json",
-            help="table (the default; plain text when not on a terminal) or json.",
-            show_default=False,
-        ),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="List only the problems: no valid files, no summary."),
-        no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
+        **values: Any,
     ) -> None:
         """Check plans against the plan format only (no rules): every file is listed with its outcome."""
-        chosen = output_format or "table"
+        chosen = values["output_format"] or FORMATS[0]
         if chosen not in FORMATS:
             typer.echo(f"qipp-rag validate: --format must be one of {', '.join(FORMATS)}, not {chosen!r}", err=True)
             raise typer.Exit(EXIT_INPUT)
-        raise typer.Exit(run(list(paths), chosen, quiet=quiet, no_color=no_color))
+        raise typer.Exit(run(list(paths), chosen, quiet=values["quiet"], no_color=values["no_color"]))
 
 
 @dataclass(frozen=True)
