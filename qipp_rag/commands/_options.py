@@ -3,8 +3,9 @@
 A command writes its arguments in its signature as usual and names its
 options with :func:`takes`; typer then sees one parameter per option
 (flags, metavar, help from the definition), and the command receives their
-values as keyword arguments named by :attr:`Option.parameter`.  Imported only
-when the typer app is built.
+values as keyword arguments named by :attr:`Option.parameter`.  typer itself
+is imported only when a command is registered, so that the plain ``assess``
+path never loads it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import functools
 import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
-
-import typer
 
 from ..options import Option
 
@@ -34,6 +33,8 @@ def python_type(option: Option) -> Any:
 
 def parameter_info(option: Option) -> Any:
     """The ``typer.Option(...)`` of the option."""
+    import typer
+
     if option.kind == "flag":
         return typer.Option(False, *option.flags, help=option.help)
     if option.show_default:

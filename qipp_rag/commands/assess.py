@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..options import ASSESS, Option, Settings, engine_values, settings_class, settings_of
 from ..options import DEFAULTS as DEFAULTS  # option name -> default
+from ._options import takes
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -34,8 +35,6 @@ class InputError(Exception):
 def register(app: typer.Typer) -> None:
     global typer  # the command's annotations are resolved in this module's namespace
     import typer
-
-    from ._options import takes
 
     @app.command("assess")
     @takes(*ASSESS)

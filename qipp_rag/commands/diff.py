@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from ..options import FORMAT, Option
+from ._options import takes
 
 FORMATS = ("table", "markdown", "json")
 OPTIONS = (
@@ -18,8 +19,6 @@ EXIT_INPUT = 2
 
 
 def register(app: typer.Typer) -> None:
-    from ._options import takes
-
     @app.command("diff")
     @takes(*OPTIONS)
     def diff_command(

@@ -23,6 +23,7 @@ import typer
 
 from ..options import AREA_TEAM, OUTPUT, REGION, Option
 from ..vocabulary import REGIONS, REGIONS_TEXT
+from ._options import takes
 
 TEMPLATE = "plan-skeleton.yaml.j2"
 YEARS = 3
@@ -69,8 +70,6 @@ class Organisation:
 
 
 def register(app: typer.Typer) -> None:
-    from ._options import takes
-
     @app.command("init")
     @takes(*OPTIONS)
     def init_command(

@@ -16,6 +16,7 @@ from ..options import DEBUG, FAIL_ON_OPTION, FORMAT, GROUP_BY_OPTION, NO_COLOR, 
 from ..output_files import TargetError, check_target, same_file, write_atomically, write_stdout
 from ..reporters import formats_text
 from ..vocabulary import FAIL_ON
+from ._options import takes
 
 __all__ = ["register", "run", "write_atomically", "write_stdout"]
 EXIT_INPUT = 2
@@ -32,8 +33,6 @@ OPTIONS = (
 def register(app: typer.Typer) -> None:
     global typer  # the command's annotations are resolved in this module's namespace
     import typer
-
-    from ._options import takes
 
     @app.command("report")
     @takes(*OPTIONS)

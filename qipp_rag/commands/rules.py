@@ -9,6 +9,7 @@ import typer
 from ..options import DEBUG, RULES
 from ..reporters.text import bounds_text, exact
 from ..vocabulary import CRITERION_LABELS
+from ._options import takes
 
 if TYPE_CHECKING:
     from ..results import Band, Problem, RuleInfo
@@ -19,8 +20,6 @@ OPTIONS = (RULES.but(help="A rule pack file or folder; repeatable (as for `asses
 
 
 def register(app: typer.Typer) -> None:
-    from ._options import takes
-
     @app.command("rules")
     @takes(*OPTIONS)
     def rules_command(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..options import FORMAT, NO_COLOR, QUIET
+from ._options import takes
 
 if TYPE_CHECKING:
     from ..results import OrganisationInfo, Problem
@@ -32,8 +33,6 @@ OPTIONS = (
 
 
 def register(app: typer.Typer) -> None:
-    from ._options import takes
-
     @app.command("validate")
     @takes(*OPTIONS)
     def validate_command(
