@@ -25,7 +25,6 @@ JSON_FORMAT: Final = 1
 Confidence = Literal["green", "amber/green", "amber", "amber/red", "red"]
 # the Gateway five-point scale
 CONFIDENCE_ORDER: tuple[str, ...] = ("green", "amber/green", "amber", "amber/red", "red")
-RATING_ORDER: tuple[str, ...] = ("green", "amber", "red", "error")
 SHORTFALL_KEYS: tuple[str, ...] = ("shortfall_identified", "shortfall_risk_adjusted")
 TOTAL_KEYS: tuple[str, ...] = (
     "allocation", "target", "identified", "risk_adjusted", "delivered_to_date", *SHORTFALL_KEYS

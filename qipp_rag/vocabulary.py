@@ -1,7 +1,8 @@
 """The words every part of qipp-rag shares, each defined once.
 
 Ratings (their order and labels), the criteria rules belong to (one label
-each), the NHS England regions, and the data path into a plan.  Every
+each), the NHS England regions, a scheme's stages, and the data path into a
+plan.  Every
 Literal, choice list and label map elsewhere is derived from these.  This
 module imports nothing from the package, so any module may import it.
 """
@@ -72,6 +73,16 @@ class OrgType(str, Enum):
     area_team = "area_team"
 
 
+# How far a scheme has got; a rule pack's stage factors are keyed by these names.  (No docstring: the
+# plan's JSON Schema would carry it.)
+class Stage(str, Enum):
+    identified = "identified"
+    planned = "planned"
+    in_delivery = "in_delivery"
+    delivered = "delivered"
+    cancelled = "cancelled"
+
+
 class Region(str, Enum):
     north = "north"
     midlands_and_east = "midlands_and_east"
@@ -80,6 +91,7 @@ class Region(str, Enum):
 
 
 ORG_TYPES: tuple[str, ...] = tuple(kind.value for kind in OrgType)
+STAGES: tuple[str, ...] = tuple(stage.value for stage in Stage)
 REGIONS: tuple[str, ...] = tuple(region.value for region in Region)
 REGIONS_TEXT = f"{', '.join(REGIONS[:-1])} or {REGIONS[-1]}"
 """The region names as a help text lists them."""

@@ -97,17 +97,16 @@ class WaiverMatcher:
     def __init__(self, waivers: Sequence[Waiver], waivers_file: str | None) -> None:
         self.waivers = list(waivers)
         self.base = Path(waivers_file).resolve().parent if waivers_file else None
-        self._resolved: list[set[Path]] = [self._candidates(waiver.plan) for waiver in self.waivers]
         # Indexes, so that a plan finds its waivers by lookup, not by trying every waiver.
         self._by_text: dict[str, list[int]] = {}
         self._by_path: dict[Path, list[int]] = {}
         for index, waiver in enumerate(self.waivers):
             self._by_text.setdefault(waiver.plan, []).append(index)
-            for path in self._resolved[index]:
+            for path in self._candidates(waiver.plan):
                 self._by_path.setdefault(path, []).append(index)
 
     def candidates(self, plan: PlanKey) -> list[int]:
-        """The waivers matching ``plan`` (as :meth:`matches` judges), in file order."""
+        """The waivers matching ``plan`` (its code, its file as given, or the same file on disk), in file order."""
         found = set(self._by_text.get(plan.file, ()))
         if plan.code is not None:
             found.update(self._by_text.get(plan.code, ()))
@@ -119,15 +118,6 @@ class WaiverMatcher:
         if self.base is not None and not Path(text).is_absolute():
             paths.add((self.base / text).resolve())
         return paths
-
-    def matches(self, index: int, plan: PlanKey) -> bool:
-        waiver = self.waivers[index]
-        if plan.code is not None and waiver.plan == plan.code:
-            return True
-        if waiver.plan == plan.file:
-            return True
-        return Path(plan.file).resolve() in self._resolved[index]
-
 
 def refusal(waiver: Waiver, plan: PlanKey, critical: bool) -> str | None:
     """Why ``waiver`` may not waive its rule for ``plan``, or None: a critical rule's waiver must be

@@ -55,7 +55,7 @@ def assessment(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 def test_the_plain_table_has_words_places_and_a_summary(assessment: Assessment) -> None:
     text = table_report.render(assessment, RenderOptions())
     assert not ANSI.search(text)
-    for word in ("GREEN", "AMBER", "RED", "ERROR", "Savings plan", "Governance", "Portfolio"):
+    for word in ("GREEN", "AMBER", "RED", "ERROR", "Savings plan", "Governance", "Across plans"):
         assert word in text
     assert re.search(r"RED\s+plans/c-red\.yaml:\d+:\d+\s+SP02", text)
     assert re.search(r"ERROR\s+plans/d-broken\.yaml:2:\d+", text)

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ci_fixtures import amber_plan, assessment, broken_plan, finding, green_plan, organisation, plan, red_plan
-from qipp_rag.diffing import diff_assessments, match_plans, render_json, render_markdown, render_table
+from qipp_rag.diffing import diff_assessments, match_plans
+from qipp_rag.reporters.diff import render_json, render_markdown, render_table
 from qipp_rag.results import to_json
 
 

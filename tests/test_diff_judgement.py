@@ -7,7 +7,8 @@ import json
 from decimal import Decimal
 
 from ci_fixtures import amber_plan, assessment
-from qipp_rag.diffing import diff_assessments, render_json, render_markdown, render_table
+from qipp_rag.diffing import diff_assessments
+from qipp_rag.reporters.diff import render_json, render_markdown, render_table
 from qipp_rag.rollup import summarise
 from qipp_rag.results import PlanResult, Shortfall
 

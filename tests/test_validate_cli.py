@@ -138,7 +138,8 @@ def test_on_a_terminal_it_is_a_table_with_words_not_only_colour(mixed: Path, no_
 
 
 def test_the_table_renders_without_colour() -> None:
-    from qipp_rag.commands.validate import FileOutcome, to_table
+    from qipp_rag.reporters.validation import to_table
+    from qipp_rag.validation import FileOutcome
     from qipp_rag.results import OrganisationInfo, Problem
 
     outcomes = [

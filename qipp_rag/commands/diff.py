@@ -78,7 +78,8 @@ def run(old: str, new: str, output_format: str, fail_on_worse: bool) -> int:
             return EXIT_INPUT
         assessments.append(assessment)
 
-    from ..diffing import RENDERERS, diff_assessments
+    from ..diffing import diff_assessments
+    from ..reporters.diff import RENDERERS
 
     diff = diff_assessments(*assessments)
     import sys

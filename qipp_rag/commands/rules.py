@@ -7,15 +7,12 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..options import DEBUG, RULES
-from ..reporters.text import bounds_text, exact
-from ..vocabulary import CRITERION_LABELS
 from ._options import takes
 
 if TYPE_CHECKING:
-    from ..results import Band, Problem, RuleInfo
+    from ..results import Problem
 
 EXIT_INPUT = 2
-UNIT_WORDS = {"percent": "%", "ratio": "", "count": "", "check": ""}
 OPTIONS = (RULES.but(help="A rule pack file or folder; repeatable (as for `assess`)."), DEBUG)
 
 
@@ -34,32 +31,6 @@ def register(app: typer.Typer) -> None:
         """List the rules of the packs in force, or show one: what it measures, thresholds, rationale,
         remediation, basis."""
         raise typer.Exit(run(rule_id, list(values["rules"] or [])))
-
-
-def band_words(band: Band | None, unit: str) -> str:
-    """A band as a reader says it: ``≥ 90 %``, ``1 to 5 %``, ``> 0``, ``any value``."""
-    if band is None:
-        return "—"
-    suffix = f" {UNIT_WORDS.get(unit, '')}".rstrip()
-    return bounds_text(band, exact, suffix)
-
-
-def thresholds(rule: RuleInfo) -> list[str]:
-    green = band_words(rule.green, rule.unit)
-    lines = [f"green: {green}"]
-    if rule.amber is None:
-        lines.append("amber: — (anything not green is red)")
-        lines.append("red: anything else")
-    else:
-        lines.append(f"amber: {band_words(rule.amber, rule.unit)}, when not green")
-        lines.append(
-            "red: anything else"
-            if band_words(rule.amber, rule.unit) != "any value"
-            else "red: — (never; anything not green is amber)"
-        )
-    if rule.unit == "check":
-        lines.append("(a yes/no or frequency check: banded on a score; findings show no value, and say what was found)")
-    return lines
 
 
 def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
@@ -86,10 +57,12 @@ def _load(paths: list[str]):  # -> tuple[Rulebook, list[Problem]]
 def run(rule_id: str | None, paths: list[str]) -> int:
     import difflib
 
+    from ..reporters.rules import explain, listing
+
     rulebook, problems = _load(paths)
     infos = rulebook.infos()
     if rule_id is None:
-        _list(infos, [f"{pack.name} ({pack.source}, {pack.rules} rules)" for pack in rulebook.packs])
+        _print(listing(infos, [f"{pack.name} ({pack.source}, {pack.rules} rules)" for pack in rulebook.packs]))
         return EXIT_INPUT if problems else 0
     wanted = next((info for info in infos if info.id == rule_id), None) or next(
         (info for info in infos if info.id.upper() == rule_id.upper()), None
@@ -109,61 +82,3 @@ def _print(lines: list[str]) -> None:
     from ..reporters.text import visible
 
     write_stdout("".join(visible(line) + "\n" for line in lines))
-
-
-def _list(infos: list[RuleInfo], packs: list[str]) -> None:
-    rows = [("ID", "Criterion", "Critical", "Green", "Amber", "Title")]
-    for info in infos:
-        amber = band_words(info.amber, info.unit) if info.amber is not None else "—"
-        rows.append(
-            (
-                info.id,
-                CRITERION_LABELS.get(info.criterion, info.criterion),
-                "yes" if info.critical else "",
-                band_words(info.green, info.unit),
-                amber,
-                info.title,
-            )
-        )
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
-    lines = [f"Rule packs in force: {'; '.join(packs) or 'none'}", ""]
-    lines += [
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=False)) + "  " + row[5]
-        for row in rows
-    ]
-    lines += ["", f"{len(infos)} rules; `qipp-rag rules ID` explains one. Red is anything outside green and amber."]
-    _print(lines)
-
-
-def explain(info: RuleInfo, pack: str) -> str:
-    applies = " and ".join("CCGs" if kind == "ccg" else "area teams" for kind in info.applies_to)
-    lines = [
-        f"{info.id}: {info.title}",
-        "",
-        "Criterion:   "
-        f"{CRITERION_LABELS.get(info.criterion, info.criterion)}"
-        f"{' (critical: a red result makes the plan red)' if info.critical else ''}",
-        f"Applies to:  {applies}",
-        f"Measures:    {info.measures}",
-        f"Unit:        {info.unit}",
-        "Thresholds:  " + "\n             ".join(thresholds(info)),
-        f"Pack:        {pack or info.pack}",
-        "",
-        "Why it matters:",
-        _indent(info.rationale),
-        "",
-        "How to put it right:",
-        _indent(info.remediation),
-    ]
-    if info.basis:
-        lines += ["", "Basis:", _indent(info.basis)]
-    return "\n".join(lines)
-
-
-def _indent(text: str) -> str:
-    import textwrap
-
-    paragraphs = [" ".join(paragraph.split()) for paragraph in text.strip().split("\n\n")]
-    return "\n\n".join(
-        textwrap.fill(paragraph, width=88, initial_indent="  ", subsequent_indent="  ") for paragraph in paragraphs
-    )

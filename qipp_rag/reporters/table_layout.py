@@ -18,19 +18,11 @@ from decimal import Decimal
 from rich.cells import cell_len
 
 from ..results import Finding, PlanResult, Problem, round_value
-from ..vocabulary import TERMINAL_LABELS
+from ..vocabulary import CRITERION_LABELS, TERMINAL_LABELS
 from .text import exact, visible
 
 GAP = 2  # spaces between two columns
-CRITERIA: dict[str, str] = {
-    "savings_plan": "Savings plan",
-    "governance": "Governance",
-    "trajectory": "Trajectory",
-    "quality": "Quality",
-    "delivery": "Delivery",
-    "partnership": "Partnership",
-    "portfolio": "Portfolio",
-}
+CRITERIA: dict[str, str] = CRITERION_LABELS  # one label a criterion, as every report says it
 SHORT_CRITERIA: dict[str, str] = {
     "savings_plan": "SP",
     "governance": "GV",

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from ..results import Band
-from ..vocabulary import BandRating, Criterion, OrgType
+from ..vocabulary import BandRating, Criterion, OrgType, Stage
 from .params import bounded_number, check_params
 from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names
 
@@ -188,9 +188,7 @@ class RulePack(PackModel):
     version: Annotated[int, PlainValidator(_pack_version)] = 1  # a later format is refused, not half-understood
     description: str = ""
     extends: Literal["green-criteria"] | None = None  # build on the shipped pack
-    stage_factors: (
-        dict[Literal["delivered", "in_delivery", "planned", "identified", "cancelled"], PackNumber] | None
-    ) = None
+    stage_factors: dict[Stage, PackNumber] | None = None  # held keyed by the stage's name
     rules: list[RuleSpec] = Field(default_factory=list)
 
     @model_validator(mode="wrap")
@@ -215,11 +213,11 @@ class RulePack(PackModel):
 
     @field_validator("stage_factors")
     @classmethod
-    def _factors_in_range(cls, factors: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+    def _factors_in_range(cls, factors: dict[Stage, Decimal] | None) -> dict[str, Decimal] | None:
         for stage, factor in (factors or {}).items():
             if not Decimal(0) <= factor <= Decimal(1):
-                raise ValueError(f"the stage factor for {stage} must lie between 0 and 1")
-        return factors
+                raise ValueError(f"the stage factor for {stage.value} must lie between 0 and 1")
+        return None if factors is None else {stage.value: factor for stage, factor in factors.items()}
 
 
 # Loading packs from disk (files and folders, `extends`, overriding by id) is

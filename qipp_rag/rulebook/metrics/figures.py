@@ -12,14 +12,15 @@ from collections.abc import Mapping
 from decimal import Decimal, localcontext
 
 from ...plan.models import Plan
+from ...vocabulary import Stage
 
 ZERO = Decimal(0)
 DEFAULT_STAGE_FACTORS: dict[str, Decimal] = {
-    "delivered": Decimal("1.0"),
-    "in_delivery": Decimal("0.9"),
-    "planned": Decimal("0.7"),
-    "identified": Decimal("0.4"),
-    "cancelled": Decimal("0"),
+    Stage.delivered.value: Decimal("1.0"),
+    Stage.in_delivery.value: Decimal("0.9"),
+    Stage.planned.value: Decimal("0.7"),
+    Stage.identified.value: Decimal("0.4"),
+    Stage.cancelled.value: Decimal("0"),
 }
 EXACT_DIGITS = 60  # money < 10^9 with <= 5 places: sums and products of such numbers fit exactly
 
