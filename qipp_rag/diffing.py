@@ -21,6 +21,7 @@ neither, and are not compared on them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -203,7 +204,7 @@ def _total_shortfall_changes(old: Assessment, new: Assessment) -> list[Shortfall
 
 
 def match_plans(
-    old: list[PlanResult], new: list[PlanResult]
+    old: Sequence[PlanResult], new: Sequence[PlanResult]
 ) -> tuple[list[tuple[PlanResult, PlanResult]], list[PlanResult], list[PlanResult]]:
     """(matched pairs in the new run's order, plans only in new, plans only in old)."""
     old_codes = Counter(plan.organisation.code for plan in old if plan.organisation.code)

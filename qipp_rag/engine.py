@@ -9,6 +9,17 @@ Waivers then accept red or amber results, and each plan is rated
 (:mod:`qipp_rag.rating`), or rated ``error`` when the file could not be read
 or does not match the format.
 
+A run streams, so that its memory stays flat however many plans it reads:
+
+- pass 1 measures each file (in this process or the worker pool, in file
+  order) and writes its outcome to a spill file (:mod:`qipp_rag.spill`) at
+  once, keeping only what the cross-plan rules read (:class:`~qipp_rag.measuring.PlanView`);
+- between the passes the cross-plan rules run on those views; then each
+  outcome is read back, given its cross-plan findings and its waivers,
+  rated, counted into the roll-ups if in scope, and written to a second
+  spill file;
+- pass 2 is the reporters': ``assessment.plans`` reads that file a plan at a time.
+
 The jobs around the run live beside it: measuring one file
 (:mod:`qipp_rag.measuring`), the process pool (:mod:`qipp_rag.workers`), the
 cross-plan rules (:mod:`qipp_rag.cross_plan`) and the roll-ups
@@ -23,23 +34,27 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from . import __version__
-from .cross_plan import add_cross_plan_findings
+from .cross_plan import cross_plan_findings
 from .load import loading
-from .measuring import Setup
+from .measuring import Outcome, Setup
 from .options import AssessOptions as AssessOptions  # built from the option definitions; imported from here too
+from .plan.models import Plan
+from .positions import Positions
 from .rating import plan_rating
-from .results import Assessment, PlanResult, Problem, ToolInfo
-from .rollup import area_team_of, in_scope, region_of, summarise
+from .results import Assessment, Finding, PlanResult, Problem, ToolInfo, WaiverRecord
+from .rollup import Rollup, area_team_of, in_scope, region_of
+from .rulebook.measure import PlanRef
 from .rulebook.models import RuleSpec
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
 from .rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS
-from .workers import measure_all
+from .spill import SpilledSequence, SpillStore
+from .workers import measure_each
 
 if TYPE_CHECKING:
-    from .waivers import Waiver
+    from .waivers import Waiver, WaiverApplier
 
 
 class OptionError(ValueError):
@@ -61,31 +76,48 @@ def _select(rulebook: Rulebook, options: AssessOptions) -> list[RuleSpec]:
     return chosen
 
 
-def _in_scope(results: Sequence[PlanResult], options: AssessOptions) -> list[PlanResult]:
-    if options.area_team is None and options.region is None:
-        return list(results)
-    scoped = [result for result in results if in_scope(result, options.area_team, options.region)]
-    if results and not scoped:
-        if options.area_team is not None:
-            known = sorted({code for result in results if (code := area_team_of(result.organisation))})
+class _Scope:
+    """The ``--area-team``/``--region`` narrowing, and what the input held, for the message when it leaves nothing."""
+
+    def __init__(self, options: AssessOptions) -> None:
+        self.area_team = options.area_team
+        self.region = options.region
+        self.narrowed = self.area_team is not None or self.region is not None
+        self.seen = 0
+        self.area_teams: set[str] = set()
+        self.regions: set[str] = set()
+
+    def keeps(self, result: PlanResult) -> bool:
+        self.seen += 1
+        if not self.narrowed:
+            return True
+        if (code := area_team_of(result.organisation)) is not None:
+            self.area_teams.add(code)
+        if (region := region_of(result.organisation)) is not None:
+            self.regions.add(region)
+        return in_scope(result, self.area_team, self.region)
+
+    def check(self, kept: int) -> None:
+        """Raise :class:`OptionError` when the narrowing left no plan of an input that had some."""
+        if not self.seen or kept:
+            return
+        if self.area_team is not None:
             raise OptionError(
-                f"--area-team {options.area_team}: no plan in the input belongs to it (area teams in the "
-                f"input: {', '.join(known) or 'none'})"
+                f"--area-team {self.area_team}: no plan in the input belongs to it (area teams in the "
+                f"input: {', '.join(sorted(self.area_teams)) or 'none'})"
             )
-        known = sorted({region for result in results if (region := region_of(result.organisation))})
-        raise OptionError(
-            f"--region {options.region}: no plan in the input belongs to it (regions in the input: "
-            f"{', '.join(known) or 'none'})"
-        )
-    return scoped
+        if self.region is not None:
+            raise OptionError(
+                f"--region {self.region}: no plan in the input belongs to it (regions in the input: "
+                f"{', '.join(sorted(self.regions)) or 'none'})"
+            )
 
 
-
-def plan_result(outcome: Any, findings: list[Any], critical: Mapping[str, bool]) -> PlanResult:
+def plan_result(outcome: Outcome, findings: list[Finding], critical: Mapping[str, bool]) -> PlanResult:
     """A plan's result: its rating, and for a plan that was assessed its confidence, shortfall and waived count."""
     from .confidence import plan_confidence, shortfall
 
-    if outcome.errors or outcome.plan is None or outcome.figures is None:
+    if outcome.errors or outcome.figures is None:
         return PlanResult(file=outcome.file, organisation=outcome.organisation, rating="error", errors=outcome.errors)
     rating = plan_rating(findings, critical)
     return PlanResult(
@@ -99,26 +131,52 @@ def plan_result(outcome: Any, findings: list[Any], critical: Mapping[str, bool])
         waived=sum(1 for finding in findings if finding.rating == "waived"),
     )
 
-def _waive(
-    outcomes: Sequence[Any],
-    ordered: list[list[Any]],
-    waivers: list[Waiver],
-    options: AssessOptions,
-    rule_ids: list[str],
-    critical: Mapping[str, bool],
-) -> tuple[list[list[Any]], list[Any]]:
-    """Each plan's findings with the waivers applied, and the waivers' records; without a waivers
-    file there is nothing to apply, and their models are not imported."""
-    if options.waivers is None:
-        return ordered, []
-    from .waiver_hints import with_typo_warnings
-    from .waivers import PlanKey, apply_waivers
 
-    keys = [PlanKey(file=outcome.file, code=outcome.organisation.code) for outcome in outcomes]
-    waived, records = apply_waivers(
-        list(zip(keys, ordered, strict=True)), waivers, options.as_of, options.waivers, critical
-    )
-    return waived, with_typo_warnings(records, waivers, rule_ids, keys, options.waivers)
+class _Waiving:
+    """The waivers applied plan by plan, and what their typo warnings need to know of the run's plans.
+    Without a waivers file there is nothing to apply, and their models are not imported."""
+
+    def __init__(self, waivers: list[Waiver], options: AssessOptions, critical: Mapping[str, bool]) -> None:
+        self.waivers = waivers
+        self.file = options.waivers
+        self.applier: WaiverApplier | None = None
+        self.names: set[str] = set()  # every plan's organisation code and file, for "did you mean"
+        if self.file is not None:
+            from .waivers import WaiverApplier
+
+            self.applier = WaiverApplier(waivers, options.as_of, self.file, critical)
+
+    def apply(self, outcome: Outcome, findings: list[Finding]) -> list[Finding]:
+        if self.applier is None:
+            return findings
+        from .waivers import PlanKey
+
+        key = PlanKey(file=outcome.file, code=outcome.organisation.code)
+        self.names.update(name for name in (key.code, key.file) if name)
+        return self.applier.apply(key, findings)
+
+    def records(self, rule_ids: list[str]) -> list[WaiverRecord]:
+        if self.applier is None:
+            return []
+        from .waiver_hints import with_typo_warnings
+
+        return with_typo_warnings(self.applier.records(), self.waivers, rule_ids, self.applier.found, self.names)
+
+
+def _measure(
+    files: Sequence[str], setup: Setup, jobs: int | None, spill: SpillStore
+) -> tuple[list[PlanRef], dict[int, Positions]]:
+    """Pass 1: every file measured and its outcome written to ``spill`` (number = index in the run);
+    what comes back is what the cross-plan rules read of each plan that loaded."""
+    refs: list[PlanRef] = []
+    positions: dict[int, Positions] = {}
+    for measured in measure_each(files, setup, jobs):
+        number = spill.append_packed(measured.packed)
+        assert number == measured.index, "plans are measured in the run's order"
+        if measured.view is not None and measured.positions is not None:
+            refs.append(PlanRef(index=measured.index, file=measured.file, plan=cast(Plan, measured.view)))
+            positions[measured.index] = measured.positions
+    return refs, positions
 
 
 def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessment:
@@ -162,24 +220,42 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
         as_of=options.as_of,
         record_positions=bool(portfolio_rules),
     )
-    outcomes = measure_all(files, setup, options.jobs)
-    add_cross_plan_findings(outcomes, portfolio_rules)
-
     order = [rule.id for rule in chosen]
-    ordered = [[outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings] for outcome in outcomes]
     critical = {rule.id: rule.critical for rule in chosen}
-    waived, waiver_records = _waive(outcomes, ordered, waivers, options, [rule.id for rule in chosen], critical)
-    results = [plan_result(outcome, findings, critical) for outcome, findings in zip(outcomes, waived, strict=True)]
-    reported = _in_scope(results, options)
-    summary, portfolio = summarise(reported)
-    return Assessment(
+    waiving = _Waiving(waivers, options, critical)
+    scope = _Scope(options)
+    rollup = Rollup()
+    with SpillStore() as measured:
+        refs, positions = _measure(files, setup, options.jobs, measured)
+        cross = cross_plan_findings(refs, positions, portfolio_rules)
+        del refs, positions  # the cross-plan rules have seen every plan: their views are done with
+        reported = SpillStore()
+        try:
+            # Between the passes: each plan gets its cross-plan findings and its waivers, then its
+            # rating; the plans in scope are counted and written again, as the reports will read them.
+            for number, outcome in enumerate(measured):
+                for rule_id, finding in cross.pop(number):
+                    outcome.findings[rule_id] = finding
+                findings = [outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings]
+                result = plan_result(outcome, waiving.apply(outcome, findings), critical)
+                if scope.keeps(result):
+                    rollup.add(result)
+                    reported.append(result)
+            scope.check(len(reported))
+        except BaseException:
+            reported.close()
+            raise
+    summary, portfolio = rollup.result()
+    assessment = Assessment(
         tool=ToolInfo(version=__version__),
         as_of=options.as_of,
         rule_packs=list(rulebook.packs),
         rules=[rulebook.info(rule) for rule in chosen],
-        waivers=waiver_records,
-        plans=reported,
+        waivers=waiving.records(order),
+        plans=[],
         portfolio=portfolio,
         summary=summary,
         errors=errors,
     )
+    # Pass 2 is the reporters': they read the plans back one at a time (close them when done).
+    return assessment.model_copy(update={"plans": SpilledSequence(reported)})

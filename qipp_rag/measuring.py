@@ -1,8 +1,10 @@
 """Measuring one plan file: read it, measure every single-plan rule in force, and keep its figures.
 
-What comes back (an :class:`Outcome`) is small and picklable, so a worker
-process can send it to the main one: the findings, the plan's figures, the
-parts of the plan the cross-plan rules read, and where those parts sit.
+What comes back (a :class:`Measured`) is small and picklable, so a worker
+process can send it to the main one: the findings and the plan's figures
+(an :class:`Outcome`, already packed for the spill file), and, when
+cross-plan rules are in force, the parts of the plan they read and where
+those parts sit.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
+from typing import Any
 
 from .load import loading
-from .plan.models import Plan, Scheme, Stage
+from .plan.models import Baseline, Organisation, Plan, Scheme, Stage
 from .positions import Positions
 from .rating import make_finding
 from .results import DeliveryFigures, Finding, OrganisationInfo, PlanFigures, Problem
 from .rulebook.measure import MetricContext
 from .rulebook.metrics.figures import identified_by_year, risk_adjusted_by_year
+from .rulebook.metrics.portfolio import double_count_key
 from .rulebook.models import RuleSpec
 from .rulebook.registry import PLAN_METRICS
+from .spill import pack
 
 
 @dataclass(frozen=True)
@@ -85,20 +89,34 @@ def provider_savings(plan: Plan) -> dict[str, dict[str, Decimal]]:
 
 @dataclass
 class Outcome:
+    """One plan file's measured results, as the spill file keeps them until the cross-plan rules
+    and the waivers have been through: ``figures`` is None for a file that did not load."""
+
     index: int
     file: str
     organisation: OrganisationInfo
     findings: dict[str, Finding] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     figures: PlanFigures | None = None
-    plan: Plan | None = None
-    positions: Positions | None = None
 
 
-def measure_file(setup: Setup, index: int, file: str) -> Outcome:
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """What comes back from measuring one file: its outcome packed for the spill file (packed in
+    the worker, so the main process only writes it), and what the cross-plan rules need of it."""
+
+    index: int
+    file: str  # as the plan's results name it
+    packed: bytes
+    view: PlanView | None  # None for a file that did not load, or when no cross-plan rule is in force
+    positions: Positions | None
+
+
+def measure_file(setup: Setup, index: int, file: str) -> Measured:
     loaded = loading.load_plan(file)
     if isinstance(loaded, loading.FailedPlan):
-        return Outcome(index=index, file=loaded.file, organisation=loaded.organisation, errors=list(loaded.problems))
+        failed = Outcome(index=index, file=loaded.file, organisation=loaded.organisation, errors=list(loaded.problems))
+        return Measured(index, failed.file, pack(failed), None, None)
     plan = loaded.plan
     kind = plan.organisation.type.value
     findings: dict[str, Finding] = {}
@@ -107,24 +125,42 @@ def measure_file(setup: Setup, index: int, file: str) -> Outcome:
             continue
         context = MetricContext(plan=plan, stage_factors=setup.stage_factors, as_of=setup.as_of, params=rule.params)
         findings[rule.id] = make_finding(rule, PLAN_METRICS[rule.metric](context), loaded.source.locate)
-    return Outcome(
+    outcome = Outcome(
         index=index,
         file=loaded.file,
         organisation=organisation_info(plan),
         findings=findings,
         figures=plan_figures(plan, setup.stage_factors),
-        plan=cross_plan_view(plan),
-        positions=Positions.record(plan, loaded.source) if setup.record_positions else None,
     )
+    if not setup.record_positions:
+        return Measured(index, outcome.file, pack(outcome), None, None)
+    view = PlanView(plan)
+    compared = [position for position, scheme in enumerate(view.schemes) if scheme is not NOT_COMPARED]
+    return Measured(index, outcome.file, pack(outcome), view, Positions.record(plan, loaded.source, schemes=compared))
+
+
+class OrganisationView:
+    """A plan's organisation as the cross-plan rules read it: code, type, area team and ``ccgs``."""
+
+    __slots__ = ("area_team", "ccgs", "code", "type")
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.code = organisation.code
+        self.type = organisation.type
+        self.area_team = organisation.area_team
+        self.ccgs = None if organisation.ccgs is None else tuple(organisation.ccgs)
+
+
+class BaselineView:
+    __slots__ = ("measure", "value")
+
+    def __init__(self, baseline: Baseline) -> None:
+        self.measure = baseline.measure
+        self.value = baseline.value
 
 
 class SchemeView:
-    """A scheme as the cross-plan rules read it: its id, stage, provider and baseline.
-
-    A slotted record of four references, where even a partly built pydantic
-    scheme holds a dictionary of all seventeen fields: every plan's view is
-    held until the cross-plan rules have seen them all.
-    """
+    """A scheme the cross-plan rules compare: its id, stage, provider and baseline (measure and value)."""
 
     __slots__ = ("baseline", "id", "provider", "stage")
 
@@ -132,31 +168,46 @@ class SchemeView:
         self.id = scheme.id
         self.stage = scheme.stage
         self.provider = scheme.provider
-        self.baseline = scheme.baseline
+        self.baseline = None if scheme.baseline is None else BaselineView(scheme.baseline)
 
     @property
     def live(self) -> bool:
         return self.stage is not Stage.cancelled
 
 
+class _NotCompared:
+    """Stands in for every scheme no cross-plan rule compares (cancelled, or without a provider and a
+    baseline measure and value): it keeps the others at their positions for the price of one pointer."""
+
+    __slots__ = ()
+    id = ""
+    stage = Stage.cancelled
+    provider = None
+    baseline = None
+    live = False
+
+    def __reduce__(self) -> str:
+        return "NOT_COMPARED"  # the one placeholder, also in views sent back from a worker
+
+
+NOT_COMPARED: Any = _NotCompared()
+
+
 class PlanView:
-    """A plan as the cross-plan rules read it: its organisation, its period and its schemes' views."""
+    """A plan as the cross-plan rules read it: its organisation, its period and its schemes' views.
+
+    Every plan's view is held until the cross-plan rules have seen them all,
+    so it keeps only what they read: where a pydantic plan holds every field
+    of every scheme, this holds a few references, and one shared placeholder
+    for each scheme that cannot be compared with another plan's.
+    """
 
     __slots__ = ("organisation", "period", "schemes")
 
     def __init__(self, plan: Plan) -> None:
-        self.organisation = plan.organisation
+        self.organisation = OrganisationView(plan.organisation)
         self.period = tuple(plan.period)
-        self.schemes = tuple(SchemeView(scheme) for scheme in plan.schemes)
+        self.schemes = tuple(
+            SchemeView(scheme) if double_count_key(scheme) is not None else NOT_COMPARED for scheme in plan.schemes
+        )
 
-
-def cross_plan_view(plan: Plan) -> Plan:
-    """The parts of a plan the cross-plan rules read: its organisation, its period and its
-    schemes' ids, stages, providers and baselines.
-
-    Every plan in a run is held until the cross-plan rules have seen them all,
-    and a worker sends each back to the main process; the rest of a plan
-    (savings by year, profiles, milestones, delivery) is most of its size.
-    The view reads like a plan to the cross-plan metrics, which use only these parts.
-    """
-    return cast(Plan, PlanView(plan))

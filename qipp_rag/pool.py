@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
@@ -46,7 +46,7 @@ def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -
     initializer(*initargs)
 
 
-def map_in_pool(
+def imap_in_pool(
     function: Callable[[Item], Result],
     items: Iterable[Item],
     *,
@@ -54,8 +54,9 @@ def map_in_pool(
     chunksize: int,
     initializer: Callable[..., None],
     initargs: tuple[Any, ...] = (),
-) -> list[Result]:
-    """``[function(item) for item in items]`` in ``workers`` processes, each set up once by ``initializer``."""
+) -> Iterator[Result]:
+    """``function(item)`` for each of ``items`` in ``workers`` processes, given back in the items' order as
+    they come, so that the caller can write each away and need not hold them all."""
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(), initializer=_start_worker, initargs=(initializer, initargs)
@@ -68,7 +69,7 @@ def map_in_pool(
             _running[:] = multiprocessing.active_children()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return list(results)
+        yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _running.clear()

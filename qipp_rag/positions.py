@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
-
-from pydantic import BaseModel
 
 from .plan.models import Plan
 from .vocabulary import Loc
 
 
 class Positions:
-    """Where the top levels of one plan file sit, taken while its parse tree is at hand.
+    """Where the parts of one plan file that cross-plan findings point at sit, taken while its parse
+    tree is at hand.
 
     Cross-plan rules are placed in the main process after every plan was
     read; asking each plan's source map there would parse every file again,
-    one after another.  A worker instead records, for every path up to
-    ``depth`` levels deep, where it is (a few dozen small tuples), and sends
-    that back.  Cross-plan findings point at an organisation's fields or at a
-    scheme (``schemes[3]``), within two levels; a deeper path is placed at
-    its nearest recorded ancestor, as a source map places a path that does
-    not exist.
+    one after another.  A worker instead records where the document, its
+    organisation and each organisation field sit, and each scheme a
+    cross-plan rule can point at (``schemes[3]``), and sends that back: a
+    dozen small tuples, held for every plan until the rules have run.  A
+    path not recorded is placed at its nearest recorded ancestor, as a
+    source map places a path that does not exist.
     """
 
     __slots__ = ("table",)
@@ -29,25 +29,14 @@ class Positions:
         self.table = table
 
     @classmethod
-    def record(cls, plan: Plan, source: Any, depth: int = 2) -> Positions:
-        table: dict[Loc, tuple[int, int]] = {}
-
-        def walk(value: Any, loc: Loc) -> None:
-            table[loc] = source.locate(loc)
-            if len(loc) >= depth:
-                return
-            if isinstance(value, BaseModel):
-                for name in sorted(value.model_fields_set):
-                    walk(getattr(value, name), (*loc, name))
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    walk(item, (*loc, index))
-            elif isinstance(value, dict):
-                for key, item in value.items():
-                    walk(item, (*loc, str(key)))
-
-        walk(plan, ())
-        return cls(table)
+    def record(cls, plan: Plan, source: Any, schemes: Iterable[int] = ()) -> Positions:
+        """Where ``plan``'s document, organisation and its fields, and its ``schemes`` (by position) sit."""
+        wanted: list[Loc] = [(), ("organisation",)]
+        wanted += [("organisation", name) for name in sorted(plan.organisation.model_fields_set)]
+        compared = list(schemes)
+        if compared:
+            wanted += [("schemes",), *(("schemes", position) for position in compared)]
+        return cls({loc: source.locate(loc) for loc in wanted})
 
     def locate(self, loc: Loc) -> tuple[int, int]:
         for end in range(len(loc), -1, -1):

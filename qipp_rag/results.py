@@ -11,12 +11,20 @@ import datetime as dt
 import json
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from typing import Annotated, Any, Final, Literal, overload
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+)
 
 from .reporters.text import printable_path
 from .vocabulary import BandRating, FindingRating, Loc, PlanRating
@@ -276,10 +284,15 @@ class Assessment(Record):
     rule_packs: list[RulePackInfo]
     rules: list[RuleInfo]
     waivers: list[WaiverRecord] = Field(default_factory=list)
-    plans: list[PlanResult]
+    plans: Sequence[PlanResult]  # read from a spill file plan by plan after a run (see qipp_rag.spill)
     portfolio: Portfolio
     summary: GroupSummary
     errors: list[Problem] = Field(default_factory=list)  # rule pack, waivers and config problems
+
+    @field_serializer("plans", mode="wrap")
+    def _every_plan(self, plans: Sequence[PlanResult], serialise: SerializerFunctionWrapHandler) -> Any:
+        # Plans read back from a spill file are dumped whole only when asked to (reporters go plan by plan).
+        return serialise(plans if isinstance(plans, list) else list(plans))
 
     def rule(self, rule_id: str) -> RuleInfo | None:
         """The rule of this id (looked up in a table built once: a finding of every plan asks)."""

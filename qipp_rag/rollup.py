@@ -10,7 +10,7 @@ from __future__ import annotations
 import decimal
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 
 from . import reference
@@ -19,7 +19,6 @@ from .results import (
     TOTAL_KEYS,
     GroupSummary,
     OrganisationInfo,
-    PerYear,
     PlanResult,
     Portfolio,
     ProviderSummary,
@@ -73,17 +72,30 @@ def _exact_sum_context() -> decimal.Context:
     return decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 
 
-def _totals(results: Sequence[PlanResult]) -> dict[str, PerYear]:
-    sums: dict[str, dict[str, Decimal]] = {key: {} for key in TOTAL_KEYS}
-    context = _exact_sum_context()
+class _Group:
+    """One group's running counts and exact sums, fed a plan at a time."""
 
-    def add(key: str, year: str, amount: Decimal) -> None:
-        sums[key][year] = context.add(sums[key].get(year, Decimal(0)), amount)
+    __slots__ = ("confidence", "plans", "ratings", "sums")
 
-    for result in results:
+    def __init__(self) -> None:
+        self.plans = 0
+        self.ratings: Counter[str] = Counter()
+        self.confidence: Counter[str] = Counter()
+        self.sums: dict[str, dict[str, Decimal]] = {key: {} for key in TOTAL_KEYS}
+
+    def add(self, result: PlanResult, context: decimal.Context) -> None:
+        self.plans += 1
+        self.ratings[result.rating] += 1
+        if result.confidence is not None:
+            self.confidence[result.confidence] += 1
         figures = result.figures
         if result.rating == "error" or figures is None:
-            continue
+            return
+        sums = self.sums
+
+        def add(key: str, year: str, amount: Decimal) -> None:
+            sums[key][year] = context.add(sums[key].get(year, Decimal(0)), amount)
+
         for key in ("allocation", "target", "identified", "risk_adjusted"):
             for year, amount in getattr(figures, key).items():
                 add(key, year, amount)
@@ -93,100 +105,135 @@ def _totals(results: Sequence[PlanResult]) -> dict[str, PerYear]:
         for year, gap in (result.shortfall or {}).items():
             add("shortfall_identified", year, gap.identified)
             add("shortfall_risk_adjusted", year, gap.risk_adjusted)
-    return {key: dict(sorted(per_year.items())) for key, per_year in sums.items()}
+
+    def summary(self, key: str, *, name: str | None = None, region: str | None = None) -> GroupSummary:
+        return GroupSummary(
+            key=key,
+            name=name,
+            region=region,
+            plans=self.plans,
+            ratings={rating: self.ratings.get(rating, 0) for rating in PLAN_RATINGS},
+            totals={key: dict(sorted(per_year.items())) for key, per_year in self.sums.items()},
+            confidence={level: self.confidence.get(level, 0) for level in CONFIDENCE_ORDER},
+        )
 
 
-def _group(
-    key: str, members: Sequence[PlanResult], *, name: str | None = None, region: str | None = None
-) -> GroupSummary:
-    counted = Counter(result.rating for result in members)
-    confident: Counter[str] = Counter(result.confidence for result in members if result.confidence is not None)
-    return GroupSummary(
-        key=key,
-        name=name,
-        region=region,
-        plans=len(members),
-        ratings={rating: counted.get(rating, 0) for rating in PLAN_RATINGS},
-        totals=_totals(members),
-        confidence={level: confident.get(level, 0) for level in CONFIDENCE_ORDER},
-    )
+class _Team(_Group):
+    """An area team's group, with what names it and places it in a region."""
 
+    __slots__ = ("own", "regions")
 
-def _area_team_region(members: Sequence[PlanResult], code: str) -> str | None:
-    """The area team plan's own region; else the region most of its CCGs give (ties: first by name)."""
-    own = sorted(
-        (result.file, region_of(result.organisation))
-        for result in members
-        if result.organisation.type == OrgType.area_team.value
-    )
-    for _, region in own:
+    def __init__(self) -> None:
+        super().__init__()
+        self.own: list[tuple[str, int, str | None, str | None]] = []  # its area team plans: file, order, region, name
+        self.regions: Counter[str] = Counter()  # its plans by region
+
+    def add_member(self, result: PlanResult, order: int, context: decimal.Context) -> None:
+        self.add(result, context)
+        org = result.organisation
+        region = region_of(org)
         if region is not None:
-            return region
-    regions = Counter(region for result in members if (region := region_of(result.organisation)) is not None)
-    if regions:
-        return min(regions, key=lambda region: (-regions[region], region))
-    known = reference.area_team(code)
-    return known.region if known is not None else None
+            self.regions[region] += 1
+        if org.type == OrgType.area_team.value:
+            self.own.append((result.file, order, region, org.name))
+
+    def region(self, code: str) -> str | None:
+        """The area team plan's own region; else the region most of its CCGs give (ties: first by name)."""
+        for _, _, region, _ in sorted(self.own, key=lambda own: (own[0], own[2] or "")):
+            if region is not None:
+                return region
+        if self.regions:
+            return min(self.regions, key=lambda region: (-self.regions[region], region))
+        known = reference.area_team(code)
+        return known.region if known is not None else None
+
+    def name(self, code: str) -> str | None:
+        known = reference.area_team(code)
+        if known is not None:
+            return known.name
+        for _, _, _, name in sorted(self.own, key=lambda own: own[:2]):
+            if name:
+                return name
+        return None
 
 
-def _area_team_name(members: Sequence[PlanResult], code: str) -> str | None:
-    known = reference.area_team(code)
-    if known is not None:
-        return known.name
-    for result in sorted(members, key=lambda result: result.file):
-        if result.organisation.type == OrgType.area_team.value and result.organisation.name:
-            return result.organisation.name
-    return None
+class _Provider:
+    __slots__ = ("commissioners", "first", "savings")
+
+    def __init__(self, first: tuple[str, int, str]) -> None:
+        self.first = first  # (file, order, name as written) of the plan that names it first in path order
+        self.savings: dict[str, Decimal] = {}
+        self.commissioners: set[str] = set()
 
 
-def summarise(plans: Sequence[PlanResult]) -> tuple[GroupSummary, Portfolio]:
-    """The national summary and the roll-ups by region and by area team.
+class Rollup:
+    """The national summary, the roll-ups by region and area team and the savings by provider, fed one
+    plan at a time (so a run need not hold its plans), equal to :func:`summarise` over the same plans."""
+
+    def __init__(self) -> None:
+        self._context = _exact_sum_context()
+        self._national = _Group()
+        self._regions: dict[str, _Group] = defaultdict(_Group)
+        self._teams: dict[str, _Team] = defaultdict(_Team)
+        self._providers: dict[str, _Provider] = {}
+        self._order = 0
+
+    def add(self, result: PlanResult) -> None:
+        order, self._order = self._order, self._order + 1
+        context = self._context
+        self._national.add(result, context)
+        self._regions[region_of(result.organisation) or UNKNOWN].add(result, context)
+        self._teams[area_team_of(result.organisation) or UNKNOWN].add_member(result, order, context)
+        if result.rating == "error" or result.figures is None:
+            return
+        for name, per_year in result.figures.providers.items():
+            key = provider_key(name)
+            provider = self._providers.get(key)
+            first = (result.file, order, name)
+            if provider is None:
+                provider = self._providers[key] = _Provider(first)
+            elif first[:2] < provider.first[:2]:  # names are shown as the first plan in path order writes them
+                provider.first = first
+            savings = provider.savings
+            for year, amount in per_year.items():
+                savings[year] = context.add(savings.get(year, Decimal(0)), amount)
+            provider.commissioners.add(result.organisation.code or result.file)
+
+    def result(self) -> tuple[GroupSummary, Portfolio]:
+        regions = [
+            group.summary(key, name=REGION_LABELS.get(key)) for key, group in sorted(self._regions.items())
+        ]
+        teams = [
+            team.summary(key) if key == UNKNOWN else team.summary(key, name=team.name(key), region=team.region(key))
+            for key, team in sorted(self._teams.items())
+        ]
+        names = {key: provider.first[2] for key, provider in self._providers.items()}
+        providers = [
+            ProviderSummary(
+                name=names[key],
+                savings=dict(sorted(self._providers[key].savings.items())),
+                commissioners=sorted(self._providers[key].commissioners),
+            )
+            for key in sorted(names, key=lambda key: (key, names[key]))
+        ]
+        return self._national.summary(NATIONAL), Portfolio(by_region=regions, by_area_team=teams, providers=providers)
+
+
+def summarise(plans: Iterable[PlanResult]) -> tuple[GroupSummary, Portfolio]:
+    """The national summary and the roll-ups by region and by area team, and the savings by provider.
 
     Counts take every plan, errors included; money takes the plans not
     rated ``error`` (they have no figures).  Groups are sorted by key, and
     plans whose region or area team is not known fall under ``unknown``.
+    Providers are matched ignoring case and extra spaces, shown by the name
+    the first plan in path order writes, and listed by that name, case-blind.
     """
-    by_region: dict[str, list[PlanResult]] = defaultdict(list)
-    by_team: dict[str, list[PlanResult]] = defaultdict(list)
+    rollup = Rollup()
     for result in plans:
-        by_region[region_of(result.organisation) or UNKNOWN].append(result)
-        by_team[area_team_of(result.organisation) or UNKNOWN].append(result)
-
-    regions = [_group(key, members, name=REGION_LABELS.get(key)) for key, members in sorted(by_region.items())]
-    teams = [
-        _group(key, members)
-        if key == UNKNOWN
-        else _group(key, members, name=_area_team_name(members, key), region=_area_team_region(members, key))
-        for key, members in sorted(by_team.items())
-    ]
-    return _group(NATIONAL, plans), Portfolio(by_region=regions, by_area_team=teams, providers=providers(plans))
+        rollup.add(result)
+    return rollup.result()
 
 
 def provider_key(name: str) -> str:
     """Provider names are compared ignoring case and extra spaces."""
     return " ".join(name.split()).casefold()
-
-
-def providers(plans: Sequence[PlanResult]) -> list[ProviderSummary]:
-    """Savings by provider and year over every plan not rated ``error``, with the commissioners
-    whose live schemes name it.  Names match ignoring case and extra spaces and are shown as first
-    written (plans in path order); providers are listed by that name, case-blind."""
-    names: dict[str, str] = {}
-    savings: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    commissioners: dict[str, set[str]] = defaultdict(set)
-    with decimal.localcontext(_exact_sum_context()):
-        for result in sorted(plans, key=lambda result: result.file):
-            if result.rating == "error" or result.figures is None:
-                continue
-            for name, per_year in result.figures.providers.items():
-                key = provider_key(name)
-                names.setdefault(key, name)
-                for year, amount in per_year.items():
-                    savings[key][year] = savings[key].get(year, Decimal(0)) + amount
-                commissioners[key].add(result.organisation.code or result.file)
-    return [
-        ProviderSummary(
-            name=names[key], savings=dict(sorted(savings[key].items())), commissioners=sorted(commissioners[key])
-        )
-        for key in sorted(names, key=lambda key: (key, names[key]))
-    ]

@@ -4,10 +4,10 @@ naming the nearest rule in force or plan in the run (``SP2``: did you mean SP02?
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .results import WaiverRecord
-from .waivers import PlanKey, Waiver, WaiverMatcher
+from .waivers import Waiver
 
 
 def _nearest(text: str, choices: Sequence[str]) -> str | None:
@@ -23,28 +23,25 @@ def with_typo_warnings(
     records: Sequence[WaiverRecord],
     waivers: Sequence[Waiver],
     rule_ids: Sequence[str],
-    plans: Sequence[PlanKey],
-    waivers_file: str | None,
+    found: Sequence[bool],
+    plan_names: Iterable[str],
 ) -> list[WaiverRecord]:
     """``records`` with a ``warning`` on each unmatched waiver whose rule is not in force or whose plan
-    matches no plan of the run, naming the nearest match when there is one."""
+    matches no plan of the run (``found[i]``: waiver i's plan is one of the run's), naming the nearest
+    match when there is one (``plan_names``: the run's organisation codes and files)."""
     unmatched = [index for index, record in enumerate(records) if record.status == "unmatched"]
     if not unmatched:
         return list(records)
     in_force = set(rule_ids)
-    matcher = WaiverMatcher([waivers[index] for index in unmatched], waivers_file)
-    found: set[int] = set()
-    for key in plans:
-        found.update(matcher.candidates(key))
-    names = sorted({key.code for key in plans if key.code} | {key.file for key in plans})
+    names = sorted(set(plan_names))
     out = list(records)
-    for position, index in enumerate(unmatched):
+    for index in unmatched:
         waiver = waivers[index]
         notes = []
         if waiver.rule not in in_force:
             near = _nearest(waiver.rule, list(rule_ids))
             notes.append(f"rule {waiver.rule} is not in force" + (f"; did you mean {near}?" if near else ""))
-        if position not in found:
+        if not found[index]:
             near = _nearest(waiver.plan, names)
             notes.append(f"plan {waiver.plan} matches no plan in the run" + (f"; did you mean {near}?" if near else ""))
         if notes:

@@ -137,6 +137,64 @@ def refusal(waiver: Waiver, plan: PlanKey, critical: bool) -> str | None:
     return None
 
 
+class WaiverApplier:
+    """Applies the waivers to one plan's findings at a time, in the run's plan order; once every plan
+    has been through, :meth:`records` reports every waiver read.
+
+    Where two waivers match the same finding, the first in the file that is
+    not refused waives it and both count as applied.  ``critical`` says which
+    rules in force are critical (their waivers may be refused).
+    """
+
+    def __init__(
+        self,
+        waivers: Sequence[Waiver],
+        as_of: dt.date,
+        waivers_file: str | None = None,
+        critical: Mapping[str, bool] | None = None,
+    ) -> None:
+        self.waivers = list(waivers)
+        self.critical = critical or {}
+        self.matcher = WaiverMatcher(waivers, waivers_file)
+        self.matched = [False] * len(waivers)  # matched a finding of a plan, its waiver in force
+        self.found = [False] * len(waivers)  # its plan is one of the run's, in force or not
+        self.refused: list[str | None] = [None] * len(waivers)
+        self.applied_to: list[list[str]] = [[] for _ in waivers]
+        self.live = [waiver.expires >= as_of for waiver in waivers]
+
+    def apply(self, key: PlanKey, findings: Sequence[Finding]) -> list[Finding]:
+        """The findings of the plan ``key`` names, with the waivers applied."""
+        waivers = self.waivers
+        by_rule: dict[str, list[int]] = {}
+        for index in self.matcher.candidates(key):
+            self.found[index] = True
+            if self.live[index]:
+                by_rule.setdefault(waivers[index].rule, []).append(index)
+        out: list[Finding] = []
+        for finding in findings:
+            usable = []
+            for index in by_rule.get(finding.rule, []):
+                self.matched[index] = True
+                why = refusal(waivers[index], key, self.critical.get(finding.rule, False))
+                if why is None:
+                    usable.append(index)
+                else:
+                    self.refused[index] = self.refused[index] or why
+                    finding = finding.model_copy(update={"evidence": [*finding.evidence, f"waiver refused: {why}"]})
+            if usable and finding.rating in WAIVABLE:
+                finding = _waive(finding, waivers[usable[0]])
+                self.applied_to[usable[0]].append(key.file)
+            out.append(finding)
+        return out
+
+    def records(self) -> list[WaiverRecord]:
+        """A record of every waiver read, in file order."""
+        return [
+            _record(waiver, self.live[index], self.matched[index], self.refused[index], self.applied_to[index])
+            for index, waiver in enumerate(self.waivers)
+        ]
+
+
 def apply_waivers(
     plans: Sequence[tuple[PlanKey, list[Finding]]],
     waivers: Sequence[Waiver],
@@ -144,47 +202,10 @@ def apply_waivers(
     waivers_file: str | None = None,
     critical: Mapping[str, bool] | None = None,
 ) -> tuple[list[list[Finding]], list[WaiverRecord]]:
-    """Each plan's findings with the waivers applied, and a record of every waiver read.
-
-    Where two waivers match the same finding, the first in the file that is
-    not refused waives it and both count as applied.  ``critical`` says which
-    rules in force are critical (their waivers may be refused).
-    """
-    critical = critical or {}
-    matcher = WaiverMatcher(waivers, waivers_file)
-    matched = [False] * len(waivers)
-    refused: list[str | None] = [None] * len(waivers)
-    applied_to: list[list[str]] = [[] for _ in waivers]
-    live = [waiver.expires >= as_of for waiver in waivers]
-
-    out: list[list[Finding]] = []
-    for key, findings in plans:
-        by_rule: dict[str, list[int]] = {}
-        for index in matcher.candidates(key):
-            if live[index]:
-                by_rule.setdefault(waivers[index].rule, []).append(index)
-        new_findings: list[Finding] = []
-        for finding in findings:
-            usable = []
-            for index in by_rule.get(finding.rule, []):
-                matched[index] = True
-                why = refusal(waivers[index], key, critical.get(finding.rule, False))
-                if why is None:
-                    usable.append(index)
-                else:
-                    refused[index] = refused[index] or why
-                    finding = finding.model_copy(update={"evidence": [*finding.evidence, f"waiver refused: {why}"]})
-            if usable and finding.rating in WAIVABLE:
-                finding = _waive(finding, waivers[usable[0]])
-                applied_to[usable[0]].append(key.file)
-            new_findings.append(finding)
-        out.append(new_findings)
-
-    records = [
-        _record(waiver, live[index], matched[index], refused[index], applied_to[index])
-        for index, waiver in enumerate(waivers)
-    ]
-    return out, records
+    """Each plan's findings with the waivers applied, and a record of every waiver read (see :class:`WaiverApplier`)."""
+    applier = WaiverApplier(waivers, as_of, waivers_file, critical)
+    out = [applier.apply(key, findings) for key, findings in plans]
+    return out, applier.records()
 
 
 def _record(waiver: Waiver, live: bool, matched: bool, refused: str | None, applied_to: list[str]) -> WaiverRecord:

@@ -7,9 +7,9 @@ The processes themselves (starting them, stopping them on a signal) are
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from .measuring import Outcome, Setup, measure_file
+from .measuring import Measured, Setup, measure_file
 
 _WORKER_SETUP: Setup | None = None
 
@@ -19,7 +19,7 @@ def _start_worker(setup: Setup) -> None:
     _WORKER_SETUP = setup
 
 
-def _work(item: tuple[int, str]) -> Outcome:
+def _work(item: tuple[int, str]) -> Measured:
     assert _WORKER_SETUP is not None, "worker used before its initializer ran"
     return measure_file(_WORKER_SETUP, *item)
 
@@ -39,17 +39,31 @@ def worker_count(jobs: int | None, files: int) -> int:
     return max(1, min(wanted, cores, files))
 
 
-def measure_all(files: Sequence[str], setup: Setup, jobs: int | None) -> list[Outcome]:
+MAX_CHUNK = 16  # plans a worker sends back at once: results wait in the main process until their turn
+
+
+def measure_each(files: Sequence[str], setup: Setup, jobs: int | None) -> Iterator[Measured]:
+    """Each file measured, given back in the files' order as soon as its turn comes."""
     from .load.discovery import STDIN
 
     items = list(enumerate(files))
     workers = worker_count(jobs, len(items))
     if workers == 1:
-        return [measure_file(setup, index, file) for index, file in items]
-    local = [measure_file(setup, index, file) for index, file in items if file == STDIN]  # only here is stdin read
+        for index, file in items:
+            yield measure_file(setup, index, file)
+        return
+    # Standard input can be read only here, in the main process.
+    local = {index: measure_file(setup, index, file) for index, file in items if file == STDIN}
     items = [(index, file) for index, file in items if file != STDIN]
-    chunk = max(1, -(-len(items) // (workers * 4)))  # a few chunks per worker evens out uneven plans
-    from .pool import map_in_pool  # with its process pool and multiprocessing machinery: only for several workers
+    # A few chunks per worker evens out uneven plans; a bounded chunk keeps results waiting for their turn few.
+    chunk = max(1, min(MAX_CHUNK, -(-len(items) // (workers * 4))))
+    from .pool import imap_in_pool  # with its process pool and multiprocessing machinery: only for several workers
 
-    pooled = map_in_pool(_work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,))
-    return sorted([*local, *pooled], key=lambda outcome: outcome.index) if local else pooled
+    for measured in imap_in_pool(
+        _work, items, workers=workers, chunksize=chunk, initializer=_start_worker, initargs=(setup,)
+    ):
+        while local and min(local) < measured.index:
+            yield local.pop(min(local))
+        yield measured
+    for index in sorted(local):
+        yield local[index]

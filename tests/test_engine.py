@@ -313,10 +313,11 @@ def test_positions_recorded_in_a_worker_place_paths_like_the_source_map_and_cros
         def locate(self, loc: tuple) -> tuple[int, int]:
             return 10 * len(loc) + (loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0), len(loc) + 1
 
-    positions = pickle.loads(pickle.dumps(Positions.record(make_plan(), Recording())))
+    positions = pickle.loads(pickle.dumps(Positions.record(make_plan(), Recording(), schemes=[1])))
     assert positions.locate(("organisation", "code")) == (20, 3)
     assert positions.locate(("schemes", 1)) == (21, 3)
     assert positions.locate(("schemes", 1, "savings", "2014/15")) == (21, 3)  # deeper: the nearest recorded ancestor
+    assert positions.locate(("schemes", 0)) == (10, 2)  # a scheme no cross-plan rule points at: the list
     assert positions.locate(("no_such_key",)) == (0, 1)  # the document itself
 
 

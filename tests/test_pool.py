@@ -33,13 +33,13 @@ def _slow(item: int) -> int:
 
 
 def test_results_come_back_in_order_from_several_workers() -> None:
-    assert pool.map_in_pool(_slow, range(20), workers=3, chunksize=2, initializer=_nothing) == list(range(20))
+    assert list(pool.imap_in_pool(_slow, range(20), workers=3, chunksize=2, initializer=_nothing)) == list(range(20))
     assert pool._running == []  # nothing is left to stop once the pool is done
 
 
 def test_workers_ignore_sigint_take_sigterm_and_block_neither() -> None:
     """A Ctrl-C reaches every process of the terminal's group: the workers leave it to the main process."""
-    states = pool.map_in_pool(_signal_state, range(12), workers=3, chunksize=1, initializer=_nothing)
+    states = list(pool.imap_in_pool(_signal_state, range(12), workers=3, chunksize=1, initializer=_nothing))
     assert {state[:3] for state in states} == {(str(signal.SIG_IGN), str(signal.SIG_DFL), ())}
     assert os.getpid() not in {state[3] for state in states}
     # and the main process has its own mask back
@@ -47,7 +47,7 @@ def test_workers_ignore_sigint_take_sigterm_and_block_neither() -> None:
 
 
 def test_the_initializer_runs_in_each_worker_after_the_signals_are_set() -> None:
-    states = pool.map_in_pool(_signal_state, range(4), workers=2, chunksize=1, initializer=_check_set, initargs=("ok",))
+    states = list(pool.imap_in_pool(_signal_state, range(4), workers=2, chunksize=1, initializer=_check_set, initargs=("ok",)))
     assert len(states) == 4
 
 
@@ -82,7 +82,7 @@ def test_a_signal_while_the_pool_starts_waits_for_every_worker_then_stops_them_a
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         with pytest.raises(_Stopped):
-            pool.map_in_pool(_slow, items(), workers=3, chunksize=1, initializer=_nothing)
+            list(pool.imap_in_pool(_slow, items(), workers=3, chunksize=1, initializer=_nothing))
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert len(seen) == 1

@@ -10,10 +10,13 @@ functions, so that registering the command costs nothing.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..options import ASSESS, Option, Settings, engine_values, settings_class, settings_of
 from ..options import DEFAULTS as DEFAULTS  # option name -> default
+from ..spill import SpilledSequence
 from ._options import takes
 
 if TYPE_CHECKING:
@@ -269,6 +272,7 @@ def check_reports_are_not_inputs(settings: Settings) -> None:
 
 def run(paths: list[str], given: dict[str, Any]) -> int:
     from ..engine import AssessOptions, OptionError, assess
+    from ..spill import SpillError
 
     configured, config_problems = _from_config()
     try:
@@ -286,7 +290,25 @@ def run(paths: list[str], given: dict[str, Any]) -> int:
         _print_config_problems(config_problems)
         _echo(_shown(f"qipp-rag assess: {error}"), err=True)
         return EXIT_INPUT
-    return deliver(assessment, settings)
+    except SpillError as error:
+        _echo(_shown(f"qipp-rag assess: {error}"), err=True)
+        return EXIT_INPUT
+    # The plans are read back from the run's spill file; it is given back however delivering ends.
+    with _spill_closed(assessment.plans):
+        try:
+            return deliver(assessment, settings)
+        except SpillError as error:
+            _echo(_shown(f"qipp-rag assess: {error}"), err=True)
+            return EXIT_INPUT
+
+
+@contextmanager
+def _spill_closed(plans: Sequence[Any]) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if isinstance(plans, SpilledSequence):
+            plans.close()
 
 
 def _shown(text: str) -> str:

@@ -1,0 +1,173 @@
+"""Spill files: records written to an anonymous temporary file one by one and read back by number.
+
+A run holds each plan's results here instead of in memory, so its memory
+stays flat however many plans it assesses.  Each record is pickled and
+compressed on its own (zlib at its fastest level: the records are text-heavy
+and shrink several times at little cost), and the offsets are kept in a
+compact array, so any record can be read back alone.
+
+The file has no name: it is opened with :func:`tempfile.TemporaryFile`, which
+on Linux unlinks it at once, so nothing is left behind whatever ends the run
+(an error, a signal, even SIGKILL).  Its folder is ``TMPDIR`` when that is
+set, with no quiet fallback to another folder, else the system's temporary
+folder.  A folder that cannot hold it (missing, read-only, full) raises
+:class:`SpillError`, whose message names the folder and ``TMPDIR``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import IO, Any, TypeVar, cast, overload
+
+Item = TypeVar("Item")
+_LEVEL = 1  # zlib's fastest: a run must cost little more than parsing its plans
+
+
+def pack(record: Any) -> bytes:
+    """``record`` as a spill file holds it: pickled, then compressed."""
+    return zlib.compress(pickle.dumps(record, pickle.HIGHEST_PROTOCOL), _LEVEL)
+
+
+def unpack(data: bytes) -> Any:
+    return pickle.loads(zlib.decompress(data))
+
+
+class SpillError(Exception):
+    """The spill file cannot be created, written or read; the message says where and what to do."""
+
+
+def spill_folder() -> str:
+    """``TMPDIR`` when it is set (even to a folder that does not exist: that is the user's choice,
+    reported as such), else the system's temporary folder."""
+    chosen = os.environ.get("TMPDIR")
+    return chosen if chosen else tempfile.gettempdir()
+
+
+def _error(folder: str, doing: str, error: OSError) -> SpillError:
+    reason = error.strerror or str(error)
+    return SpillError(
+        f"cannot {doing} a temporary file in {folder} ({reason}); a run keeps its results there "
+        "while it assesses, and the environment variable TMPDIR chooses the folder"
+    )
+
+
+class SpillStore:
+    """Records appended one by one to an anonymous temporary file, read back by number.
+
+    Writing goes through a buffer; the first read flushes it.  Use it as a
+    context manager, or call :meth:`close`: the file's space is given back
+    when it is closed.
+    """
+
+    def __init__(self) -> None:
+        self.folder = spill_folder()
+        try:
+            self._file: IO[bytes] = tempfile.TemporaryFile(dir=self.folder)
+        except OSError as error:
+            raise _error(self.folder, "create", error) from None
+        self._offsets = array("Q", [0])  # record i lies between offsets i and i + 1
+        self._dirty = False
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def _write(self, data: bytes) -> None:
+        self._file.write(data)
+
+    def append(self, record: Any) -> int:
+        """Write ``record`` (anything picklable); its number comes back."""
+        return self.append_packed(pack(record))
+
+    def append_packed(self, data: bytes) -> int:
+        """Write a record :func:`pack` made (in a worker process, say); its number comes back."""
+        try:
+            self._write(data)
+        except OSError as error:
+            raise _error(self.folder, "write", error) from None
+        self._offsets.append(self._offsets[-1] + len(data))
+        self._dirty = True
+        return len(self._offsets) - 2
+
+    def __getitem__(self, number: int) -> Any:
+        if not 0 <= number < len(self):
+            raise IndexError(number)
+        if self._dirty:
+            try:
+                self._file.flush()
+            except OSError as error:
+                raise _error(self.folder, "write", error) from None
+            self._dirty = False
+        start, end = self._offsets[number], self._offsets[number + 1]
+        try:
+            data = os.pread(self._file.fileno(), end - start, start)
+        except OSError as error:
+            raise _error(self.folder, "read", error) from None
+        return unpack(data)
+
+    def __iter__(self) -> Iterator[Any]:
+        for number in range(len(self)):
+            yield self[number]
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        except OSError:  # a buffer that could not be flushed: the file is gone either way
+            pass
+
+    def __enter__(self) -> SpillStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class SpilledSequence(Sequence[Item]):
+    """The records of a :class:`SpillStore` as a read-only sequence: each item is read from the file
+    when it is asked for (a fresh object each time), so going through them holds one at a time."""
+
+    def __init__(self, store: SpillStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return [self._store[number] for number in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        return cast(Item, self._store[index])
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._store)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a list of the same items, so unhashable like one
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} records spilled to {self._store.folder}>"
+
+    def close(self) -> None:
+        """Give back the spill file; the items cannot be read after."""
+        self._store.close()
