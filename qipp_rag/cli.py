@@ -56,9 +56,10 @@ class Interrupted(BaseException):
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
-    import multiprocessing
-
-    if multiprocessing.parent_process() is not None:  # a worker: its parent decides what happens
+    # Looked up, not imported: the signal may come while the engine is importing multiprocessing, and
+    # a worker (forked from a process that had it whole) always finds it.
+    parent_process = getattr(sys.modules.get("multiprocessing"), "parent_process", None)
+    if parent_process is not None and parent_process() is not None:  # a worker: its parent decides
         return
     # Looked up, not imported: no pool runs before the engine has imported its module, and importing
     # here could meet that module half-imported if the signal came in the middle of the import.
