@@ -119,9 +119,14 @@ def value_type(option: Option) -> Any:
     return {"flag": Flag, "count": Annotated[int, PlainValidator(_count)], "date": Date}.get(option.kind, Text)
 
 
-@functools.cache
 def config_model(options: tuple[Option, ...] = ASSESS) -> type[BaseModel]:
-    """The keys a configuration file may hold: the long names of the options it may set, nothing else."""
+    """The keys a configuration file may hold: the long names of the options it may set, nothing else
+    (made once for each tuple of options)."""
+    return _config_model(options)
+
+
+@functools.cache
+def _config_model(options: tuple[Option, ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         _field_name(option.name): (
             value_type(option) | None,

@@ -99,6 +99,8 @@ def test_defaults_settings_and_engine_options_agree_with_the_definitions() -> No
             expected = dt.date.today() if option.kind == "date" else () if option.repeatable else option.default
             assert getattr(engine, option.attribute) == expected
     assert options.AssessOptions is AssessOptions  # the engine's name for it is the same class
+    assert type(assess.merge(["plans"], {}, {})) is Settings
+    assert config.config_model() is config.config_model(ASSESS) is config.ConfigFile
 
 
 def test_merged_settings_reach_the_engine_options() -> None:
@@ -137,8 +139,8 @@ def test_option_names_and_defaults_are_not_listed_again() -> None:
     options.py is a copy of the definitions that would drift: DEFAULTS, Settings, a values dict,
     AssessOptions, the configuration model."""
     allowed = {
-        # What the reporters take (colour, width, group_by, fail_on, sort, show_na): made by the commands from
-        # the settings, owned by the reporters.
+        # What the reporters take (colour, width, group_by, fail_on, sort, show_na), owned by the reporters;
+        # `assess` fills it from the settings of the same names.
         ("reporters/__init__.py", "RenderOptions"),
     }
     copies = []
@@ -216,7 +218,7 @@ def test_a_new_definition_reaches_help_fast_path_configuration_and_settings(monk
     with pytest.raises(assess.InputError, match="--max-red"):
         assess.merge(["plans"], {"max-red": 0}, {}, extended)
     # The engine takes it when it says so.
-    engine = options.engine_options_class((*ASSESS, dataclasses.replace(NEW, engine=True)))
+    engine = options.engine_options_class((*ASSESS, NEW.but(engine=True)))
     assert engine(paths=()).max_red is None  # type: ignore[attr-defined]
 
 

@@ -334,15 +334,17 @@ def _print_config_problems(problems: list[Problem]) -> None:
 
 
 def _render_options(settings: Settings, to_terminal: bool) -> Any:
+    """What the reporters take: the settings of the same names (group_by, fail_on, sort ...), and the terminal's."""
     import os
     import shutil
+    from dataclasses import fields
 
     from ..reporters import RenderOptions
 
     color = to_terminal and not settings.no_color and not os.environ.get("NO_COLOR")
     width = max(shutil.get_terminal_size().columns, MIN_WIDTH) if to_terminal else None  # COLUMNS=5 must not hide rows
-    return RenderOptions(color=color, group_by=settings.group_by, fail_on=settings.fail_on, width=width,
-                         sort=settings.sort, show_na=settings.show_na)
+    same = {item.name: getattr(settings, item.name) for item in fields(RenderOptions) if hasattr(settings, item.name)}
+    return RenderOptions(**(same | {"color": color, "width": width}))
 
 
 def deliver(assessment: Assessment, settings: Settings) -> int:
