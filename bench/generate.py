@@ -19,8 +19,11 @@ Organisations repeat when the count is above 236.  Two plans for the same
 organisation over overlapping years would (rightly) be rated red by PF01, so
 the n-th repeat of an organisation plans for a later run of years: the
 first 236 plans start in 2014/15, the next 236 in 2017/18, and so on (every
-period is 1 to 3 years, so the runs never overlap).  Far-future years are
-the price of a large corpus without false duplicates.
+period is 1 to 3 years, so the runs never overlap), up to runs starting in
+2095/96.  The format's years end at 2099/00, so beyond that (past 6,608
+plans) the runs of years start again and each further round is a new version
+of the same plans, in files named ``CODE-YEAR-vN.yaml``: an archive of plan
+versions, where PF01 rightly finds the versions that overlap.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from typing import Any
 
 import yaml
 
-GENERATOR_VERSION = 2  # bump when the output for a given seed changes
+GENERATOR_VERSION = 3  # bump when the output for a given seed changes
 DATA_FILE = "ccgs-2013.csv"
 FIRST_YEAR = 2014
 YEARS_PER_CYCLE = 3  # the longest period; repeats of an organisation move on this far
+LAST_YEAR = 2099  # the format's last financial year is 2099/00
+CYCLES = (LAST_YEAR - (YEARS_PER_CYCLE - 1) - FIRST_YEAR) // YEARS_PER_CYCLE + 1  # runs of years that fit: 28
 INVALID_KINDS = ("typo_key", "negative_money", "bad_year", "yaml_syntax")
 MANIFEST = "manifest.json"
 
@@ -573,7 +578,7 @@ def invalid_at(index: int, seed: int, rate: float) -> bool:
 def generate_one(index: int, seed: int, invalid_rate: float) -> GeneratedPlan:
     orgs = organisations()
     org = orgs[index % len(orgs)]
-    cycle = index // len(orgs)
+    version, cycle = divmod(index // len(orgs), CYCLES)
     start_year = FIRST_YEAR + YEARS_PER_CYCLE * cycle
     rng = random.Random(f"qipp-bench:{seed}:{index}")
     plan = build_plan(org, start_year, rng)
@@ -584,7 +589,8 @@ def generate_one(index: int, seed: int, invalid_rate: float) -> GeneratedPlan:
         invalid = INVALID_KINDS[rng.randrange(len(INVALID_KINDS))]
         text = break_plan(text, invalid, rng)
     folder = f"{org.region}/{org.area_team or org.code}"
-    name = f"{org.code}-area-team-{start_year}.yaml" if org.type == "area_team" else f"{org.code}-{start_year}.yaml"
+    stem = f"{org.code}-area-team-{start_year}" if org.type == "area_team" else f"{org.code}-{start_year}"
+    name = f"{stem}-v{version + 1}.yaml" if version else f"{stem}.yaml"
     return GeneratedPlan(path=f"{folder}/{name}", text=text, invalid=invalid, data=plan)
 
 

@@ -212,3 +212,27 @@ def test_the_huge_run_passes_only_under_its_ceiling() -> None:
     assert run.huge_target(None) == []
     assert run.huge_target(_sized(100_000, {"assess1": 900.0}))[0].passed  # type: ignore[arg-type]
     assert not run.huge_target(_sized(100_000, {"assess1": 1000.0}))[0].passed  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cycle", [generate.CYCLES - 1, generate.CYCLES, 3 * generate.CYCLES + 5, 423])
+def test_plans_of_any_corpus_size_keep_to_the_formats_years(cycle: int) -> None:
+    """A 100,000-plan corpus reaches cycle 423: every plan keeps within 2000/01 to 2099/00 and passes the format,
+    and the versions that start the runs of years again are files of their own."""
+    index = cycle * len(generate.organisations()) + 7
+    item = generate.generate_one(index, seed=1, invalid_rate=0.0)
+    assert item.invalid is None
+    plan = Plan.model_validate(_parse(item.text))
+    assert consistency_problems(plan) == []
+    assert all("2000/01" <= year <= "2099/00" for year in item.data["period"])
+    version = cycle // generate.CYCLES
+    same_years = generate.generate_one(cycle % generate.CYCLES * len(generate.organisations()) + 7, 1, 0.0)
+    assert item.data["period"][0] == same_years.data["period"][0]
+    if version:
+        assert item.path == same_years.path.replace(".yaml", f"-v{version + 1}.yaml")
+    else:
+        assert item.path == same_years.path
+
+
+def test_generator_years_stop_at_the_formats_last_year() -> None:
+    last_start = generate.FIRST_YEAR + generate.YEARS_PER_CYCLE * (generate.CYCLES - 1)
+    assert last_start + generate.YEARS_PER_CYCLE - 1 <= generate.LAST_YEAR < last_start + 2 * generate.YEARS_PER_CYCLE - 1
