@@ -28,13 +28,7 @@ def _edge(band: BandSpec | None, more_is_better: bool) -> tuple[Decimal, bool] |
     """The band's edge a value must cross, and whether the edge itself is inside the band."""
     if band is None:
         return None
-    if more_is_better:
-        if band.min is not None:
-            return band.min, True
-        return (band.above, False) if band.above is not None else None
-    if band.max is not None:
-        return band.max, True
-    return (band.below, False) if band.below is not None else None
+    return band.lower() if more_is_better else band.upper()
 
 
 def amount_to(band: BandSpec | None, share: Share) -> Decimal | None:

@@ -194,12 +194,38 @@ class PlanResult(Record):
 
 
 class Band(Record):
-    """``min``/``max`` include their edge; ``above``/``below`` exclude it (GV07's "> 0")."""
+    """``min``/``max`` include their edge; ``above``/``below`` exclude it (GV07's "> 0").
+
+    The one band model: a rule pack's band (:class:`~qipp_rag.rulebook.models.BandSpec`) is a
+    ``Band`` whose bounds are checked as a pack's numbers are, and is reported as one.
+    """
 
     min: Exact | None = None
     max: Exact | None = None
     above: Exact | None = None
     below: Exact | None = None
+
+    def _bounds(self) -> tuple[Decimal | None, ...]:
+        return self.min, self.max, self.above, self.below
+
+    def __eq__(self, other: object) -> bool:
+        """A band is its bounds: a pack's band equals the reported band with the same bounds."""
+        return self._bounds() == other._bounds() if isinstance(other, Band) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._bounds())
+
+    def lower(self) -> tuple[Decimal, bool] | None:
+        """The lower edge and whether it is inside the band: ``(90, True)`` for ``min: 90``; None for none."""
+        if self.min is not None:
+            return self.min, True
+        return (self.above, False) if self.above is not None else None
+
+    def upper(self) -> tuple[Decimal, bool] | None:
+        """The upper edge and whether it is inside the band; None for none."""
+        if self.max is not None:
+            return self.max, True
+        return (self.below, False) if self.below is not None else None
 
     def holds(self, value: Decimal) -> bool:
         return (

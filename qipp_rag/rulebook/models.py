@@ -53,8 +53,10 @@ class PackModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class BandSpec(PackModel):
-    """One band: ``{min: 90}``, ``{max: 7}``, ``{min: 1, max: 5}``, ``{above: 0}``; ``{}`` holds everything.
+class BandSpec(Band):
+    """One band as a pack writes it: ``{min: 90}``, ``{max: 7}``, ``{min: 1, max: 5}``, ``{above: 0}``;
+    ``{}`` holds everything.  A :class:`~qipp_rag.results.Band` (and reported as one) whose bounds are
+    a pack's numbers and whose edges are checked to make sense.
 
     ``min`` and ``max`` include their edge (the catalogue's "≥" and "≤");
     ``above`` and ``below`` exclude it (its ">" and "<").
@@ -71,7 +73,7 @@ class BandSpec(PackModel):
             raise ValueError("a band gives either `min` or `above`, not both")
         if self.max is not None and self.below is not None:
             raise ValueError("a band gives either `max` or `below`, not both")
-        low, high = self._low(), self._high()
+        low, high = self.lower(), self.upper()
         if (
             low is not None
             and high is not None
@@ -80,27 +82,14 @@ class BandSpec(PackModel):
             raise ValueError("a band's lower bound must lie below its upper bound")
         return self
 
-    def _low(self) -> tuple[Decimal, bool] | None:  # (bound, inclusive)
-        if self.min is not None:
-            return self.min, True
-        return (self.above, False) if self.above is not None else None
-
-    def _high(self) -> tuple[Decimal, bool] | None:
-        if self.max is not None:
-            return self.max, True
-        return (self.below, False) if self.below is not None else None
-
-    def band(self) -> Band:
-        return Band(min=self.min, max=self.max, above=self.above, below=self.below)
-
     def contains(self, other: BandSpec) -> bool:
         """Whether every value ``other`` holds, this band holds too."""
-        mine, theirs = self._low(), other._low()
+        mine, theirs = self.lower(), other.lower()
         if mine is not None and (
             theirs is None or theirs[0] < mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])
         ):
             return False
-        mine, theirs = self._high(), other._high()
+        mine, theirs = self.upper(), other.upper()
         if mine is not None and (
             theirs is None or theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] and not mine[1])
         ):
@@ -173,10 +162,9 @@ class RuleSpec(PackModel):
 
     def rate(self, value: Decimal) -> BandRating:
         """Bands include their edges, and the exact value is what is banded."""
-        green = self.green.band()
-        if green.holds(value):
+        if self.green.holds(value):
             return "green"
-        if self.amber is not None and self.amber.band().holds(value):
+        if self.amber is not None and self.amber.holds(value):
             return "amber"
         return "red"
 
