@@ -186,6 +186,8 @@ OUTPUT = Option(
     "output", "Write to PATH instead of standard output.", metavar="PATH", short="-o", configurable=False
 )  # init and report
 
+PLAN_PATHS_HELP = "Plan files, or folders searched recursively for *.yaml and *.yml."  # assess and validate
+
 ASSESS: tuple[Option, ...] = (
     RULES,
     FORMAT,

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..options import ASSESS, Option, Settings, engine_values, settings_class, settings_of
+from ..options import ASSESS, PLAN_PATHS_HELP, Option, Settings, engine_values, settings_class, settings_of
 from ..options import DEFAULTS as DEFAULTS  # option name -> default
 from ..spill import SpilledSequence
 from ._options import takes
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         paths: list[str] = typer.Argument(
             ...,
             metavar="PATH",
-            help="Plan files, or folders searched recursively for *.yaml and *.yml.",
+            help=PLAN_PATHS_HELP,
             show_default=False,
         ),
         **values: Any,

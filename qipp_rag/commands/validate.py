@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from ..options import FORMAT, NO_COLOR, QUIET
+from ..options import FORMAT, NO_COLOR, PLAN_PATHS_HELP, QUIET
 from ._options import takes
 
 EXIT_OK = 0
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         paths: list[str] = typer.Argument(
             ...,
             metavar="PATH...",
-            help="Plan files, or folders searched recursively for *.yaml and *.yml.",
+            help=PLAN_PATHS_HELP,
             show_default=False,
         ),
         **values: Any,
