@@ -274,7 +274,7 @@ def build(rung: Rung, plans: Sequence[PlanResult], criteria: Sequence[str], of: 
         natural = max([cell_len(short_organisation(plan)) for plan in plans] + [3])
         fixed = Layout(rung.name, rest).width + GAP
         room = natural if width is None else min(natural, width - fixed)
-        if room < rung.min_name:
+        if width is not None and room < rung.min_name:  # unbounded: the names are as long as they are
             return None
         return Layout(rung.name, [_organisation_column(plans, "short", room), *rest], legend)
     columns = [_organisation_column(plans, rung.organisation), *rest]
