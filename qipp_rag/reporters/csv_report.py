@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, round_value
@@ -71,17 +72,31 @@ _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
+    return "".join(chunks(assessment, options))
+
+
+def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> Iterator[str]:
+    """The header, then each plan's rows as a piece, then the input problems."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # the csv default: minimal quoting, CRLF line ends
+
+    def taken() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
     writer.writerow(COLUMNS)
+    yield BOM + taken()
     for plan in assessment.plans:
         for row in _plan_rows(plan, assessment):
             writer.writerow([safe_cell(row.get(column, "")) for column in COLUMNS])
+        yield taken()
     for problem in assessment.errors:
         row = _problem_row(problem)
         row["file"] = problem.file or ""
         writer.writerow([safe_cell(row.get(column, "")) for column in COLUMNS])
-    return BOM + buffer.getvalue()
+    yield taken()
 
 
 def safe_cell(text: str) -> str:

@@ -22,9 +22,11 @@ every plan.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, exit_code, gate_fails, round_value
+from ..results import Assessment, Finding, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
+from .tally import Tally, tally
 from .text import CONFIDENCE_LEGEND, markdown_entities, rating_and_confidence, waived_note
 
 SUMMARY_LIMIT = 1_000_000  # bytes; GitHub rejects a step summary over 1 MiB
@@ -33,17 +35,23 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
-    lines: list[str] = []
+    return "".join(chunks(assessment, options))
+
+
+def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> Iterator[str]:
+    """Each plan's annotations as a piece (every line ends with a newline), then the rest; the counts
+    for the last notice are gathered as the plans go by."""
+    counts = Tally()
     for plan in assessment.plans:
+        counts.add(plan)
         if plan.rating == "error":
-            lines.extend(_problem_command(problem, plan.file, _plan_label(plan)) for problem in plan.errors)
-            continue
-        for finding in plan.findings:
-            command = _finding_command(finding, plan, assessment.rule(finding.rule))
-            if command:
-                lines.append(command)
-    for problem in assessment.errors:
-        lines.append(_problem_command(problem, problem.file, None))
+            lines = [_problem_command(problem, plan.file, _plan_label(plan)) for problem in plan.errors]
+        else:
+            found = (_finding_command(finding, plan, assessment.rule(finding.rule)) for finding in plan.findings)
+            lines = [command for command in found if command]
+        if lines:
+            yield "\n".join(lines) + "\n"
+    lines = [_problem_command(problem, problem.file, None) for problem in assessment.errors]
     for waiver in assessment.waivers:
         if waiver.status == "expired":
             lines.append(
@@ -79,8 +87,8 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
                 f"{waiver.refused_because}"
             )
             lines.append(command_line("warning", {"title": title}, message))
-    lines.append(command_line("notice", {"title": "qipp-rag"}, _counts_sentence(assessment)))
-    return "\n".join(lines) + "\n"
+    lines.append(command_line("notice", {"title": "qipp-rag"}, _counts_sentence(assessment, counts)))
+    yield "\n".join(lines) + "\n"
 
 
 def escape_data(text: str) -> str:
@@ -150,16 +158,9 @@ def _plan_label(plan: PlanResult) -> str:
     return org.code or plan.file
 
 
-def _counts(assessment: Assessment) -> dict[str, int]:
-    return {
-        rating: sum(1 for plan in assessment.plans if plan.rating == rating)
-        for rating in ("green", "amber", "red", "error")
-    }
-
-
-def _counts_sentence(assessment: Assessment) -> str:
-    counts = _counts(assessment)
-    plans = len(assessment.plans)
+def _counts_sentence(assessment: Assessment, tallied: Tally) -> str:
+    counts = tallied.rating_counts()
+    plans = tallied.plans
     parts = ", ".join(f"{count} {rating}" for rating, count in counts.items() if count)
     return f"{plans} plan{'s' if plans != 1 else ''} assessed as of {assessment.as_of.isoformat()}" + (
         f": {parts}" if parts else ""
@@ -176,7 +177,8 @@ def job_summary(assessment: Assessment, options: RenderOptions = RenderOptions()
     or mentions to the summary.  Kept under GitHub's 1 MiB limit by dropping
     the per-finding details first.
     """
-    head = _summary_head(assessment, options)
+    counts = tally(assessment.plans)
+    head = _summary_head(assessment, options, counts)
     details = _summary_details(assessment)
     text = head + details
     if len(text.encode("utf-8")) > SUMMARY_LIMIT:
@@ -186,7 +188,7 @@ def job_summary(assessment: Assessment, options: RenderOptions = RenderOptions()
         )
     if len(text.encode("utf-8")) > SUMMARY_LIMIT:
         text = (
-            _summary_verdict(assessment, options)
+            _summary_verdict(assessment, options, counts)
             + "\n_The plan table is left out to keep this summary within GitHub's size limit._\n"
         )
     return text
@@ -199,20 +201,20 @@ def md(text: str | None) -> str:
     return markdown_entities(text, _visible)
 
 
-def _summary_verdict(assessment: Assessment, options: RenderOptions) -> str:
-    code = exit_code(assessment, options.fail_on)
+def _summary_verdict(assessment: Assessment, options: RenderOptions, counts: Tally) -> str:
+    code = counts.exit_code(assessment, options.fail_on)
     if code == 2:
         verdict = "⛔ **Input errors**: some files could not be read (exit 2)."
-    elif gate_fails(assessment, options.fail_on):
+    elif counts.gate_fails(options.fail_on):
         verdict = f"❌ **Gate failed**: at least one plan is rated {options.fail_on} or worse (exit 1)."
     else:
         verdict = f"✅ **Gate passed** (fail on {options.fail_on})."
-    return f"## qipp-rag: QIPP plan assessment\n\n{verdict} {md(_counts_sentence(assessment))}.\n"
+    return f"## qipp-rag: QIPP plan assessment\n\n{verdict} {md(_counts_sentence(assessment, counts))}.\n"
 
 
-def _summary_head(assessment: Assessment, options: RenderOptions) -> str:
-    out = [_summary_verdict(assessment, options), "| rating | plans |", "|---|---:|"]
-    out += [f"| {RATING_ICONS[rating]} {rating} | {count} |" for rating, count in _counts(assessment).items()]
+def _summary_head(assessment: Assessment, options: RenderOptions, counts: Tally) -> str:
+    out = [_summary_verdict(assessment, options, counts), "| rating | plans |", "|---|---:|"]
+    out += [f"| {RATING_ICONS[rating]} {rating} | {count} |" for rating, count in counts.rating_counts().items()]
     out += ["", "| plan | organisation | rating | confidence | red | amber | waived |", "|---|---|---|---|---|---|---|"]
     for plan in assessment.plans:
         by_rating: dict[str, list[str]] = {"red": [], "amber": [], "waived": []}

@@ -30,12 +30,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from ..results import Assessment, Band, Finding, PlanResult, Problem, RuleInfo, exit_code, round_value
+from ..results import Assessment, Band, Finding, PlanResult, Problem, RuleInfo, round_value
 from . import RenderOptions
+from .tally import Tally, tally
 from .text import CONFIDENCE_LEGEND, bounds_text, rating_and_confidence
 from .text import markdown_no_html as _md
 
@@ -48,41 +50,85 @@ LEVELS = {"red": "error", "amber": "warning"}
 UNIT_SUFFIX = {"percent": " %", "ratio": "", "count": "", "check": ""}
 
 
+RESULTS_MARK = "\u2063qipp-rag results go here\u2063"  # a placeholder no text of a plan is dumped as
+
+
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
-    return json.dumps(sarif_log(assessment, options), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(assessment, options))
+
+
+def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> Iterator[str]:
+    """The log a plan's results at a time, as ``json.dumps(sarif_log(...), indent=2)`` writes it whole.
+
+    The frame (rules, invocation, counts) is dumped with a placeholder for the results, from
+    counts gathered in a first pass; each plan's results are dumped at the depth they sit at."""
+    counts = tally(assessment.plans)
+    log = _frame(assessment, options, counts, RESULTS_MARK)
+    index = {rule["id"]: position for position, rule in enumerate(log["runs"][0]["tool"]["driver"]["rules"])}
+    frame = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    before, after = frame.split(json.dumps(RESULTS_MARK, ensure_ascii=False))
+    depth = "\n" + " " * 8  # the results list sits in runs[0]: its items at depth 4
+    first = True
+    for results in _plan_results(assessment, index):
+        if not results:
+            continue
+        items = (depth + json.dumps(result, indent=2, ensure_ascii=False).replace("\n", depth) for result in results)
+        yield (before + "[" if first else ",") + ",".join(items)
+        first = False
+    extra = [_problem_result(problem, problem.file, None, index) for problem in assessment.errors if problem.file]
+    if extra:
+        items = (depth + json.dumps(result, indent=2, ensure_ascii=False).replace("\n", depth) for result in extra)
+        yield (before + "[" if first else ",") + ",".join(items)
+        first = False
+    yield (before + "[]" if first else "\n" + " " * 6 + "]") + after
 
 
 def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) -> dict[str, Any]:
-    rules = [_rule_descriptor(rule) for rule in assessment.rules]
-    described = {rule.id for rule in assessment.rules}
-    # A finding whose rule the assessment does not describe (a hand-edited JSON file) is still reported.
-    for rule_id in sorted({f.rule for plan in assessment.plans for f in plan.findings} - described):
-        rules.append({"id": rule_id, "shortDescription": {"text": rule_id}, "defaultConfiguration": {"level": "error"}})
-    rules.append(_error_rule())
-    index = {rule["id"]: position for position, rule in enumerate(rules)}
-    results: list[dict[str, Any]] = []
-    notifications: list[dict[str, Any]] = []
+    """The whole log as one structure (every result in memory: for tests and small runs)."""
+    counts = tally(assessment.plans)
+    log = _frame(assessment, options, counts, [])
+    run = log["runs"][0]
+    index = {rule["id"]: position for position, rule in enumerate(run["tool"]["driver"]["rules"])}
+    for results in _plan_results(assessment, index):
+        run["results"].extend(results)
+    run["results"].extend(
+        _problem_result(problem, problem.file, None, index) for problem in assessment.errors if problem.file
+    )
+    return log
+
+
+def _plan_results(assessment: Assessment, index: dict[str, int]) -> Iterator[list[dict[str, Any]]]:
+    """Each plan's results, a plan at a time."""
     for plan in assessment.plans:
         if plan.rating == "error":
-            results.extend(_problem_result(problem, plan.file, plan, index) for problem in plan.errors)
+            yield [_problem_result(problem, plan.file, plan, index) for problem in plan.errors]
             continue
+        results = []
         for finding in plan.findings:
             result = _finding_result(finding, plan, assessment.rule(finding.rule), index)
             if result is not None:
                 results.append(result)
-    for problem in assessment.errors:
-        if problem.file:
-            results.append(_problem_result(problem, problem.file, None, index))
-        else:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": problem.message},
-                    "descriptor": {"id": ERROR_RULE_ID, "index": index[ERROR_RULE_ID]},
-                }
-            )
+        yield results
 
-    code = exit_code(assessment, options.fail_on)
+
+def _frame(assessment: Assessment, options: RenderOptions, counts: Tally, results: Any) -> dict[str, Any]:
+    rules = [_rule_descriptor(rule) for rule in assessment.rules]
+    described = {rule.id for rule in assessment.rules}
+    # A finding whose rule the assessment does not describe (a hand-edited JSON file) is still reported.
+    for rule_id in sorted(counts.rules - described):
+        rules.append({"id": rule_id, "shortDescription": {"text": rule_id}, "defaultConfiguration": {"level": "error"}})
+    rules.append(_error_rule())
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": problem.message},
+            "descriptor": {"id": ERROR_RULE_ID, "index": index[ERROR_RULE_ID]},
+        }
+        for problem in assessment.errors
+        if not problem.file
+    ]
+    code = counts.exit_code(assessment, options.fail_on)
     invocation: dict[str, Any] = {"executionSuccessful": code != 2, "exitCode": code}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -102,10 +148,7 @@ def sarif_log(assessment: Assessment, options: RenderOptions = RenderOptions()) 
         "properties": {
             "asOf": assessment.as_of.isoformat(),
             "failOn": options.fail_on,
-            "ratings": {
-                rating: sum(1 for plan in assessment.plans if plan.rating == rating)
-                for rating in ("green", "amber", "red", "error")
-            },
+            "ratings": counts.rating_counts(),
             "confidence": dict(assessment.summary.confidence),
             "confidenceLegend": CONFIDENCE_LEGEND,
         },
