@@ -9,13 +9,14 @@ neither break a table nor inject HTML or links.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from ..results import TOTAL_KEYS, Assessment, PlanResult
 from . import RenderOptions
 from .table import CRITERIA, LABELS, ROLLUP_HEADERS, counts_line, organisation_label, rollup_rows
 from .table_layout import amount, shown_value
+from .tally import Tally, tally
 from .text import CONFIDENCE_LABELS, CONFIDENCE_LEGEND, confidence_text, visible, waived_note
 from .text import markdown_escape as escape
 
@@ -39,16 +40,20 @@ def code(text: str) -> str:
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
     lines = ["| " + " | ".join(escape(header) for header in headers) + " |"]
     lines.append("|" + "|".join("---:" if number in right else "---" for number in range(len(headers))) + "|")
-    lines += ["| " + " | ".join(rows_cell for rows_cell in row) + " |" for row in rows]
+    lines += [_row(row) for row in rows]
     return lines
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _badge(rating: str) -> str:
     return f"**{LABELS[rating]}**" if rating in ("red", "amber", "error") else LABELS[rating]
 
 
-def _summary(assessment: Assessment) -> list[str]:
-    lines = ["## Summary", "", escape(counts_line(assessment)), ""]
+def _summary(assessment: Assessment, counts: Tally) -> list[str]:
+    lines = ["## Summary", "", escape(counts_line(assessment, counts)), ""]
     ratings = assessment.summary.ratings
     lines += _table(
         ["Rating", "Plans"],
@@ -75,29 +80,32 @@ def _summary(assessment: Assessment) -> list[str]:
     return lines
 
 
-def _plans(assessment: Assessment) -> list[str]:
+PLAN_HEADERS = [
+    "Plan", "Organisation", "Region", "Area team", "Rating", "Confidence",
+    "Red", "Amber", "Waived", "n/a", "Errors",
+]  # fmt: skip
+
+
+def _plans_head(assessment: Assessment) -> list[str]:
     lines = ["## Plans", ""]
     if not assessment.plans:
         return lines + ["No plans were assessed."]
-    rows = []
-    for plan in assessment.plans:
-        counts = Counter(finding.rating for finding in plan.findings)
-        org = plan.organisation
-        rows.append([
-            code(plan.file),
-            escape(organisation_label(plan)),
-            escape(org.region or ""),
-            escape(org.area_team or (org.code if org.type == "area_team" else "") or ""),
-            _badge(plan.rating) + waived_note(plan),
-            confidence_text(plan),
-            *(str(counts[rating]) for rating in ("red", "amber", "waived", "n/a")),
-            str(len(plan.errors)) if plan.errors else "",
-        ])  # fmt: skip
-    headers = [
-        "Plan", "Organisation", "Region", "Area team", "Rating", "Confidence",
-        "Red", "Amber", "Waived", "n/a", "Errors",
-    ]
-    return lines + _table(headers, rows, right=range(6, 11)) + ["", escape(CONFIDENCE_LEGEND)]
+    return lines + _table(PLAN_HEADERS, [], right=range(6, 11))
+
+
+def _plan_row(plan: PlanResult) -> str:
+    counts = Counter(finding.rating for finding in plan.findings)
+    org = plan.organisation
+    return _row([
+        code(plan.file),
+        escape(organisation_label(plan)),
+        escape(org.region or ""),
+        escape(org.area_team or (org.code if org.type == "area_team" else "") or ""),
+        _badge(plan.rating) + waived_note(plan),
+        confidence_text(plan),
+        *(str(counts[rating]) for rating in ("red", "amber", "waived", "n/a")),
+        str(len(plan.errors)) if plan.errors else "",
+    ])  # fmt: skip
 
 
 def _where(finding) -> str:  # noqa: ANN001 - a Finding
@@ -177,6 +185,12 @@ def _providers(assessment: Assessment) -> list[str]:
 
 
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
+    return "".join(chunks(assessment, options))
+
+
+def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> Iterator[str]:
+    """The head (counted in a first pass), then a plan at a time: its row of the plans table, and
+    later its results; then the rest.  Every line ends with a newline, the document with one."""
     packs = ", ".join(f"{pack.name} ({pack.source})" for pack in assessment.rule_packs) or "none"
     lines = [
         "# QIPP plan assessment",
@@ -187,20 +201,23 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
         ),
         "",
     ]
-    lines += _summary(assessment) + [""]
-    lines += _plans(assessment) + [""]
+    lines += _summary(assessment, tally(assessment.plans)) + [""]
+    lines += _plans_head(assessment)
+    yield "\n".join(lines) + "\n"
+    for plan in assessment.plans:
+        yield _plan_row(plan) + "\n"
+    if assessment.plans:
+        yield "\n" + escape(CONFIDENCE_LEGEND) + "\n\n"
+    else:
+        yield "\n"
 
     rules = {rule.id: rule for rule in assessment.rules}
     if assessment.plans:
-        lines += [
-            "## Results by plan",
-            "",
-            "Every result that is not GREEN, with where it points in the plan file.",
-            "",
-        ]
+        yield "## Results by plan\n\nEvery result that is not GREEN, with where it points in the plan file.\n\n"
         for plan in assessment.plans:
-            lines += _plan_details(plan, rules)
+            yield "\n".join(_plan_details(plan, rules)) + "\n"
 
+    lines = []
     if assessment.errors:
         lines += ["## Input errors", ""]
         rows = [
@@ -253,4 +270,4 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
         lines += _rollup(title, members) + [""]
     if options.group_by == "provider":
         lines += _providers(assessment) + [""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    yield "\n".join(lines).rstrip("\n") + "\n"

@@ -8,7 +8,7 @@ the one with the larger identified shortfall, then the path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..results import PlanResult
@@ -29,13 +29,15 @@ def shortfalls(plan: PlanResult) -> tuple[Decimal, Decimal]:
     return risk, found
 
 
-def ordered(plans: Iterable[PlanResult], sort: str = "rating") -> list[PlanResult]:
-    """``rating``: worst first, larger shortfall first, then path; ``path``: the files' order."""
+def sort_key(plan: PlanResult, sort: str = "rating") -> tuple[int, Decimal, Decimal, str] | tuple[str]:
+    """The plan's place: ``rating``: worst first, larger shortfall first, then path; ``path``: the file."""
     if sort == "path":
-        return sorted(plans, key=lambda plan: plan.file)
+        return (plan.file,)
+    risk, found = shortfalls(plan)
+    return RANK.get(plan.rating, len(RANK)), -risk, -found, plan.file
 
-    def key(plan: PlanResult) -> tuple[int, Decimal, Decimal, str]:
-        risk, found = shortfalls(plan)
-        return RANK.get(plan.rating, len(RANK)), -risk, -found, plan.file
 
-    return sorted(plans, key=key)
+def ordered(plans: Sequence[PlanResult], sort: str = "rating") -> list[PlanResult]:
+    """The plans in the order asked for (ties in their own order); for a few plans: a report keeps the keys."""
+    keys = [sort_key(plan, sort) for plan in plans]
+    return [plans[i] for i in sorted(range(len(keys)), key=lambda i: (keys[i], i))]

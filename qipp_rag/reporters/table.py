@@ -12,13 +12,13 @@ never as rich markup, so a plan cannot restyle or forge the report.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from ..results import Assessment, GroupSummary
 from . import RenderOptions
 from .table_layout import CRITERIA, LABELS, amount, organisation_label
+from .tally import Tally, tally
 from .text import visible
 
 __all__ = ["CRITERIA", "LABELS", "organisation_label", "render"]
@@ -32,11 +32,12 @@ PLAIN_WIDTH = 10_000  # plain text is read in logs and files: a line per row, ne
 # ---------------------------------------------------------------- wording shared with other text reports
 
 
-def counts_line(assessment: Assessment) -> str:
+def counts_line(assessment: Assessment, counts: Tally | None = None) -> str:
+    """Plans by rating, results by rating and input errors, in a line; ``counts`` when the plans are counted."""
     ratings = assessment.summary.ratings
     plans = assessment.summary.plans
     parts = [f"{ratings.get(rating, 0)} {LABELS[rating]}" for rating in ("red", "amber", "green", "error")]
-    results = Counter(finding.rating for plan in assessment.plans for finding in plan.findings)
+    results = (counts or tally(assessment.plans)).results
     result_parts = [
         f"{results[rating]} {LABELS[rating]}"
         for rating in ("red", "amber", "green", "n/a", "waived")
@@ -92,16 +93,31 @@ ROLLUP_HEADERS = [
 
 
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
+    return "".join(chunks(assessment, options))
+
+
+def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> Iterator[str]:
     """The title, the plan table (one per group with ``--group-by region|area_team``), the results
-    that are not green, input errors, waivers that did not apply, any provider roll-up and the counts."""
+    that are not green, input errors, waivers that did not apply, any provider roll-up and the counts.
+
+    The table is laid out from slim rows gathered in one pass; the results under it are drawn
+    visiting the plans again one at a time, each plan's lines a piece."""
     import io
 
     from rich.console import Console
     from rich.text import Text
 
-    from .table_draw import Painter, details, group_sections, provider_section
+    from .table_draw import Painter, details, group_sections, provider_section, table_criteria
+    from .table_rows import gather
 
     stream = io.StringIO()
+
+    def taken() -> str:
+        text = stream.getvalue()
+        stream.seek(0)
+        stream.truncate()
+        return text
+
     console = Console(
         file=stream,
         force_terminal=options.color,
@@ -119,12 +135,17 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
     if not assessment.plans:
         console.print(Text("No plans were assessed."))
-    paint.sections(console, assessment, group_sections(assessment, options))
+    gathered = gather(assessment, table_criteria(assessment), options.sort, options.group_by)
+    paint.sections(console, gathered, group_sections(assessment, options, gathered))
+    yield taken()
 
-    details(console, paint, assessment, options)
+    for _ in details(console, paint, assessment, options, gathered):
+        piece = taken()
+        if piece:
+            yield piece
     if options.group_by == "provider":
         provider_section(console, paint, assessment)
 
     console.print()
-    paint.wrapped(console, counts_line(assessment))
-    return stream.getvalue()
+    paint.wrapped(console, counts_line(assessment, gathered.counts))
+    yield taken()

@@ -9,7 +9,7 @@ per result, however long.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,8 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
-from ..results import Assessment, GroupSummary, PlanResult, ProviderSummary
-from ..rollup import area_team_of, region_of
+from ..results import Assessment, GroupSummary, ProviderSummary
 from . import RenderOptions
-from .ordering import ordered
 from .table_layout import (
     CRITERIA,
     GAP,
@@ -35,6 +33,7 @@ from .table_layout import (
     fit,
     where,
 )
+from .table_rows import Row, Rows
 from .text import visible
 
 STYLES = {"red": "bold red", "amber": "bold yellow", "green": "bold green", "error": "bold magenta", "n/a": "dim",
@@ -72,7 +71,7 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
 
 @dataclass
 class Section:
-    plans: list[PlanResult]
+    plans: list[Row]
     title: str | None = None
     group: GroupSummary | None = None
 
@@ -128,18 +127,17 @@ class Painter:
         for line in layout.legend:
             self.wrapped(console, line, indent=2)
 
-    def sections(self, console: Any, assessment: Assessment, sections: Sequence[Section]) -> None:
+    def sections(self, console: Any, gathered: Rows, sections: Sequence[Section]) -> None:
         """Every section's table on the same layout (the richest that fits them all), one legend after them."""
-        criteria = [key for key in CRITERIA if any(rule.criterion == key for rule in assessment.rules)]
-        of = {rule.id: rule.criterion for rule in assessment.rules}
-        rung = choose(assessment.plans, criteria, of, self.width)
+        criteria = gathered.criteria
+        rung = choose(gathered.rows, criteria, self.width)
         last: Layout | None = None
         for section in sections:
             if section.title is not None:
                 console.print()
                 self.wrapped(console, section.title)
             if section.plans:
-                last = fit(section.plans, criteria, of, self.width, rung)
+                last = fit(section.plans, criteria, self.width, rung)
                 self.table(console, last, legend=False)
             if section.group is not None:
                 self.table(console, shrink(rollup_layout(section.group), self.width))
@@ -159,17 +157,22 @@ def _group_title(group: GroupSummary, kind: str) -> str:
     return visible(f"{label}: {group.plans} plan{'s' if group.plans != 1 else ''}" + (f" ({counts})" if counts else ""))
 
 
-def group_sections(assessment: Assessment, options: RenderOptions) -> list[Section]:
+def table_criteria(assessment: Assessment) -> list[str]:
+    """The criteria the table has a column for: those of the rules in force."""
+    return [key for key in CRITERIA if any(rule.criterion == key for rule in assessment.rules)]
+
+
+def group_sections(assessment: Assessment, options: RenderOptions, gathered: Rows) -> list[Section]:
     """One section per region or area team (in the roll-up's order), or one for every plan."""
-    sort = options.sort
+    rows = gathered.rows
     if options.group_by not in ("region", "area_team"):
-        return [Section(ordered(assessment.plans, sort))]
+        return [Section([rows[i] for i in gathered.order()])]
     groups = assessment.portfolio.by_region if options.group_by == "region" else assessment.portfolio.by_area_team
-    key_of = region_of if options.group_by == "region" else area_team_of
-    members: dict[str, list[PlanResult]] = defaultdict(list)
-    for plan in assessment.plans:
-        members[key_of(plan.organisation) or "unknown"].append(plan)
-    return [Section(ordered(members.get(group.key, []), sort), _group_title(group, options.group_by), group)
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(gathered.groups):
+        members[key].append(index)
+    return [Section([rows[i] for i in gathered.order(members.get(group.key, []))],
+                    _group_title(group, options.group_by), group)
             for group in groups]
 
 
@@ -233,12 +236,20 @@ def provider_section(console: Any, paint: Painter, assessment: Assessment) -> No
 # ---------------------------------------------------------------- the lines under the table
 
 
-def details(console: Any, paint: Painter, assessment: Assessment, options: RenderOptions) -> None:
+def details(
+    console: Any, paint: Painter, assessment: Assessment, options: RenderOptions, gathered: Rows
+) -> Iterator[None]:
+    """The results that are not green (the plans visited again one at a time, in the table's order;
+    a step after each plan, for the writer to take what is drawn), input errors and waivers that did
+    not apply."""
     show_na = options.show_na
     rules = {rule.id: rule for rule in assessment.rules}
-    lines: list[tuple[Cell, str]] = []
     hidden = 0
-    for plan in ordered(assessment.plans, options.sort):
+    started = False
+    plans = assessment.plans
+    for index in gathered.order():
+        plan = plans[index]
+        lines: list[tuple[Cell, str]] = []
         for problem in plan.errors:
             lines.append((Cell("ERROR", "error"), f"{where(plan, problem=problem)}  {visible(problem.message)}"))
         for finding in plan.findings:
@@ -250,11 +261,14 @@ def details(console: Any, paint: Painter, assessment: Assessment, options: Rende
             rule = rules.get(finding.rule)
             text = finding_line(plan, finding, rule.title if rule else None, rule.unit if rule else None)
             lines.append((Cell(LABELS[finding.rating], finding.rating), text))
-    if lines:
-        console.print()
-        console.print(Text("Results that are not green, and plans that could not be read:"))
+        del plan
+        if lines and not started:
+            console.print()
+            console.print(Text("Results that are not green, and plans that could not be read:"))
+            started = True
         for label, text in lines:
             paint.wrapped(console, text, label=label, indent=INDENT)
+        yield None
     if hidden:
         console.print()
         paint.wrapped(console, f"{hidden} n/a result{'s' if hidden != 1 else ''} not shown (--show-na lists them).")

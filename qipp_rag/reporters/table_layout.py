@@ -19,6 +19,7 @@ from rich.cells import cell_len
 
 from ..results import Finding, PlanResult, Problem, round_value
 from ..vocabulary import CRITERION_LABELS, TERMINAL_LABELS
+from .table_rows import Counts, Row
 from .text import exact, visible
 
 GAP = 2  # spaces between two columns
@@ -74,20 +75,11 @@ class Layout:
 # ---------------------------------------------------------------- cells
 
 
-def waived_count(plan: PlanResult) -> int:
-    return sum(1 for finding in plan.findings if finding.rating == "waived")
-
-
-def confidence_of(plan: PlanResult) -> str | None:
-    value = getattr(plan, "confidence", None)
-    return str(value) if value else None
-
-
-def organisation_label(plan: PlanResult) -> str:
-    org = plan.organisation
-    if org.code and org.name:
-        return visible(f"{org.name} ({org.code})")
-    return visible(org.code or org.name or "(unknown organisation)")
+def organisation_label(plan: PlanResult | Row) -> str:
+    code, name = (plan.code, plan.name) if isinstance(plan, Row) else (plan.organisation.code, plan.organisation.name)
+    if code and name:
+        return visible(f"{name} ({code})")
+    return visible(code or name or "(unknown organisation)")
 
 
 def short_name(name: str) -> str:
@@ -128,11 +120,10 @@ def cut_at_word(text: str, width: int, whole_words: bool = False) -> str:
     return kept.rstrip(" ,;-&(") + "…"
 
 
-def short_organisation(plan: PlanResult, width: int | None = None) -> str:
+def short_organisation(plan: Row, width: int | None = None) -> str:
     """``07T City and Hackney``, cut to ``width`` at a word boundary; the code always whole."""
-    org = plan.organisation
-    name = visible(short_name(org.name)) if org.name else ""
-    code = visible(org.code) if org.code else ""
+    name = visible(short_name(plan.name)) if plan.name else ""
+    code = visible(plan.code) if plan.code else ""
     if not code:
         return cut_at_word(name or "(unknown)", width) if width is not None else (name or "(unknown)")
     if not name:
@@ -143,11 +134,11 @@ def short_organisation(plan: PlanResult, width: int | None = None) -> str:
     return f"{code} {shown}" if shown else code
 
 
-def criterion_words(findings: Sequence[Finding]) -> Cell:
+def criterion_words(results: Counts) -> Cell:
     """The worst result of one criterion as a word and a count: ``RED ×2``, ``GREEN +1 waived``, ``n/a``."""
-    if not findings:
+    if not results:
         return Cell(NO_RESULT)
-    counts = Counter(finding.rating for finding in findings)
+    counts = Counter(dict(results))
     waived = f" +{counts['waived']} waived" if counts["waived"] else ""
     for rating in ("red", "amber"):
         if counts[rating]:
@@ -160,18 +151,18 @@ def criterion_words(findings: Sequence[Finding]) -> Cell:
     return Cell("n/a", "n/a")
 
 
-def criterion_letter(findings: Sequence[Finding]) -> Cell:
+def criterion_letter(results: Counts) -> Cell:
     """The worst result of one criterion as a letter and a count: ``R2``, ``A``, ``G``, ``W``, ``-``."""
-    word = criterion_words(findings)
+    word = criterion_words(results)
     if word.rating is None:
         return Cell(" ")
-    count = sum(1 for finding in findings if finding.rating == word.rating)
+    count = dict(results).get(word.rating, 0)
     times = str(count) if count > 1 and word.rating in ("red", "amber") else ""
     return Cell(LETTERS[word.rating] + times, word.rating)
 
 
-def rating_cell(plan: PlanResult, short: bool) -> Cell:
-    waived = waived_count(plan)
+def rating_cell(plan: Row, short: bool) -> Cell:
+    waived = plan.waived
     label = LABELS[plan.rating]
     if waived:
         label += "*" if short else f" ({waived} waived)"
@@ -181,25 +172,23 @@ def rating_cell(plan: PlanResult, short: bool) -> Cell:
 # ---------------------------------------------------------------- layouts
 
 
-CellMaker = Callable[[Sequence[Finding]], Cell]
+CellMaker = Callable[[Counts], Cell]
 
 
-def _criteria_columns(plans: Sequence[PlanResult], criteria: Sequence[str], of: dict[str, str],
-                      headers: dict[str, str], cell: CellMaker) -> list[Column]:
+def _criteria_columns(plans: Sequence[Row], criteria: Sequence[str], headers: dict[str, str],
+                      cell: CellMaker) -> list[Column]:
     columns = []
-    for key in criteria:
+    for number, key in enumerate(criteria):
         cells = []
         for plan in plans:
-            if plan.rating == "error":
-                cells.append(Cell(NO_RESULT))
-            else:
-                cells.append(cell([finding for finding in plan.findings if of.get(finding.rule) == key]))
+            results = plan.criteria[number]
+            cells.append(Cell(NO_RESULT) if results is None else cell(results))
         columns.append(Column(headers[key], cells))
     return columns
 
 
-def _confidence_column(plans: Sequence[PlanResult], short: bool) -> list[Column]:
-    values = [confidence_of(plan) for plan in plans]
+def _confidence_column(plans: Sequence[Row], short: bool) -> list[Column]:
+    values = [plan.confidence for plan in plans]
     if not any(values):
         return []
     cells = [Cell(CONFIDENCE_SHORT.get(value, value) if short else value, _confidence_style(value))
@@ -211,23 +200,23 @@ def _confidence_style(value: str) -> str:
     return {"amber/green": "amber", "amber/red": "red"}.get(value, value)
 
 
-def _legend(criteria: Sequence[str], plans: Sequence[PlanResult], short_confidence: bool) -> list[str]:
+def _legend(criteria: Sequence[str], plans: Sequence[Row], short_confidence: bool) -> list[str]:
     heads = ", ".join(f"{SHORT_CRITERIA[key]} {CRITERIA[key].lower()}" for key in criteria)
     lines = [f"Criteria: {heads}."]
     marks = "R red, A amber, G green, W waived, - n/a; R2 = two red results"
-    if any(waived_count(plan) for plan in plans):
+    if any(plan.waived for plan in plans):
         marks += "; * some results waived"
     lines.append(f"Cells: {marks}.")
-    if short_confidence and any(confidence_of(plan) for plan in plans):
+    if short_confidence and any(plan.confidence for plan in plans):
         lines.append("Conf.: delivery confidence, G green, A/G amber/green, A amber, A/R amber/red, R red.")
     return lines
 
 
-def _organisation_column(plans: Sequence[PlanResult], kind: str, width: int | None = None) -> Column:
+def _organisation_column(plans: Sequence[Row], kind: str, width: int | None = None) -> Column:
     if kind == "full":
         return Column("Organisation", [Cell(organisation_label(plan)) for plan in plans])
     if kind == "code":
-        return Column("Org", [Cell(visible(plan.organisation.code or "?")) for plan in plans])
+        return Column("Org", [Cell(visible(plan.code or "?")) for plan in plans])
     cells = [Cell(short_organisation(plan, width)) for plan in plans]
     header = "Organisation" if width is None or width >= len("Organisation") else "Org"
     return Column(header, cells, fit_to=width)
@@ -259,15 +248,14 @@ LADDER: tuple[Rung, ...] = (
 )
 
 
-def build(rung: Rung, plans: Sequence[PlanResult], criteria: Sequence[str], of: dict[str, str],
-          width: int | None) -> Layout | None:
+def build(rung: Rung, plans: Sequence[Row], criteria: Sequence[str], width: int | None) -> Layout | None:
     """The table laid out as ``rung`` says, or None when it does not fit in ``width``."""
     headers = SHORT_CRITERIA if rung.short_headings else CRITERIA
     maker: CellMaker = criterion_words if rung.words else criterion_letter
     rest = [
         Column("Rating", [rating_cell(plan, short=not rung.words) for plan in plans]),
         *_confidence_column(plans, rung.short_confidence),
-        *_criteria_columns(plans, criteria, of, headers, maker),
+        *_criteria_columns(plans, criteria, headers, maker),
     ]
     legend = _legend(criteria, plans, rung.short_confidence) if rung.short_headings else []
     if rung.organisation == "short":
@@ -284,19 +272,18 @@ def build(rung: Rung, plans: Sequence[PlanResult], criteria: Sequence[str], of: 
     return layout if width is None or layout.width <= width else None
 
 
-def choose(plans: Sequence[PlanResult], criteria: Sequence[str], of: dict[str, str], width: int | None) -> Rung:
+def choose(plans: Sequence[Row], criteria: Sequence[str], width: int | None) -> Rung:
     """The richest rung whose table fits ``width`` (any width: the first); the narrowest when none does."""
     for rung in LADDER:
-        if build(rung, plans, criteria, of, width) is not None:
+        if build(rung, plans, criteria, width) is not None:
             return rung
     return LADDER[-1]
 
 
-def fit(plans: Sequence[PlanResult], criteria: Sequence[str], of: dict[str, str], width: int | None,
-        rung: Rung | None = None) -> Layout:
+def fit(plans: Sequence[Row], criteria: Sequence[str], width: int | None, rung: Rung | None = None) -> Layout:
     """The table laid out on ``rung`` (by default the richest that fits), as narrow as it must be."""
-    rung = rung or choose(plans, criteria, of, width)
-    layout = build(rung, plans, criteria, of, width) or build(rung, plans, criteria, of, None)
+    rung = rung or choose(plans, criteria, width)
+    layout = build(rung, plans, criteria, width) or build(rung, plans, criteria, None)
     assert layout is not None
     return layout
 
