@@ -22,7 +22,7 @@ from qipp_rag.reporters import RenderOptions, chunked, renderer
 from qipp_rag.results import Assessment
 
 MOST_ALIVE = 3  # the plan being written, and at most a neighbour or two being compared with it
-STREAMED = ("json", "csv", "junit", "sarif", "github", "markdown", "table")  # the formats written plan by plan
+STREAMED = ("json", "csv", "junit", "sarif", "github", "markdown", "table", "html")
 
 
 @pytest.fixture(scope="module")

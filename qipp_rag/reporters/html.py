@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,16 @@ def code_spans(text: str) -> Any:
     return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
 
 
+PIECE = 16_384  # characters gathered before a piece of the page is handed to the writer
+
+
 def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
+    return "".join(chunks(assessment, options))
+
+
+def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> Iterator[str]:
+    """The page in pieces as jinja2 generates it: the first screen from counts gathered in one pass
+    over the plans, then the plans table and the plan sections a plan at a time."""
     import jinja2
     from markupsafe import Markup
 
@@ -103,4 +113,12 @@ def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
         "base-uri 'none'; form-action 'none'"
     )
     view = build_view(assessment)
-    return env.get_template(TEMPLATE).render(view=view, style=Markup(style), script=Markup(script), csp=csp)
+    pieces: list[str] = []
+    size = 0
+    for piece in env.get_template(TEMPLATE).generate(view=view, style=Markup(style), script=Markup(script), csp=csp):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= PIECE:
+            yield "".join(pieces)
+            pieces, size = [], 0
+    yield "".join(pieces)

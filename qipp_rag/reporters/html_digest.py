@@ -97,7 +97,7 @@ def display_paths(files: Iterable[str]) -> dict[str, str]:
     An absolute path (a run on ``/tmp/...``) is shown from the folder that holds
     every plan of the run, so no temporary or home folder reaches the report."""
     files = list(files)
-    absolute = [file for file in files if _is_absolute(file)]
+    absolute = [file for file in files if is_absolute(file)]
     shown = {file: file for file in files}
     if not absolute:
         return shown
@@ -113,7 +113,7 @@ def display_paths(files: Iterable[str]) -> dict[str, str]:
     return shown
 
 
-def _is_absolute(file: str) -> bool:
+def is_absolute(file: str) -> bool:
     path: PurePath = PureWindowsPath(file) if "\\" in file or re.match(r"^[A-Za-z]:", file) else PurePosixPath(file)
     return path.is_absolute()
 
@@ -224,10 +224,22 @@ def failures_by_rule(
     red: dict[str, int] = {}
     amber: dict[str, int] = {}
     for plan in plans:
-        for rule_id in {finding.rule for finding in plan.findings if finding.rating == "red"}:
-            red[rule_id] = red.get(rule_id, 0) + 1
-        for rule_id in {finding.rule for finding in plan.findings if finding.rating == "amber"}:
-            amber[rule_id] = amber.get(rule_id, 0) + 1
+        count_failures(plan, red, amber)
+    return rank_failures(red, amber, rules, anchors)
+
+
+def count_failures(plan: PlanResult, red: dict[str, int], amber: dict[str, int]) -> None:
+    """Add the plan to the count of plans red (and amber) on each rule."""
+    for rule_id in {finding.rule for finding in plan.findings if finding.rating == "red"}:
+        red[rule_id] = red.get(rule_id, 0) + 1
+    for rule_id in {finding.rule for finding in plan.findings if finding.rating == "amber"}:
+        amber[rule_id] = amber.get(rule_id, 0) + 1
+
+
+def rank_failures(
+    red: Mapping[str, int], amber: Mapping[str, int], rules: Sequence[RuleInfo], anchors: Mapping[str, str]
+) -> list[RuleFailures]:
+    """The rules plans fail, most reds first, from the counts of :func:`count_failures`."""
     order = {rule.id: position for position, rule in enumerate(rules)}
     titles = {rule.id: rule.title for rule in rules}
     ids = sorted(

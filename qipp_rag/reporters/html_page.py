@@ -9,8 +9,11 @@ then visit ``plans[i]`` in that order, one plan at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..results import Assessment, GroupSummary, PlanResult, Problem, RuleInfo
@@ -102,21 +105,130 @@ def _rule(rule: RuleInfo, anchor: str) -> dict[str, Any]:
     }
 
 
-def _ranked(assessment: Assessment, rules: Mapping[str, RuleInfo], shorts: list[digest.Shortfall | None]) -> list[int]:
-    """Worst first: the plans table's, the plans' sections' and the needs-action list's order (ties in file order)."""
-    plans = assessment.plans
-    return sorted(range(len(plans)), key=lambda i: (*digest.severity(plans[i], rules, shorts[i]), i))
+class Visits:
+    """Plans' views made one at a time, each time the page iterates (it may more than once); ``len`` known."""
+
+    def __init__(self, count: int, make: Callable[[], Iterator[Any]]) -> None:
+        self._count = count
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._make()
+
+
+class DisplayPaths(Mapping[str, str]):
+    """Absolute plan files as the report shows them (see :func:`digest.display_paths`), worked out from
+    the folder every plan sits in, gathered a file at a time; any other file is not in it."""
+
+    def __init__(self) -> None:
+        self._absolute: set[str] = set()
+        self._root: str | None = None
+        self._mixed = False
+
+    def add(self, file: str) -> None:
+        if not digest.is_absolute(file):
+            return
+        self._absolute.add(file)
+        parent = os.path.dirname(file.replace("\\", "/"))
+        try:
+            self._root = os.path.commonpath([parent] if self._root is None else [self._root, parent])
+        except ValueError:  # a mix of drives
+            self._mixed = True
+
+    def __getitem__(self, file: str) -> str:
+        if file not in self._absolute:
+            raise KeyError(file)
+        root = "" if self._mixed else (self._root or "")
+        base = os.path.dirname(root) if root else ""
+        posix = file.replace("\\", "/")
+        return os.path.relpath(posix, base) if base else PurePosixPath(posix).name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._absolute)
+
+    def __len__(self) -> int:
+        return len(self._absolute)
+
+
+@dataclass
+class Gathered:
+    """What the page needs of every plan, from one pass: sort keys and ratings, and totals."""
+
+    keys: list[tuple[Any, ...]] = field(default_factory=list)
+    ratings: list[str] = field(default_factory=list)
+    regions: set[str | None] = field(default_factory=set)
+    region_keys: set[str] = field(default_factory=set)
+    team_keys: set[str] = field(default_factory=set)
+    paths: DisplayPaths = field(default_factory=DisplayPaths)
+    shortfall: digest.Shortfall = field(default_factory=digest.Shortfall)
+    short_plans: int = 0
+    red: dict[str, int] = field(default_factory=dict)  # plans red on each rule
+    amber: dict[str, int] = field(default_factory=dict)
+    confidence: bool = False  # any plan has a delivery confidence
+
+    def ranked(self) -> list[int]:
+        """Worst first: the order of the plans table, the plan sections and the needs-action list (ties: file order)."""
+        return sorted(range(len(self.keys)), key=lambda i: (*self.keys[i], i))
+
+
+def gather(plans: Iterable[PlanResult], rules: Mapping[str, RuleInfo]) -> Gathered:
+    found = Gathered()
+    for plan in plans:
+        short = digest.shortfall(plan)
+        found.keys.append(digest.severity(plan, rules, short))
+        found.ratings.append(plan.rating)
+        found.regions.add(plan.organisation.region)
+        found.region_keys.add(plan.organisation.region or "")
+        found.team_keys.add(area_team_code(plan) or "")
+        found.paths.add(plan.file)
+        if short is not None:
+            found.shortfall = digest.shortfall_totals((found.shortfall, short))
+            found.short_plans += 1
+        digest.count_failures(plan, found.red, found.amber)
+        found.confidence = found.confidence or bool(plan.confidence)
+    return found
 
 
 def worst_first(assessment: Assessment) -> list[PlanResult]:
     """The assessment's plans in the order the report shows them."""
     rules = {rule.id: rule for rule in reversed(assessment.rules)}
-    shorts = [digest.shortfall(plan) for plan in assessment.plans]
-    return [assessment.plans[i] for i in _ranked(assessment, rules, shorts)]
+    return [assessment.plans[i] for i in gather(assessment.plans, rules).ranked()]
+
+
+def _visits(
+    plans: Sequence[PlanResult], ranked: list[int], ratings: list[str], context: PlanContext, full: bool = True
+) -> Visits:
+    """The plans rated one of ``ratings`` (all when empty), worst first, each as its view."""
+
+    def made() -> Iterator[Any]:
+        for position, i in enumerate(ranked, start=1):
+            if ratings and gathered_ratings[i] not in ratings:
+                continue
+            plan = plans[i]
+            yield plan_view(position, plan, context, digest.shortfall(plan), full)
+
+    gathered_ratings = context.ratings
+    count = sum(1 for i in ranked if not ratings or gathered_ratings[i] in ratings)
+    return Visits(count, made)
+
+
+def _needs_action(plans: Sequence[PlanResult], ranked: list[int], context: PlanContext) -> Visits:
+    def made() -> Iterator[dict[str, Any]]:
+        for position, i in enumerate(ranked, start=1):
+            if context.ratings[i] not in ("red", "amber"):
+                continue
+            plan = plans[i]
+            short = digest.shortfall(plan)
+            yield needs_action_entry(plan, plan_view(position, plan, context, short, full=False), context, short)
+
+    return Visits(sum(1 for rating in context.ratings if rating in ("red", "amber")), made)
 
 
 def build_view(assessment: Assessment) -> dict[str, Any]:
-    """Everything the template shows, formatted and in a stable order."""
+    """Everything the template shows, formatted and in a stable order; the plans as :class:`Visits`."""
     from . import html_charts
 
     labels = Labels(assessment)
@@ -124,15 +236,12 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
     anchors: dict[str, str] = {}
     for position, rule in enumerate(assessment.rules, start=1):
         anchors.setdefault(rule.id, f"r{position}")
-    region_keys = sorted(
-        {plan.organisation.region or "" for plan in assessment.plans}, key=lambda key: (labels.region(key or None), key)
-    )
-    team_keys = sorted(
-        {area_team_code(plan) or "" for plan in assessment.plans}, key=lambda key: (labels.team(key or None), key)
-    )
     rules: dict[str, RuleInfo] = {}
     for rule in assessment.rules:
         rules.setdefault(rule.id, rule)
+    found = gather(assessment.plans, rules)
+    region_keys = sorted(found.region_keys, key=lambda key: (labels.region(key or None), key))
+    team_keys = sorted(found.team_keys, key=lambda key: (labels.team(key or None), key))
     context = PlanContext(
         rules=rules,
         criteria=criteria,
@@ -141,31 +250,25 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         labels=labels,
         region_keys=region_keys,
         team_keys=team_keys,
-        paths=digest.display_paths(plan.file for plan in assessment.plans),
+        paths=found.paths,
+        ratings=found.ratings,
     )
-    shorts = [digest.shortfall(plan) for plan in assessment.plans]
-    ranked = _ranked(assessment, rules, shorts)
-    plans = [plan_view(index, assessment.plans[i], context, shorts[i]) for index, i in enumerate(ranked, start=1)]
-    needs_action = [
-        needs_action_entry(assessment.plans[i], view, context, shorts[i])
-        for i, view in zip(ranked, plans, strict=False)
-        if assessment.plans[i].rating in ("red", "amber")
-    ]
+    ranked = found.ranked()
+    plans = assessment.plans
+    count = len(ranked)
     summary = assessment.summary
     regions = assessment.portfolio.by_region
-    scope = digest.scope(
-        [plan.organisation.region for plan in assessment.plans], {key: labels.region(key) for key in REGIONS}
-    )
+    scope = digest.scope(list(found.regions), {key: labels.region(key) for key in REGIONS})
     as_of = long_date(assessment.as_of)
     return {
         "title": f"QIPP plan assurance: {scope}, as of {as_of}",
         "scope": scope,
-        "needs_action": needs_action,
-        "shortfall": _shortfall_view(digest.shortfall_totals(shorts), sum(1 for item in shorts if item is not None)),
-        "failures": digest.failures_by_rule(assessment.plans, assessment.rules, anchors),
-        "unreadable": [view for view in plans if view.tag.rating == "error"],
-        "many": len(assessment.plans) > MANY_ABOVE,
-        "compact": len(assessment.plans) > COMPACT_ABOVE,
+        "needs_action": _needs_action(plans, ranked, context),
+        "shortfall": _shortfall_view(found.shortfall, found.short_plans),
+        "failures": digest.rank_failures(found.red, found.amber, assessment.rules, anchors),
+        "unreadable": _visits(plans, ranked, ["error"], context, full=False),
+        "many": count > MANY_ABOVE,
+        "compact": count > COMPACT_ABOVE,
         "compact_above": COMPACT_ABOVE,
         "tool": assessment.tool,
         "as_of": as_of,
@@ -174,7 +277,7 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         "confidence_counts": [
             (label, summary.confidence.get(level, 0)) for level, label in CONFIDENCE_LABELS.items()
         ]
-        if any(plan.confidence for plan in assessment.plans) or any(summary.confidence.values())
+        if found.confidence or any(summary.confidence.values())
         else [],
         "confidence_legend": CONFIDENCE_LEGEND,
         "rating_counts": [
@@ -188,7 +291,8 @@ def build_view(assessment: Assessment) -> dict[str, Any]:
         "by_region": _rollup(regions, "region", labels),
         "by_area_team": _rollup(assessment.portfolio.by_area_team, "area_team", labels),
         "criteria": [CRITERION_LABELS.get(key, key) for key in criteria],
-        "plans": plans,
+        "plan_rows": _visits(plans, ranked, [], context, full=False),
+        "plans": _visits(plans, ranked, [], context),
         "problems": [_problem(problem) for problem in assessment.errors],
         "waivers": [
             {

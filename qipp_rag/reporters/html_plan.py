@@ -6,7 +6,7 @@ A plan's view is made when the page reaches it and dropped after: the page never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -207,6 +207,7 @@ class PlanContext:
     region_keys: list[str]
     team_keys: list[str]
     paths: Mapping[str, str]  # plan file -> as shown (never an absolute temporary path)
+    ratings: Sequence[str] = ()  # every plan's rating, in the plans' order
 
     @cached_property
     def region_rank(self) -> dict[str, int]:  # a lookup, not list.index per plan (a JSON may name a team per plan)
@@ -217,7 +218,10 @@ class PlanContext:
         return {key: position for position, key in enumerate(self.team_keys)}
 
 
-def plan_view(index: int, plan: PlanResult, context: PlanContext, short: digest.Shortfall | None) -> PlanView:
+def plan_view(
+    index: int, plan: PlanResult, context: PlanContext, short: digest.Shortfall | None, full: bool = True
+) -> PlanView:
+    """The plan's view; without ``full``, only what its row and its entries in lists show (no findings, charts)."""
     from . import html_charts
 
     org = plan.organisation
@@ -258,6 +262,8 @@ def plan_view(index: int, plan: PlanResult, context: PlanContext, short: digest.
         view.shortfall_sort = format(short.total, "f")
     view.red_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "red")
     view.amber_rules = " ".join(finding.rule for finding in plan.findings if finding.rating == "amber")
+    if not full:
+        return view
     view.findings = [
         _finding(finding, rules.get(finding.rule), context.anchors, context.bands) for finding in plan.findings
     ]
