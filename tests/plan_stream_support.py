@@ -94,14 +94,15 @@ def _bench_generate():
 
 
 def example_assessment() -> Assessment:
-    return assess(
-        AssessOptions(
-            paths=(str(REPO / "plans"),),
-            as_of=dt.date(2014, 12, 31),
-            waivers=str(REPO / "examples" / "waivers.yaml"),
-            jobs=1,
+    """The example plans with the example waivers, as of 2014-12-31, named from the repository's folder."""
+    here = Path.cwd()
+    os.chdir(REPO)  # plan files named as given: the same names wherever the repository is
+    try:
+        return assess(
+            AssessOptions(paths=("plans",), as_of=dt.date(2014, 12, 31), waivers="examples/waivers.yaml", jobs=1)
         )
-    )
+    finally:
+        os.chdir(here)
 
 
 def corpus_assessment(folder: Path, count: int = 60) -> Assessment:
