@@ -18,6 +18,7 @@ from typing import Any
 
 from ..results import Assessment, GroupSummary, PlanResult, Problem, RuleInfo
 from ..vocabulary import CRITERION_LABELS, ORG_TYPE_LABELS
+from . import html_charts
 from . import html_digest as digest
 from .html_digest import thousands
 from .html_format import (
@@ -229,8 +230,6 @@ def _needs_action(plans: Sequence[PlanResult], ranked: list[int], context: PlanC
 
 def build_view(assessment: Assessment) -> dict[str, Any]:
     """Everything the template shows, formatted and in a stable order; the plans as :class:`Visits`."""
-    from . import html_charts
-
     labels = Labels(assessment)
     criteria = criteria_of(assessment.rules)
     anchors: dict[str, str] = {}

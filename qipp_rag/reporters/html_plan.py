@@ -14,6 +14,7 @@ from typing import Any
 
 from ..results import Assessment, Finding, GroupSummary, PlanResult, RuleInfo
 from ..vocabulary import CRITERION_LABELS, ORG_TYPE_LABELS, RATING_LABELS
+from . import html_charts
 from . import html_digest as digest
 from .html_digest import thousands
 from .html_format import (
@@ -222,8 +223,6 @@ def plan_view(
     index: int, plan: PlanResult, context: PlanContext, short: digest.Shortfall | None, full: bool = True
 ) -> PlanView:
     """The plan's view; without ``full``, only what its row and its entries in lists show (no findings, charts)."""
-    from . import html_charts
-
     org = plan.organisation
     rules, criteria, labels = context.rules, context.criteria, context.labels
     by_criterion: dict[str, list[Finding]] = {key: [] for key in criteria}

@@ -18,6 +18,7 @@ from decimal import Decimal
 from ..results import Assessment, GroupSummary
 from . import RenderOptions
 from .table_layout import CRITERIA, LABELS, amount, organisation_label
+from .table_rows import gather
 from .tally import Tally, tally
 from .text import visible
 
@@ -108,7 +109,6 @@ def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
     from rich.text import Text
 
     from .table_draw import Painter, details, group_sections, provider_section, table_criteria
-    from .table_rows import gather
 
     stream = io.StringIO()
 
