@@ -31,7 +31,12 @@ for name in json.loads(sys.argv[1]):
         try:
             importlib.import_module(name)
             registry = importlib.import_module("qipp_rag.rulebook.registry")
-            report = {"plan": sorted(registry.PLAN_METRICS), "portfolio": sorted(registry.PORTFOLIO_METRICS)}
+            report = {
+                "plan": sorted(registry.PLAN_METRICS),
+                "portfolio": sorted(registry.PORTFOLIO_METRICS),
+                "params": {name: None if (spec := registry.metric_params(name)) is None else list(spec.checks)
+                           for name in registry.metric_names()},
+            }
         except BaseException as error:
             report = {"error": f"{type(error).__name__}: {error}"}
         os.write(write, json.dumps(report).encode())
@@ -75,6 +80,8 @@ def test_every_module_imports_alone_and_finds_every_metric_registered() -> None:
     assert failed == {}
     registries = {(tuple(result["plan"]), tuple(result["portfolio"])) for result in results.values()}
     assert len(registries) == 1, "the registry differs with the module imported first"
+    params = {json.dumps(result["params"], sort_keys=True) for result in results.values()}
+    assert len(params) == 1, "the metrics' parameters differ with the module imported first"
     ((plan, portfolio),) = registries
     assert set(portfolio) == {"duplicate_plans", "area_team_ccgs", "shared_provider_baseline", "unknown_area_team"}
     assert shipped_metric_names() <= set(plan) | set(portfolio)
@@ -182,6 +189,55 @@ def test_the_format_names_are_listed_once() -> None:
             if len(found) >= 4:
                 copies.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert copies == []
+
+
+def test_every_metric_declares_its_parameters_where_it_is_defined() -> None:
+    """A metric's decorator declares what it takes and the registry finds it by the metric's name, so a
+    new rule with its own metric touches its metrics module and the pack only: rulebook/params.py holds
+    the checking and names no metric."""
+    from qipp_rag.rulebook.measure import METRIC_NAME, METRIC_PARAMS
+    from qipp_rag.rulebook.params import ParamSpec
+    from qipp_rag.rulebook.registry import (
+        PLAN_METRIC_MODULES,
+        PORTFOLIO_METRIC_MODULES,
+        metric_names,
+        metric_params,
+    )
+
+    defined = {
+        getattr(value, METRIC_NAME): value
+        for module in (*PLAN_METRIC_MODULES, *PORTFOLIO_METRIC_MODULES)
+        for value in vars(module).values()
+        if getattr(value, METRIC_NAME, None) is not None and value.__module__ == module.__name__
+    }
+    assert len(defined) >= 30 and shipped_metric_names() <= set(defined)
+    unchecked = []
+    for name, function in defined.items():
+        assert hasattr(function, METRIC_PARAMS), f"{name} declares no parameters"
+        declared = getattr(function, METRIC_PARAMS)
+        assert metric_params(name) is declared, f"the registry does not find what {name} takes"
+        if declared is None:
+            unchecked.append(name)
+            continue
+        assert isinstance(declared, ParamSpec)
+        assert set(declared.required) <= set(declared.checks), name
+    # these take no parameters and have never had them checked; checking them would refuse packs read today
+    assert sorted(unchecked) == [
+        "delivery_figures_age", "delivery_returns_share", "forecast_run_rate", "planned_against_phasing"
+    ]  # fmt: skip
+    assert metric_params("no_such_metric") is None
+
+    tree = ast.parse((PACKAGE / "rulebook" / "params.py").read_text(encoding="utf-8"))
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            words.update(re.findall(r"[a-z_][a-z0-9_]*", node.value))
+        elif isinstance(node, ast.Name):
+            words.add(node.id)
+        elif isinstance(node, ast.alias):
+            words.update(node.name.split("."))
+    assert words & (set(metric_names()) | set(defined)) == set()
+    assert "metrics" not in words, "rulebook/params.py imports no metrics module"
 
 
 def test_region_names_are_spelled_once() -> None:

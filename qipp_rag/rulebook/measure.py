@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 from ..plan.models import Plan
 from ..vocabulary import Loc
+from .params import Check, ParamSpec
 
 
 @dataclass(frozen=True)
@@ -81,23 +83,37 @@ PortfolioMetric = Callable[[Sequence[PlanRef], Mapping[str, Any]], dict[int, Mea
 """Returns a measurement for every plan index the rule applies to (by index)."""
 
 METRIC_NAME = "metric_name"  # the attribute the decorators below give a metric
+METRIC_PARAMS = "metric_params"  # and the one holding its ParamSpec (None: the metric judges its own params)
+
+_TAKES_NONE: Mapping[str, Check] = MappingProxyType({})
 
 
-def plan_metric(name: str) -> Callable[[PlanMetric], PlanMetric]:
-    """Names a single-plan metric; :mod:`qipp_rag.rulebook.registry` finds it by that name."""
+def _declare(function: Any, name: str, params: Mapping[str, Check] | None, required: tuple[str, ...]) -> None:
+    setattr(function, METRIC_NAME, name)
+    setattr(function, METRIC_PARAMS, None if params is None else ParamSpec(dict(params), required))
+
+
+def plan_metric(
+    name: str, params: Mapping[str, Check] | None = _TAKES_NONE, required: tuple[str, ...] = ()
+) -> Callable[[PlanMetric], PlanMetric]:
+    """Names a single-plan metric and declares its parameters (each with its check; ``required``
+    those a rule must give; by default it takes none; ``None``: not checked when a pack is read);
+    :mod:`qipp_rag.rulebook.registry` finds both by that name."""
 
     def named(function: PlanMetric) -> PlanMetric:
-        setattr(function, METRIC_NAME, name)
+        _declare(function, name, params, required)
         return function
 
     return named
 
 
-def portfolio_metric(name: str) -> Callable[[PortfolioMetric], PortfolioMetric]:
-    """Names a cross-plan metric; :mod:`qipp_rag.rulebook.registry` finds it by that name."""
+def portfolio_metric(
+    name: str, params: Mapping[str, Check] | None = _TAKES_NONE, required: tuple[str, ...] = ()
+) -> Callable[[PortfolioMetric], PortfolioMetric]:
+    """Names a cross-plan metric and declares its parameters as :func:`plan_metric` does."""
 
     def named(function: PortfolioMetric) -> PortfolioMetric:
-        setattr(function, METRIC_NAME, name)
+        _declare(function, name, params, required)
         return function
 
     return named

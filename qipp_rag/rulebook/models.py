@@ -26,7 +26,7 @@ from pydantic import (
 from ..results import Band
 from ..vocabulary import BandRating, Criterion, OrgType, Stage
 from .params import bounded_number, check_params
-from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names
+from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names, metric_params
 
 Unit = Literal["percent", "ratio", "count", "check"]
 """``check`` is a yes/no or frequency finding: banded on a score, shown with value null."""
@@ -145,7 +145,9 @@ class RuleSpec(PackModel):
         use; the pack is then refused here, at ``params``, instead of the rule measuring
         every plan as n/a."""
         name = info.data.get("metric")
-        check_params(name if isinstance(name, str) else None, params)  # bounds, unknown names, each value
+        if not isinstance(name, str):
+            name = None
+        check_params(name, params, metric_params(name) if name is not None else None)  # bounds, names, values
         metric = PLAN_METRICS.get(name) or PORTFOLIO_METRICS.get(name) if isinstance(name, str) else None
         check = getattr(metric, "check_params", None)
         if check is not None:

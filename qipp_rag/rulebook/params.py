@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..plan.models import Assumptions, Frequency, Stage
+from ..plan.models import Frequency
 from ..reporters.text import visible
-from .metrics._support import check_path, parse_path
-from .metrics.generic import scheme_fields
-from .metrics.quality import KPI_DOMAINS
 
 MAX_MAGNITUDE = 12  # no pack number reaches 10**13 (£000: ten quadrillion pounds)
 MAX_DIGITS = 30
@@ -66,88 +64,50 @@ def _bounded(value: Any, depth: int = 0) -> None:
             _bounded(item, depth + 1)
 
 
-# ---------------------------------------------------------------- what each metric takes
+# ---------------------------------------------------------------- what a metric takes
+
+Check = Callable[[Any], None]
+"""Checks one parameter's value: ``ValueError`` saying what is wrong, else nothing."""
 
 
-def _text(value: Any) -> None:
+@dataclass(frozen=True)
+class ParamSpec:
+    """The parameters a metric takes, each with its check, and those a rule must give.
+
+    A metric declares it where it is defined (``@plan_metric(name, params=..., required=...)``);
+    the registry (:func:`~qipp_rag.rulebook.registry.metric_params`) finds it by the metric's name.
+    """
+
+    checks: Mapping[str, Check] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+
+def text(value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected text, got {value!r}")
 
 
-def _plan_path(value: Any) -> None:
-    check_path((), parse_path(value))
-
-
-def _scheme_fields(value: Any) -> None:
-    scheme_fields({"field": value})
-
-
-def _frequency(value: Any) -> None:
-    choices = [frequency.value for frequency in Frequency]
+def frequency(value: Any) -> None:
+    choices = [each.value for each in Frequency]
     if value not in choices:
         raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
 
 
-def _amount(value: Any) -> None:
+def non_negative(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise ValueError(f"expected a number, got {value!r}")  # noqa: TRY004 - pydantic reports ValueError
     if bounded_number(value) < 0:
         raise ValueError(f"expected a number 0 or more, got {value}")
 
 
-def _one_of_list(choices: Callable[[], tuple[str, ...]], what: str) -> Callable[[Any], None]:
+def list_of(allowed: tuple[str, ...], what: str) -> Check:
+    """A check for a non-empty list whose every item is one of ``allowed`` (``what`` names them)."""
+
     def check(value: Any) -> None:
-        allowed = choices()
         if not isinstance(value, list) or not value or any(item not in allowed for item in value):
             raise ValueError(f"expected a list of {what} ({', '.join(allowed)}), got {value!r}")
 
     return check
-
-
-def _stages() -> tuple[str, ...]:
-    return tuple(stage.value for stage in Stage)
-
-
-def _kpi_domains() -> tuple[str, ...]:
-    return tuple(KPI_DOMAINS)
-
-
-def _assumption_keys() -> tuple[str, ...]:
-    return tuple(Assumptions.model_fields)
-
-
-# metric -> parameter -> check; a metric not listed here is not checked (its own code judges its params)
-METRIC_PARAMS: dict[str, dict[str, Callable[[Any], None]]] = {
-    "field_present": {"path": _plan_path, "what": _text},
-    "flag_true": {"path": _plan_path, "what": _text},
-    "frequency_at_least": {"path": _plan_path, "at_least": _frequency, "what": _text, "missing": _text},
-    "pmo_meets": {"at_least": _frequency},
-    "share_of_value_with": {"field": _scheme_fields, "min_saving": _amount, "with": _text},
-    "share_of_value_in_stages": {"stages": _one_of_list(_stages, "stages"), "with": _text},
-    "share_of_value_with_kpis": {
-        "all_of": _one_of_list(_kpi_domains, "KPI domains"),
-        "any_of": _one_of_list(_kpi_domains, "KPI domains"),
-    },
-    "unmitigated_high_risks": {"min_score": _amount},
-    "assumption_years": {"keys": _one_of_list(_assumption_keys, "assumption keys")},
-    **{
-        name: {}
-        for name in (
-            "live_scheme_count", "identified_coverage", "risk_adjusted_coverage", "approved_on_time",
-            "contingency_share", "target_share_of_allocation", "hockey_stick", "q4_profile_share",
-            "non_recurrent_share", "largest_scheme_share",
-            "negative_impact_share", "delivery_to_date", "forecast_against_target", "overdue_milestones",
-            "duplicate_plans", "area_team_ccgs", "shared_provider_baseline", "unknown_area_team",
-        )
-    },
-}  # fmt: skip
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "field_present": ("path",),
-    "flag_true": ("path",),
-    "frequency_at_least": ("path",),
-    "share_of_value_with": ("field",),
-    "share_of_value_in_stages": ("stages",),
-}
 
 
 def _error(key: str | None, message: str, value: Any) -> InitErrorDetails:
@@ -158,10 +118,14 @@ def _error(key: str | None, message: str, value: Any) -> InitErrorDetails:
     )
 
 
-def check_params(metric: str | None, params: Mapping[str, Any]) -> None:
-    """Raise a ``ValidationError`` located at each bad parameter (so the loader reports its line)."""
+def check_params(metric: str | None, params: Mapping[str, Any], spec: ParamSpec | None) -> None:
+    """Raise a ``ValidationError`` located at each bad parameter (so the loader reports its line).
+
+    ``spec`` is what ``metric`` takes; with none (an unknown metric, or one that judges its own
+    parameters) only the bounds of the values are checked.
+    """
     errors: list[InitErrorDetails] = []
-    takes = METRIC_PARAMS.get(metric) if isinstance(metric, str) else None
+    takes = spec.checks if isinstance(metric, str) and spec is not None else None
     for key, value in params.items():
         try:
             _bounded(value)
@@ -183,7 +147,7 @@ def check_params(metric: str | None, params: Mapping[str, Any]) -> None:
             check(value)
         except ValueError as problem:
             errors.append(_error(key, f"`{key}`: {problem}", value))
-    for key in REQUIRED.get(metric or "", ()) if takes is not None else ():
+    for key in spec.required if takes is not None and spec is not None else ():
         if key not in params:
             errors.append(_error(None, f"metric `{metric}` needs the parameter `{key}`", dict(params)))
     if errors:

@@ -3,8 +3,8 @@
 The modules below hold the metrics; each metric carries its name (see
 :func:`~qipp_rag.rulebook.measure.plan_metric`).  Importing this module builds
 both maps completely, whatever else has or has not been imported.  A new
-metric in one of these modules needs nothing more; a new metrics module is
-added to the lists here.
+metric in one of these modules needs nothing more (it declares its parameters
+in its decorator); a new metrics module is added to the lists here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-from .measure import METRIC_NAME, PlanMetric, PortfolioMetric
+from .measure import METRIC_NAME, METRIC_PARAMS, PlanMetric, PortfolioMetric
 from .metrics import (
     credibility,
     delivery,
@@ -24,6 +24,7 @@ from .metrics import (
     savings,
     trajectory,
 )
+from .params import ParamSpec
 
 PLAN_METRIC_MODULES: tuple[ModuleType, ...] = (credibility, delivery, generic, governance, quality, savings, trajectory)
 PORTFOLIO_METRIC_MODULES: tuple[ModuleType, ...] = (portfolio,)
@@ -69,3 +70,11 @@ def register_portfolio_metric(name: str, function: PortfolioMetric) -> None:
 def metric_names() -> list[str]:
     """Every registered metric's name, sorted."""
     return sorted([*PLAN_METRICS, *PORTFOLIO_METRICS])
+
+
+def metric_params(name: str) -> ParamSpec | None:
+    """What the metric called ``name`` takes, as its decorator declared it; ``None`` for an unknown
+    metric or one that judges its own parameters (a plug-in registered without a declaration)."""
+    function = PLAN_METRICS.get(name) or PORTFOLIO_METRICS.get(name)
+    spec = getattr(function, METRIC_PARAMS, None)
+    return spec if isinstance(spec, ParamSpec) else None

@@ -49,7 +49,7 @@ def _month_words(months: int) -> str:
     return plural(months, "month")
 
 
-@plan_metric("delivery_returns_share")
+@plan_metric("delivery_returns_share", params=None)
 def delivery_returns_share(ctx: MetricContext) -> Measurement:
     """DL04: first-year value of live schemes in delivery or delivered that report ``delivery``
     ÷ that of them all × 100."""
@@ -103,7 +103,7 @@ def delivery_returns_share(ctx: MetricContext) -> Measurement:
     return Measurement(value, message, capped(evidence), loc, share=share)
 
 
-@plan_metric("delivery_figures_age")
+@plan_metric("delivery_figures_age", params=None)
 def delivery_figures_age(ctx: MetricContext) -> Measurement:
     """DL05: days from ``delivery_as_of`` to the run's as-of date (negative: figures dated after it)."""
     plan = ctx.plan
@@ -125,7 +125,7 @@ def _expected_twelfths(scheme: Scheme, year: str, months: int) -> Decimal:
     return scheme.saving(year) * months
 
 
-@plan_metric("planned_against_phasing")
+@plan_metric("planned_against_phasing", params=None)
 def planned_against_phasing(ctx: MetricContext) -> Measurement:
     """DL06: Σ ``planned_to_date`` ÷ Σ expected × 100 over live schemes with delivery."""
     plan = ctx.plan
@@ -180,7 +180,7 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
     return Measurement(value, message, capped(evidence), loc, share=share)
 
 
-@plan_metric("forecast_run_rate")
+@plan_metric("forecast_run_rate", params=None)
 def forecast_run_rate(ctx: MetricContext) -> Measurement:
     """DL07: ((F − A) ÷ (12 − m)) ÷ (A ÷ m), the run rate the forecast needs over the run rate achieved."""
     plan = ctx.plan

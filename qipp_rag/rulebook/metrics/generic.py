@@ -28,6 +28,7 @@ from typing import Any
 from ...plan.models import Frequency, Plan, Scheme, Stage
 from ...vocabulary import Loc
 from ..measure import Measurement, MetricContext, plan_metric
+from ..params import frequency, list_of, non_negative, text
 from ._support import (
     PathError,
     check_path,
@@ -67,6 +68,11 @@ def _plan_path(ctx: MetricContext) -> tuple[str | int, ...]:
     return path
 
 
+def path_param(value: Any) -> None:
+    """A pack's ``path`` parameter: a path into the plan."""
+    check_path((), parse_path(value))
+
+
 def describe_absence(plan: Plan, path: tuple[str | int, ...]) -> tuple[str, Loc]:
     """Why the field at ``path`` counts as absent, and where to point."""
     value, written = resolve(plan, path)
@@ -79,7 +85,7 @@ def describe_absence(plan: Plan, path: tuple[str | int, ...]) -> tuple[str, Loc]
     ), nearest(plan, path)
 
 
-@plan_metric("field_present")
+@plan_metric("field_present", params={"path": path_param, "what": text}, required=("path",))
 def field_present(ctx: MetricContext) -> Measurement:
     try:
         path = _plan_path(ctx)
@@ -93,7 +99,7 @@ def field_present(ctx: MetricContext) -> Measurement:
     return Measurement(Decimal(0), f"no {what}: {reason}", (reason,), loc)
 
 
-@plan_metric("flag_true")
+@plan_metric("flag_true", params={"path": path_param, "what": text}, required=("path",))
 def flag_true(ctx: MetricContext) -> Measurement:
     try:
         path = _plan_path(ctx)
@@ -130,7 +136,11 @@ def at_least_param(ctx: MetricContext) -> Frequency:
         raise PathError(f"`at_least` must be one of {', '.join(f.value for f in Frequency)}, got {raw!r}") from None
 
 
-@plan_metric("frequency_at_least")
+@plan_metric(
+    "frequency_at_least",
+    params={"path": path_param, "at_least": frequency, "what": text, "missing": text},
+    required=("path",),
+)
 def frequency_at_least(ctx: MetricContext) -> Measurement:
     try:
         path = _plan_path(ctx)
@@ -164,6 +174,11 @@ def scheme_fields(params: dict[str, Any] | Any) -> list[tuple[str | int, ...]]:
     return paths
 
 
+def fields_param(value: Any) -> None:
+    """A pack's ``field`` parameter: a scheme's field, or a list of them."""
+    scheme_fields({"field": value})
+
+
 def _min_saving(ctx: MetricContext) -> Decimal | None:
     raw = ctx.params.get("min_saving")
     if raw is None:
@@ -185,7 +200,11 @@ def number_param(raw: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-@plan_metric("share_of_value_with")
+@plan_metric(
+    "share_of_value_with",
+    params={"field": fields_param, "min_saving": non_negative, "with": text},
+    required=("field",),
+)
 def share_of_value_with(ctx: MetricContext) -> Measurement:
     try:
         paths = scheme_fields(ctx.params)
@@ -216,7 +235,11 @@ def share_of_value_with(ctx: MetricContext) -> Measurement:
     )
 
 
-@plan_metric("share_of_value_in_stages")
+@plan_metric(
+    "share_of_value_in_stages",
+    params={"stages": list_of(tuple(stage.value for stage in Stage), "stages"), "with": text},
+    required=("stages",),
+)
 def share_of_value_in_stages(ctx: MetricContext) -> Measurement:
     raw = ctx.params.get("stages")
     try:

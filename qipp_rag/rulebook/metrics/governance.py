@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ...plan.models import year_start
 from ..measure import Measurement, MetricContext, plan_metric
+from ..params import frequency
 from ._support import (
     PathError,
     is_blank,
@@ -25,7 +26,7 @@ from ._support import (
 from .generic import FREQUENCY_WORDS, at_least_param, frequency_score, how_often
 
 
-@plan_metric("pmo_meets")
+@plan_metric("pmo_meets", params={"at_least": frequency})
 def pmo_meets(ctx: MetricContext) -> Measurement:
     """GV03: 2 = a PMO meeting ``at_least`` (monthly) or more often, 1 = a PMO meeting less often, 0 = no PMO."""
     try:

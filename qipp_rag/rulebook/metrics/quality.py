@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ...plan.models import Scheme
 from ..measure import Measurement, MetricContext, Share, plan_metric
+from ..params import list_of, non_negative
 from ._support import (
     amount,
     capped,
@@ -77,7 +78,10 @@ def negative_impact_share(ctx: MetricContext) -> Measurement:
 KPI_DOMAINS = ("finance", "activity", "quality", "workforce")
 
 
-@plan_metric("share_of_value_with_kpis")
+@plan_metric(
+    "share_of_value_with_kpis",
+    params={"all_of": list_of(KPI_DOMAINS, "KPI domains"), "any_of": list_of(KPI_DOMAINS, "KPI domains")},
+)
 def share_of_value_with_kpis(ctx: MetricContext) -> Measurement:
     """QL03: share of value in schemes with a KPI in every domain of ``all_of`` and in one of ``any_of``."""
     all_of = ctx.params.get("all_of", ["finance"])
@@ -116,7 +120,7 @@ def share_of_value_with_kpis(ctx: MetricContext) -> Measurement:
     )
 
 
-@plan_metric("unmitigated_high_risks")
+@plan_metric("unmitigated_high_risks", params={"min_score": non_negative})
 def unmitigated_high_risks(ctx: MetricContext) -> Measurement:
     """QL04: live schemes' risks with likelihood × impact ≥ ``min_score`` (15) lacking a mitigation or an owner."""
     plan = ctx.plan

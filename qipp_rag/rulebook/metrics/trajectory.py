@@ -6,6 +6,7 @@ from decimal import Decimal, localcontext
 
 from ...plan.models import Assumptions
 from ..measure import Measurement, MetricContext, Share, plan_metric
+from ..params import list_of
 from ._support import (
     amount,
     capped,
@@ -164,7 +165,7 @@ def q4_profile_share(ctx: MetricContext) -> Measurement:
 ASSUMPTION_WORDS = {"non_elective_growth": "non-elective growth", "tariff_deflator": "tariff deflator"}
 
 
-@plan_metric("assumption_years")
+@plan_metric("assumption_years", params={"keys": list_of(tuple(Assumptions.model_fields), "assumption keys")})
 def assumption_years(ctx: MetricContext) -> Measurement:
     """TR05: plan years whose ``assumptions`` give every key in ``keys``.
 
