@@ -191,6 +191,35 @@ def test_the_format_names_are_listed_once() -> None:
     assert copies == []
 
 
+def test_the_diff_format_names_are_listed_once() -> None:
+    """`diff`'s choices, its check and its renderers come from reporters.DIFF_REPORTERS; a tuple, list,
+    set or dict naming every diff format anywhere else in the package is a copy that would drift."""
+    import qipp_rag.reporters.diff as diff_reporter
+    from qipp_rag.reporters import DIFF_FORMATS, DIFF_REPORTERS, diff_renderer
+
+    names = set(DIFF_FORMATS)
+    assert names == set(DIFF_REPORTERS)
+    for name in DIFF_FORMATS:
+        assert diff_renderer(name) is getattr(diff_reporter, f"render_{name}")
+    assert {f"render_{name}" for name in names} == {
+        attribute for attribute in vars(diff_reporter) if attribute.startswith("render_")
+    }, "every render_ function in reporters/diff.py is a registered format"
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "reporters" / "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                items = node.elts
+            elif isinstance(node, ast.Dict):
+                items = [key for key in node.keys if key is not None]
+            else:
+                continue
+            if names <= {item.value for item in items if isinstance(item, ast.Constant)}:
+                copies.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert copies == []
+
+
 def test_every_metric_declares_its_parameters_where_it_is_defined() -> None:
     """A metric's decorator declares what it takes and the registry finds it by the metric's name, so a
     new rule with its own metric touches its metrics module and the pack only: rulebook/params.py holds

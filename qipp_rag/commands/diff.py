@@ -7,11 +7,11 @@ from typing import Any
 import typer
 
 from ..options import FORMAT, Option
+from ..reporters import DIFF_FORMATS, diff_renderer
 from ._options import takes
 
-FORMATS = ("table", "markdown", "json")
 OPTIONS = (
-    FORMAT.but(choices=FORMATS, metavar=None, help="Output format.", show_default=True),
+    FORMAT.but(choices=DIFF_FORMATS, metavar=None, help="Output format.", show_default=True),
     Option("fail-on-worse", "Exit 1 when any plan's rating got worse.", kind="flag", configurable=False),
 )
 EXIT_WORSE = 1
@@ -67,8 +67,8 @@ def read_assessment(path: str):  # -> tuple[Assessment | None, str | None]
 
 
 def run(old: str, new: str, output_format: str, fail_on_worse: bool) -> int:
-    if output_format not in FORMATS:
-        typer.echo(f"qipp-rag diff: --format {output_format!r} is not one of {', '.join(FORMATS)}", err=True)
+    if output_format not in DIFF_FORMATS:
+        typer.echo(f"qipp-rag diff: --format {output_format!r} is not one of {', '.join(DIFF_FORMATS)}", err=True)
         return EXIT_INPUT
     assessments = []
     for path in (old, new):
@@ -79,11 +79,10 @@ def run(old: str, new: str, output_format: str, fail_on_worse: bool) -> int:
         assessments.append(assessment)
 
     from ..diffing import diff_assessments
-    from ..reporters.diff import RENDERERS
 
     diff = diff_assessments(*assessments)
     import sys
 
-    sys.stdout.buffer.write(RENDERERS[output_format](diff).encode("utf-8"))
+    sys.stdout.buffer.write(diff_renderer(output_format)(diff).encode("utf-8"))
     sys.stdout.buffer.flush()
     return EXIT_WORSE if fail_on_worse and diff.any_worse else 0

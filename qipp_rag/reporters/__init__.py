@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the results import reporters.text, whose package this is
+    from ..diffing import AssessmentDiff
     from ..results import Assessment
 
 # format name -> module under qipp_rag.reporters
@@ -32,6 +33,19 @@ FORMATS: tuple[str, ...] = tuple(REPORTERS)
 def formats_text(conjunction: str = "or") -> str:
     """The format names as a help text lists them: ``table, json, ... or html``."""
     return f"{', '.join(FORMATS[:-1])} {conjunction} {FORMATS[-1]}"
+
+
+# `diff` format name -> its render function in qipp_rag.reporters.diff (imported only when a diff is shown)
+DIFF_REPORTERS: dict[str, str] = {"table": "render_table", "markdown": "render_markdown", "json": "render_json"}
+DIFF_FORMATS: tuple[str, ...] = tuple(DIFF_REPORTERS)
+"""Every format of ``diff``: its command-line choices and checks take them from here."""
+
+
+def diff_renderer(name: str) -> Callable[[AssessmentDiff], str]:
+    """The function rendering a diff in format ``name``; ``KeyError`` for an unknown one."""
+    module = importlib.import_module(f"{__name__}.diff")
+    function: Callable[[AssessmentDiff], str] = getattr(module, DIFF_REPORTERS[name])
+    return function
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """`qipp-rag diff` output: a computed :class:`~qipp_rag.diffing.AssessmentDiff` as a plain table,
-Markdown or JSON (the JSON's numbers exact, as in the assessment itself)."""
+Markdown or JSON (the JSON's numbers exact, as in the assessment itself).
+
+Each format is a ``render_<format>(diff) -> str`` here and one line of
+:data:`qipp_rag.reporters.DIFF_REPORTERS`, where the command takes its choices from."""
 
 from __future__ import annotations
 
@@ -186,9 +189,6 @@ def render_json(diff: AssessmentDiff) -> str:
 
     text = json.dumps(plain(diff_to_data(diff)), indent=2, ensure_ascii=False)
     return exact_numbers(text) + "\n"
-
-
-RENDERERS = {"table": render_table, "markdown": render_markdown, "json": render_json}
 
 
 def _one_line(text: str) -> str:
