@@ -227,24 +227,24 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     rollup = Rollup()
     with SpillStore() as measured:
         refs, positions = _measure(files, setup, options.jobs, measured)
-        cross = cross_plan_findings(refs, positions, portfolio_rules)
-        del refs, positions  # the cross-plan rules have seen every plan: their views are done with
-        reported = SpillStore()
-        try:
-            # Between the passes: each plan gets its cross-plan findings and its waivers, then its
-            # rating; the plans in scope are counted and written again, as the reports will read them.
-            for number, outcome in enumerate(measured):
-                for rule_id, finding in cross.pop(number):
-                    outcome.findings[rule_id] = finding
-                findings = [outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings]
-                result = plan_result(outcome, waiving.apply(outcome, findings), critical)
-                if scope.keeps(result):
-                    rollup.add(result)
-                    reported.append(result)
-            scope.check(len(reported))
-        except BaseException:
-            reported.close()
-            raise
+        with cross_plan_findings(refs, positions, portfolio_rules) as cross:
+            del refs, positions  # the cross-plan rules have seen every plan: their views are done with
+            reported = SpillStore()
+            try:
+                # Between the passes: each plan gets its cross-plan findings and its waivers, then its
+                # rating; the plans in scope are counted and written again, as the reports will read them.
+                for number, outcome in enumerate(measured):
+                    for rule_id, finding in cross.pop(number):
+                        outcome.findings[rule_id] = finding
+                    findings = [outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings]
+                    result = plan_result(outcome, waiving.apply(outcome, findings), critical)
+                    if scope.keeps(result):
+                        rollup.add(result)
+                        reported.append(result)
+                scope.check(len(reported))
+            except BaseException:
+                reported.close()
+                raise
     summary, portfolio = rollup.result()
     assessment = Assessment(
         tool=ToolInfo(version=__version__),

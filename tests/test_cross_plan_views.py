@@ -46,3 +46,19 @@ def test_a_view_holds_slotted_records_of_only_the_schemes_compared_and_survives_
     assert (back.organisation.code, back.organisation.type, back.organisation.area_team) == (org.code, org.type, org.area_team)
     assert back.organisation.ccgs == (None if org.ccgs is None else tuple(org.ccgs))
     assert back.period == tuple(plan.period)
+
+
+def test_cross_plan_findings_come_back_plan_by_plan_in_rule_order() -> None:
+    from qipp_rag.cross_plan import CrossPlanFindings
+    from qipp_rag.results import Finding
+
+    def finding(rule: str) -> Finding:
+        return Finding(rule=rule, rating="green", value=None, message=rule)
+
+    with CrossPlanFindings() as found:
+        for rule, plans in (("PF01", [0, 2, 3]), ("PF02", [1]), ("PF03", []), ("PF04", [0, 3])):
+            found.start_rule()
+            for index in plans:
+                found.add(index, rule, finding(rule))
+        got = [[rule for rule, _ in found.pop(index)] for index in range(5)]
+    assert got == [["PF01", "PF04"], ["PF02"], ["PF01"], ["PF01", "PF04"], []]
