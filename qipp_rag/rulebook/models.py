@@ -50,7 +50,9 @@ def _pack_version(value: object) -> int:
 
 
 class PackModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first validation: a run with only the shipped pack takes it precompiled
+    # (:mod:`qipp_rag.rulebook.compiled`) and never validates a pack.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class BandSpec(Band):

@@ -162,9 +162,21 @@ def read_pack(file: str) -> tuple[RulePack | None, list[Problem]]:
 
 
 def read_shipped_pack() -> tuple[RulePack | None, list[Problem]]:
+    """The shipped pack: from its precompiled form when that was made from exactly this YAML
+    (:mod:`qipp_rag.rulebook.compiled`), else read and validated like any other pack."""
     file = shipped_pack_file()
     if not file.is_file():
         return None, [_problem("the shipped rule pack is missing: reinstall qipp-rag", str(file))]
+    try:
+        source = file.read_bytes()
+    except OSError:
+        source = None
+    if source is not None:
+        from .compiled import load_compiled
+
+        compiled = load_compiled(source)
+        if compiled is not None:
+            return compiled, []
     pack, problems = read_pack(str(file))
     if problems:  # a broken shipped pack is the project's fault; say so plainly
         return None, [
