@@ -132,6 +132,44 @@ def _without_pydantic_plugins() -> None:
     import os
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in PLUGINS_OFF and PLUGIN_LOADER not in sys.modules:
+        # pydantic's plugin loader imports importlib.metadata (and with it email, zipfile, csv, ...)
+        # only to find plugins that, so set, it would not load: a stand-in answers for it.
+        sys.modules[PLUGIN_LOADER] = _no_plugin_loader()
+
+
+PLUGIN_LOADER = "pydantic.plugin._loader"
+PLUGINS_OFF = ("__all__", "1", "true")  # the values for which pydantic's own loader returns no plugins
+
+
+def _no_plugin_loader():  # -> types.ModuleType, not imported at module level: `--version` starts without it
+    """A module answering ``get_plugins()`` with no plugins, as pydantic's loader does when plugins are
+    off; any other name is looked up in pydantic's own loader, which then takes its place."""
+    from types import ModuleType
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def __getattr__(name: str) -> object:
+        if name.startswith("__"):  # what the import system asks of any module (`__path__`, ...)
+            raise AttributeError(name)
+        import importlib.machinery
+        import importlib.util
+
+        import pydantic.plugin
+
+        spec = importlib.machinery.PathFinder.find_spec(PLUGIN_LOADER, list(pydantic.plugin.__path__))
+        if spec is None or spec.loader is None:
+            raise AttributeError(name)
+        real = importlib.util.module_from_spec(spec)
+        sys.modules[PLUGIN_LOADER] = real
+        spec.loader.exec_module(real)
+        return getattr(real, name)
+
+    module = ModuleType(PLUGIN_LOADER)
+    module.get_plugins = get_plugins  # type: ignore[attr-defined]
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]  # a module's attribute hook
+    return module
 
 
 def main(argv: list[str] | None = None) -> None:
