@@ -13,7 +13,7 @@ from qipp_rag.rating import make_finding
 from qipp_rag.rulebook.measure import Measurement, MetricContext
 from qipp_rag.rulebook.metrics import figures
 from qipp_rag.rulebook.metrics.figures import DEFAULT_STAGE_FACTORS
-from qipp_rag.rulebook.metrics._support import amount, capped, money, nearest, pct
+from qipp_rag.rulebook.metrics._support import Lines, amount, capped, money, nearest, parse_path, pct
 from qipp_rag.rulebook.registry import PLAN_METRICS
 
 
@@ -215,6 +215,47 @@ def test_money_and_amounts_read_as_written() -> None:
 def test_capped_keeps_short_lists_whole() -> None:
     assert capped(["a", "b"], 3) == ("a", "b")
     assert capped(["a", "b", "c", "d"], 3) == ("a", "b", "... and 2 more")
+
+
+@pytest.mark.parametrize("count", [0, 1, 11, 12, 13, 40])
+def test_lazy_evidence_words_only_the_lines_it_keeps(count: int) -> None:
+    worded: list[int] = []
+
+    def line(number: int) -> str:
+        worded.append(number)
+        return f"line {number}"
+
+    half = count // 2
+    lines = Lines(range(half), line).add(range(half, count), lambda n: line(n).upper())
+    eager = [f"line {n}" for n in range(half)] + [f"LINE {n}" for n in range(half, count)]
+    assert len(lines) == count
+    assert capped(lines) == capped(eager)
+    assert worded == list(range(min(count, 12 if count <= 12 else 11)))
+
+
+def test_a_rule_path_is_checked_against_the_format_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qipp_rag.rulebook.metrics import _support
+
+    checked: list[tuple[object, ...]] = []
+    real = _support.check_path
+
+    def counting(prefix: tuple[str | int, ...], path: tuple[str | int, ...]) -> None:
+        checked.append(path)
+        real(prefix, path)
+
+    monkeypatch.setattr(_support, "check_path", counting)
+    _support._path_problem.cache_clear()
+    try:
+        good, bad = parse_path("governance.pmo.lead"), parse_path("governance.pmo.leed")
+        for _ in range(3):
+            _support.check_path_once((), good)
+            with pytest.raises(_support.PathError, match="did you mean `lead`"):
+                _support.check_path_once((), bad)
+        assert checked == [good, bad]
+    finally:
+        _support._path_problem.cache_clear()
+    plans = [build({"governance": {"pmo": {"lead": f"Lead {n}", "meets": "monthly"}}}) for n in range(3)]
+    assert [run("field_present", plan, path="governance.pmo.lead").value for plan in plans] == [1, 1, 1]
 
 
 def test_nearest_stops_at_the_last_written_key() -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, localcontext
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,6 +22,7 @@ from ...vocabulary import Loc
 from ..measure import Measurement, Share
 from .figures import EXACT_DIGITS, ZERO
 
+T = TypeVar("T")
 EVIDENCE_LIMIT = 12  # lines of evidence kept per finding; the rest are counted, so reports stay readable
 
 
@@ -59,11 +61,41 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def capped(lines: Sequence[str], limit: int = EVIDENCE_LIMIT) -> tuple[str, ...]:
-    """At most ``limit`` lines, the rest counted in a last line."""
-    if len(lines) <= limit:
-        return tuple(lines)
-    return (*lines[: limit - 1], f"... and {len(lines) - limit + 1} more")
+class Lines:
+    """Evidence lines worded only when they are kept: each entry is an item and the function that words it.
+
+    A plan with sixty schemes would otherwise word sixty lines for a finding
+    that keeps eleven of them; :func:`capped` words only those it keeps and
+    counts the rest.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, items: Iterable[T] = (), line: Callable[[T], str] | None = None) -> None:
+        self._entries: list[tuple[Callable[[Any], str], Any]] = []
+        if line is not None:
+            self.add(items, line)
+
+    def add(self, items: Iterable[T], line: Callable[[T], str]) -> Lines:
+        """The items' lines after those already here, in the items' order."""
+        self._entries += [(line, item) for item in items]
+        return self
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def worded(self, count: int) -> list[str]:
+        """The first ``count`` lines."""
+        return [line(item) for line, item in self._entries[:count]]
+
+
+def capped(lines: Sequence[str] | Lines, limit: int = EVIDENCE_LIMIT) -> tuple[str, ...]:
+    """At most ``limit`` lines, the rest counted in a last line (and, for :class:`Lines`, never worded)."""
+    kept = len(lines) if len(lines) <= limit else limit - 1
+    shown = lines.worded(kept) if isinstance(lines, Lines) else lines[:kept]
+    if kept == len(lines):
+        return tuple(shown)
+    return (*shown, f"... and {len(lines) - kept} more")
 
 
 def not_applicable(message: str, loc: Loc | None = (), evidence: Sequence[str] = ()) -> Measurement:
@@ -130,6 +162,23 @@ def check_path(prefix: Loc, path: tuple[str | int, ...]) -> None:
             hint = difflib.get_close_matches(str(part), allowed or [], n=1)
             suggestion = f"; did you mean `{hint[0]}`?" if hint else ""
             raise PathError(f"`{part}` is not a key of {where} in the plan format{suggestion}")
+
+
+def check_path_once(prefix: Loc, path: tuple[str | int, ...]) -> None:
+    """:func:`check_path`, worked out once per run for each path: every plan of a run meets the same
+    rules, so the answer is kept (a wrong path raises a fresh :class:`PathError` each time)."""
+    problem = _path_problem(prefix, path)
+    if problem is not None:
+        raise PathError(problem)
+
+
+@lru_cache(maxsize=1024)
+def _path_problem(prefix: Loc, path: tuple[str | int, ...]) -> str | None:
+    try:
+        check_path(prefix, path)
+    except PathError as problem:
+        return str(problem)
+    return None
 
 
 def is_blank(value: Any) -> bool:
@@ -217,9 +266,13 @@ def share_of_value(
     without.sort(key=lambda item: (-item[1].saving(year), item[0]))
     with_x.sort(key=lambda item: (-item[1].saving(year), item[0]))
     reason = lacking if callable(lacking) else (lambda scheme: lacking)
-    evidence = [f"{scheme_label(s)} saves {amount(s.saving(year))} in {year}: {reason(s)}" for _, s in without]
     has_text = found or (lambda scheme: with_what)
-    evidence += [f"{scheme_label(s)} saves {amount(s.saving(year))} in {year}: {has_text(s)}" for _, s in with_x]
+
+    def saves(scheme: Scheme) -> str:
+        return f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}"
+
+    evidence = Lines(without, lambda item: f"{saves(item[1])}: {reason(item[1])}")
+    evidence.add(with_x, lambda item: f"{saves(item[1])}: {has_text(item[1])}")
     message = (
         f"{pct(value)} of the {year} value of {among} ({money(numerator)} of {money(denominator)}) is in "
         f"schemes {with_what}"

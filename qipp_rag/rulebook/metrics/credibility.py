@@ -14,6 +14,7 @@ from fractions import Fraction
 from ...plan.models import Plan, Scheme, Stage
 from ..measure import Measurement, MetricContext, Share, plan_metric
 from ._support import (
+    Lines,
     amount,
     capped,
     money,
@@ -88,14 +89,12 @@ def delivery_returns_share(ctx: MetricContext) -> Measurement:
         verb = "sends" if len(silent) == 1 else "send"
         biggest = f"the largest {scheme_label(largest)} saving {money(largest.saving(year))}"
         message += f"; {plural(len(silent), 'scheme')} {verb} none, {biggest}"
-    evidence = [
-        f"{scheme_label(s)} at stage {s.stage.value} saves {amount(s.saving(year))}: no delivery figures"
-        for _, s in silent
-    ]
-    evidence += [
-        f"{scheme_label(s)} at stage {s.stage.value} saves {amount(s.saving(year))}: reports delivery"
-        for _, s in reporting
-    ]
+
+    def saves(scheme: Scheme) -> str:
+        return f"{scheme_label(scheme)} at stage {scheme.stage.value} saves {amount(scheme.saving(year))}"
+
+    evidence = Lines(silent, lambda item: f"{saves(item[1])}: no delivery figures")
+    evidence.add(reporting, lambda item: f"{saves(item[1])}: reports delivery")
     loc = ("schemes", silent[0][0]) if silent else nearest(plan, ("schemes",))
     share = Share(
         numerator, denominator, True, year, "get delivery figures for {amount} more of the {year} value in delivery"
@@ -154,8 +153,9 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
         return Fraction(planned_to_date) - Fraction(twelfths[index]) / MONTHS
 
     ordered = sorted(delivering, key=lambda item: (gap(item), item[0]))
-    evidence = []
-    for index, scheme in ordered:
+
+    def line(item: tuple[int, Scheme]) -> str:
+        index, scheme = item
         how = (
             "its monthly profile"
             if scheme.monthly_profile is not None
@@ -163,7 +163,9 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
         )
         shown = ratio(twelfths[index], Decimal(MONTHS))
         planned_to_date = amount(scheme.delivery.planned_to_date)  # type: ignore[union-attr]
-        evidence.append(f"{scheme_label(scheme)}: planned to date {planned_to_date} of {two_places(shown)} by {how}")
+        return f"{scheme_label(scheme)}: planned to date {planned_to_date} of {two_places(shown)} by {how}"
+
+    evidence = Lines(ordered, line)
     expected_shown = money(Decimal(two_places(ratio(expected_twelfths, Decimal(MONTHS)))))
     message = (
         f"planned savings to date are {pct(value)} of what the plan's own phasing gives for the "

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ...plan.models import Plan, Scheme
 from ..measure import Measurement, MetricContext, Share, plan_metric
 from ._support import (
+    Lines,
     amount,
     capped,
     money,
@@ -54,11 +55,13 @@ def delivery_to_date(ctx: MetricContext) -> Measurement:
         delivering,
         key=lambda item: (item[1].delivery.actual_to_date - item[1].delivery.planned_to_date, item[0]),  # type: ignore[union-attr]
     )
-    evidence = [
-        f"{scheme_label(scheme)}: actual {amount(scheme.delivery.actual_to_date)} of planned "  # type: ignore[union-attr]
-        f"{amount(scheme.delivery.planned_to_date)}"  # type: ignore[union-attr]
-        for _, scheme in ordered
-    ]
+    evidence = Lines(
+        ordered,
+        lambda item: (
+            f"{scheme_label(item[1])}: actual {amount(item[1].delivery.actual_to_date)} of planned "  # type: ignore[union-attr]
+            f"{amount(item[1].delivery.planned_to_date)}"  # type: ignore[union-attr]
+        ),
+    )
     message = (
         f"{pct(value)} of planned savings delivered {as_of_words(plan)} ({money(actual)} of {money(planned)}, "
         f"{plural(len(delivering), 'scheme')} reporting)"
@@ -89,8 +92,11 @@ def forecast_against_target(ctx: MetricContext) -> Measurement:
     forecast = total(scheme.delivery.forecast_outturn for _, scheme in delivering)  # type: ignore[union-attr]
     value = percent(forecast, target)
     ordered = sorted(delivering, key=lambda item: (-item[1].delivery.forecast_outturn, item[0]))  # type: ignore[union-attr]
-    evidence = [f"{scheme_label(scheme)} forecasts {amount(scheme.delivery.forecast_outturn)}" for _, scheme in ordered]  # type: ignore[union-attr]
-    evidence.append(f"{year} target: {amount(target)}")
+    evidence = Lines(
+        ordered,
+        lambda item: f"{scheme_label(item[1])} forecasts {amount(item[1].delivery.forecast_outturn)}",  # type: ignore[union-attr]
+    )
+    evidence.add([target], lambda amount_: f"{year} target: {amount(amount_)}")
     message = (
         f"forecast outturn {as_of_words(plan)} is {pct(value)} of the {year} target ({money(forecast)} of "
         f"{money(target)})"

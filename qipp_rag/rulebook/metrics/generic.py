@@ -31,7 +31,7 @@ from ..measure import Measurement, MetricContext, plan_metric
 from ..params import frequency, list_of, non_negative, text
 from ._support import (
     PathError,
-    check_path,
+    check_path_once,
     is_blank,
     money,
     nearest,
@@ -64,7 +64,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 
 def _plan_path(ctx: MetricContext) -> tuple[str | int, ...]:
     path = parse_path(ctx.params.get("path"))
-    check_path((), path)
+    check_path_once((), path)
     return path
 
 
@@ -170,7 +170,7 @@ def scheme_fields(params: dict[str, Any] | Any) -> list[tuple[str | int, ...]]:
     fields = raw if isinstance(raw, list) and raw else [raw]
     paths = [parse_path(field) for field in fields]
     for path in paths:
-        check_path(("schemes", 0), path)
+        check_path_once(("schemes", 0), path)
     return paths
 
 

@@ -11,6 +11,7 @@ from ...plan.models import Scheme
 from ..measure import Measurement, MetricContext, Share, plan_metric
 from ..params import list_of, non_negative
 from ._support import (
+    Lines,
     amount,
     capped,
     is_blank,
@@ -58,12 +59,15 @@ def negative_impact_share(ctx: MetricContext) -> Measurement:
         f"{pct(value)} of the {year} value of schemes with an assessed quality impact is assessed negative "
         f"({money(numerator)} of {money(denominator)}, {len(negative)} of {plural(len(assessed), 'scheme')})"
     )
-    evidence = [
-        f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year}: "
-        f"impact {scheme.quality_impact.impact}"  # type: ignore[union-attr]
-        for _, scheme in assessed
-    ]
-    evidence.sort(key=lambda line: 0 if line.endswith("negative") else 1)
+    # Negative first, otherwise in plan order (the line ends with the impact, one of three words).
+    first = sorted(assessed, key=lambda item: 0 if item[1].quality_impact.impact == "negative" else 1)  # type: ignore[union-attr]
+    evidence = Lines(
+        first,
+        lambda item: (
+            f"{scheme_label(item[1])} saves {amount(item[1].saving(year))} in {year}: "
+            f"impact {item[1].quality_impact.impact}"  # type: ignore[union-attr]
+        ),
+    )
     loc = ("schemes", negative[0][0], "quality_impact", "impact") if negative else nearest(plan, ("schemes",))
     share = Share(
         numerator,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from ...plan.models import Plan, Stage
 from ..measure import Measurement, MetricContext, Share, plan_metric
 from ._support import (
+    Lines,
     amount,
     capped,
     money,
@@ -26,7 +27,7 @@ def live_scheme_count(ctx: MetricContext) -> Measurement:
     plan = ctx.plan
     live = [(index, scheme) for index, scheme in enumerate(plan.schemes) if scheme.live]
     cancelled = len(plan.schemes) - len(live)
-    evidence = [f"{scheme_label(scheme)} at stage {scheme.stage.value}" for _, scheme in live]
+    evidence = Lines(live, lambda item: f"{scheme_label(item[1])} at stage {item[1].stage.value}")
     if live:
         message = f"{plural(len(live), 'live scheme')} in the plan"
     elif plan.schemes:

@@ -8,6 +8,7 @@ from ...plan.models import Assumptions
 from ..measure import Measurement, MetricContext, Share, plan_metric
 from ..params import list_of
 from ._support import (
+    Lines,
     amount,
     capped,
     money,
@@ -144,10 +145,10 @@ def q4_profile_share(ctx: MetricContext) -> Measurement:
     numerator = total(late.values())
     value = percent(numerator, denominator)
     ordered = sorted(profiled, key=lambda item: (-late[item[0]], item[0]))
-    evidence = [
-        f"{scheme_label(scheme)}: January to March {amount(late[index])} of {amount(whole[index])}"
-        for index, scheme in ordered
-    ]
+    evidence = Lines(
+        ordered,
+        lambda item: f"{scheme_label(item[1])}: January to March {amount(late[item[0]])} of {amount(whole[item[0]])}",
+    )
     message = (
         f"{pct(value)} of the {plan.first_year} profiled savings fall in January to March "
         f"({money(numerator)} of {money(denominator)}, over {plural(len(profiled), 'profiled scheme')})"
@@ -216,17 +217,19 @@ def non_recurrent_share(ctx: MetricContext) -> Measurement:
         return not_applicable("no savings are identified in any plan year", nearest(plan, ("schemes",)))
     year, value = max(measured, key=lambda item: item[1])  # max keeps the first of equals: the earliest year
     one_off_then = total(scheme.saving(year) for _, scheme in one_off)
-    evidence = [
-        (
-            f"{y}: non-recurrent {amount(total(s.saving(y) for _, s in one_off))} of identified "
-            f"{amount(identified[y])} ({pct(v)})"
-        )
-        for y, v in measured
-    ]
-    evidence += [
-        f"{scheme_label(scheme)} is one-off (recurrent: false), saving {amount(scheme.saving(year))} in {year}"
-        for _, scheme in one_off
-    ]
+    evidence = Lines(
+        measured,
+        lambda item: (
+            f"{item[0]}: non-recurrent {amount(total(s.saving(item[0]) for _, s in one_off))} of identified "
+            f"{amount(identified[item[0]])} ({pct(item[1])})"
+        ),
+    )
+    evidence.add(
+        one_off,
+        lambda item: (
+            f"{scheme_label(item[1])} is one-off (recurrent: false), saving {amount(item[1].saving(year))} in {year}"
+        ),
+    )
     message = (
         f"{pct(value)} of identified savings in {year} are non-recurrent ({money(one_off_then)} of "
         f"{money(identified[year])})"
@@ -255,13 +258,13 @@ def largest_scheme_share(ctx: MetricContext) -> Measurement:
     index, largest = max(live, key=lambda item: (item[1].saving(year), -item[0]))  # the earliest of equals
     value = percent(largest.saving(year), identified)
     ranked = sorted(live, key=lambda item: (-item[1].saving(year), item[0]))
-    evidence = [
-        (
-            f"{scheme_label(scheme)} saves {amount(scheme.saving(year))} in {year} "
-            f"({pct(percent(scheme.saving(year), identified))})"
-        )
-        for _, scheme in ranked
-    ]
+    evidence = Lines(
+        ranked,
+        lambda item: (
+            f"{scheme_label(item[1])} saves {amount(item[1].saving(year))} in {year} "
+            f"({pct(percent(item[1].saving(year), identified))})"
+        ),
+    )
     message = (
         f"{scheme_label(largest)}, the largest, is {pct(value)} of {year} identified savings "
         f"({money(largest.saving(year))} of {money(identified)})"
