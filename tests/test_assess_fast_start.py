@@ -96,3 +96,34 @@ def _plugins_setting(env_value: str | None, tmp_path) -> str:
 def test_pydantic_plugins_are_not_searched_for_unless_the_user_says_otherwise(tmp_path) -> None:
     assert _plugins_setting(None, tmp_path) == "__all__"
     assert _plugins_setting("logfire", tmp_path) == "logfire"
+
+
+def _after_assess(code: str, tmp_path, env_value: str | None = None) -> str:
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    if env_value is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = env_value
+    script = (
+        "import sys\nfrom qipp_rag.cli import main\n"
+        "try:\n    main(['assess', 'nothing-here', '-q', '--format', 'json'])\nexcept SystemExit:\n    pass\n" + code
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_with_plugins_off_importlib_metadata_is_not_imported(tmp_path) -> None:
+    loaded = "print('importlib.metadata' in sys.modules, hasattr(sys.modules['pydantic.plugin._loader'], '__file__'))"
+    assert _after_assess(loaded, tmp_path) == "False False"
+    assert _after_assess(loaded, tmp_path, "logfire") == "True True"  # plugins the user asked for are still found
+
+
+def test_the_plugin_loader_stand_in_answers_as_pydantics_own(tmp_path) -> None:
+    check = (
+        "import os\nfrom pydantic.plugin import _loader\n"
+        "stand_in = _loader.get_plugins()\n"
+        "group = _loader.PYDANTIC_ENTRY_POINT_GROUP\n"  # any other name brings pydantic's own loader in
+        "real = sys.modules['pydantic.plugin._loader']\n"
+        "print(stand_in == (), tuple(real.get_plugins()) == (), group, hasattr(real, '__file__'))"
+    )
+    assert _after_assess(check, tmp_path) == "True True pydantic True"
