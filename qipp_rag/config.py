@@ -27,7 +27,6 @@ import difflib
 import functools
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -137,7 +136,8 @@ def _config_model(options: tuple[Option, ...]) -> type[BaseModel]:
     }
     model = create_model(
         "ConfigFile",
-        __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False),
+        # Built on first validation: a run without a configuration file never needs it.
+        __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False, defer_build=True),
         __doc__="The keys a configuration file may hold: exactly the long options of ``assess`` it may set.",
         __module__=__name__,
         **fields,
@@ -193,6 +193,11 @@ def _mentions_tool(pyproject: Path) -> bool:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return b"qipp" in data.lower()
+    if not _may_name_tool(text):
+        return False  # another project's file: no need to parse it (or import the TOML parser)
+    import tomllib
+
+
     try:
         tool = tomllib.loads(text).get("tool")
     except tomllib.TOMLDecodeError:
@@ -206,6 +211,13 @@ def _mentions_tool(pyproject: Path) -> bool:
         if str(key).lower().replace("_", "").replace("-", "").replace(" ", "") == "qipprag":
             LAST_WARNINGS.append(f"{_shown(pyproject)}: [tool.{key}] is not read; the table is [tool.{TOOL_KEY}]")
     return False
+
+
+def _may_name_tool(text: str) -> bool:
+    """Whether a TOML text can hold the table or a near miss at all: a key that, lowercased and without
+    ``_``, ``-`` and spaces, reads ``qipprag``, unless it is spelt with ``\\u`` escapes."""
+    lowered = text.lower()
+    return "qipprag" in lowered.replace("_", "").replace("-", "").replace(" ", "") or "\\u" in lowered
 
 
 # ---------------------------------------------------------------- reading it
@@ -298,6 +310,8 @@ def _read_toml(file: Path, shown: str) -> tuple[BaseModel | None, list[Problem]]
                 message=f"cannot read the configuration file: {error.strerror or error}", line=1, column=1, file=shown
             )
         ]
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -192,6 +191,8 @@ def write_atomically(files: Sequence[tuple[str, str | Iterable[str]]]) -> None:
                 streams.append((target, text))
                 continue
             real = os.path.realpath(target)  # a link stays a link: the file it names is replaced
+            import tempfile  # only when a report file is written
+
             try:
                 handle, temp = tempfile.mkstemp(prefix=f".{Path(real).name}.", suffix=".tmp", dir=Path(real).parent)
             except OSError as error:

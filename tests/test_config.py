@@ -222,3 +222,34 @@ def test_format_choices_are_the_registered_reporters():
         assert ConfigFile.model_validate({"format": name}).format == name
     with pytest.raises(ValidationError, match="Input should be 'table', "):
         ConfigFile.model_validate({"format": "pdf"})
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['[tool.qipp-rag]\nfail-on = "amber"\n', '[tool."\\u0071ipp-rag"]\nfail-on = "amber"\n'],  # an escape spells it too
+)
+def test_a_pyproject_naming_the_table_counts_however_it_is_spelt(tree, table):
+    found = write(tree / "plans" / "pyproject.toml", table)
+    assert find_config(tree / "plans") == found
+    assert load_config(tree / "plans") == ({"fail-on": "amber"}, [])
+
+
+def test_a_near_miss_spelt_apart_is_still_a_warning(tree):
+    write(tree / "plans" / "pyproject.toml", '[tool."QIPP rag"]\nfail-on = "amber"\n')
+    assert find_config(tree / "plans") is None
+    assert config.LAST_WARNINGS and "[tool.QIPP rag] is not read" in config.LAST_WARNINGS[0]
+
+
+def test_another_projects_pyproject_is_not_parsed(tree):
+    """A pyproject.toml that cannot name the table (no `qipprag` however spelt) is passed over unread,
+    and the TOML parser is not even imported: a cold start in a Python project pays nothing for it."""
+    import subprocess
+    import sys
+
+    write(tree / "plans" / "pyproject.toml", "[project]\nname = 'plans'\n[tool.ruff]\nline-length = 99\n")
+    code = (
+        "import sys\nfrom qipp_rag.config import find_config\n"
+        "print(find_config('.'), 'tomllib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tree / "plans", check=True)
+    assert done.stdout.split() == ["None", "False"]

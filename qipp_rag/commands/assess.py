@@ -336,13 +336,16 @@ def _print_config_problems(problems: list[Problem]) -> None:
 def _render_options(settings: Settings, to_terminal: bool) -> Any:
     """What the reporters take: the settings of the same names (group_by, fail_on, sort ...), and the terminal's."""
     import os
-    import shutil
     from dataclasses import fields
 
     from ..reporters import RenderOptions
 
     color = to_terminal and not settings.no_color and not os.environ.get("NO_COLOR")
-    width = max(shutil.get_terminal_size().columns, MIN_WIDTH) if to_terminal else None  # COLUMNS=5 must not hide rows
+    width = None
+    if to_terminal:
+        import shutil  # not for output to a file or a pipe
+
+        width = max(shutil.get_terminal_size().columns, MIN_WIDTH)  # COLUMNS=5 must not hide rows
     same = {item.name: getattr(settings, item.name) for item in fields(RenderOptions) if hasattr(settings, item.name)}
     return RenderOptions(**(same | {"color": color, "width": width}))
 
@@ -391,11 +394,11 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
 
 def _fitted(line: str) -> str:
     """On a terminal, the line wrapped at spaces to its width; elsewhere as it is."""
+    if not sys.stderr.isatty():
+        return line
     import shutil
     import textwrap
 
-    if not sys.stderr.isatty():
-        return line
     width = shutil.get_terminal_size().columns
     return "\n".join(textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False)) or line
 
