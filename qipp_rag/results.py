@@ -437,8 +437,14 @@ def from_json(text: str | bytes) -> Assessment:
     checks) on a document that is not one, and ``RecursionError`` on one
     nested too deeply.
     """
+    return Assessment.model_validate(json_value(text))
+
+
+def json_value(text: str | bytes) -> Any:
+    """JSON text as a saved assessment is read (exact and bounded numbers, no NaN, no lone surrogate);
+    :func:`from_json` for the whole, :mod:`qipp_rag.saved` for each of its pieces."""
     data = json.loads(text, parse_float=_json_number, parse_int=_json_int, parse_constant=_json_constant)
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if _ESCAPED_SURROGATE.search(raw) and _lone_surrogates(data):
         raise ValueError("the text holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character")
-    return Assessment.model_validate(data)
+    return data

@@ -56,22 +56,20 @@ def _fail(message: str) -> int:
 
 
 def read_assessment(file: str):  # -> tuple[Assessment | None, str | None]
-    """A saved assessment, or a one-line reason why the file is not one."""
+    """A saved assessment, or a one-line reason why the file is not one.  In the tool's own layout
+    its plans are read one at a time as the reports ask for them (:mod:`qipp_rag.saved`)."""
     import json
 
     from pydantic import ValidationError
 
-    from ..results import from_json
+    from ..saved import read_saved
 
     try:
-        with open(file, "rb") as handle:
-            data = handle.read()
+        return read_saved(file), None
     except FileNotFoundError:
         return None, f"{file}: no such file"
     except OSError as error:
         return None, f"{file}: cannot read it: {error.strerror or error}"
-    try:
-        return from_json(data), None
     except json.JSONDecodeError as error:
         return None, f"{file}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
     except UnicodeDecodeError:
@@ -93,7 +91,7 @@ def run(
     import os
     import shutil
 
-    from ..reporters import REPORTERS, RenderOptions, renderer
+    from ..reporters import REPORTERS, RenderOptions, chunked
 
     if output_format not in REPORTERS:
         return _fail(f"--format: {output_format!r} is not one of {', '.join(REPORTERS)}")
@@ -121,7 +119,7 @@ def run(
         fail_on=fail_on,
         width=max(shutil.get_terminal_size().columns, 40) if to_terminal else None,
     )
-    text = renderer(output_format)(assessment, options)
+    text = chunked(output_format)(assessment, options)  # rendered as it is written, plan by plan where it can be
     if output is None:
         write_stdout(text)
         return 0
