@@ -64,6 +64,8 @@ class BandSpec(Band):
     ``above`` and ``below`` exclude it (its ">" and "<").
     """
 
+    model_config = ConfigDict(defer_build=True)  # as the other pack models: built on first validation
+
     min: PackNumber | None = None
     max: PackNumber | None = None
     above: PackNumber | None = None

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..load.loading import load_document
 from ..results import Problem, RuleInfo, RulePackInfo
+from .compiled import load_compiled
 from .metrics.figures import DEFAULT_STAGE_FACTORS
 from .models import SHIPPED_PACK, RulePack, RuleSpec
 
@@ -172,8 +173,6 @@ def read_shipped_pack() -> tuple[RulePack | None, list[Problem]]:
     except OSError:
         source = None
     if source is not None:
-        from .compiled import load_compiled
-
         compiled = load_compiled(source)
         if compiled is not None:
             return compiled, []
