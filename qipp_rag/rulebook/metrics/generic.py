@@ -31,6 +31,7 @@ from ..measure import Measurement, MetricContext, plan_metric
 from ..params import frequency, list_of, non_negative, text
 from ._support import (
     PathError,
+    check_path,
     check_path_once,
     is_blank,
     money,
