@@ -19,9 +19,9 @@ file read here is the assessment that reading it whole gives.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
-from typing import BinaryIO, overload
+from typing import BinaryIO
 
+from .lazy import LazySequence
 from .results import Assessment, PlanResult, from_json, json_value
 
 PLANS_OPEN = b'  "plans": [\n'
@@ -36,7 +36,7 @@ class NotOwnLayout(Exception):
     """The file is not laid out as ``assess --format json`` writes it (or has a problem): read it whole."""
 
 
-class SavedPlans(Sequence[PlanResult]):
+class SavedPlans(LazySequence[PlanResult]):
     """The plans of a saved assessment, each parsed and validated from its bytes when asked for
     (a fresh object each time), so that going through them holds one at a time."""
 
@@ -48,35 +48,10 @@ class SavedPlans(Sequence[PlanResult]):
     def __len__(self) -> int:
         return len(self._starts)
 
-    @overload
-    def __getitem__(self, index: int) -> PlanResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[PlanResult]: ...
-
-    def __getitem__(self, index: int | slice) -> PlanResult | list[PlanResult]:
-        if isinstance(index, slice):
-            return [self[number] for number in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("plan index out of range")
-        return _plan(self._read(index))
-
-    def __iter__(self) -> Iterator[PlanResult]:
-        for index in range(len(self)):
-            yield self[index]
-
-    def _read(self, index: int) -> bytes:
+    def _load(self, index: int) -> PlanResult:
         start = self._starts[index]
         self._handle.seek(start)
-        return self._handle.read(self._ends[index] - start)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
-            return NotImplemented
-        return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # equal to a list of the same plans, so unhashable like one
+        return _plan(self._handle.read(self._ends[index] - start))
 
     def __repr__(self) -> str:
         return f"<{len(self)} plans read from {getattr(self._handle, 'name', 'a saved assessment')}>"

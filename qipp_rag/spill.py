@@ -21,11 +21,12 @@ import pickle
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from types import TracebackType
-from typing import IO, Any, TypeVar, cast, overload
+from typing import IO, Any, cast
 
-Item = TypeVar("Item")
+from .lazy import Item, LazySequence
+
 _LEVEL = 1  # zlib's fastest: a run must cost little more than parsing its plans
 
 
@@ -133,7 +134,7 @@ class SpillStore:
         self.close()
 
 
-class SpilledSequence(Sequence[Item]):
+class SpilledSequence(LazySequence[Item]):
     """The records of a :class:`SpillStore` as a read-only sequence: each item is read from the file
     when it is asked for (a fresh object each time), so going through them holds one at a time."""
 
@@ -143,27 +144,8 @@ class SpilledSequence(Sequence[Item]):
     def __len__(self) -> int:
         return len(self._store)
 
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        if isinstance(index, slice):
-            return [self._store[number] for number in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def _load(self, index: int) -> Item:
         return cast(Item, self._store[index])
-
-    def __iter__(self) -> Iterator[Item]:
-        return iter(self._store)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
-            return NotImplemented
-        return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # equal to a list of the same items, so unhashable like one
 
     def __repr__(self) -> str:
         return f"<{len(self)} records spilled to {self._store.folder}>"
