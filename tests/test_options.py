@@ -170,8 +170,7 @@ def test_choices_are_not_written_out_again() -> None:
     choice_sets = {frozenset(option.choices) for option in ASSESS if len(option.choices) >= 2}
     choice_sets.add(frozenset(options.ROLL_UPS))
     homes = (PACKAGE / "options.py", PACKAGE / "vocabulary.py", PACKAGE / "reporters" / "__init__.py")
-    known = {  # the reporters' own copies (reporters/ is theirs): the table's orders and its roll-up groups
-        ("reporters/ordering.py", frozenset(options.SORTS)),
+    known = {  # the table draws its roll-up groups in its own order
         ("reporters/table_draw.py", frozenset(options.ROLL_UPS)),
     }
     copies = []

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from ..results import PlanResult
 
-SORTS = ("rating", "path")
 RANK = {"red": 0, "amber": 1, "green": 2, "error": 3}
 
 

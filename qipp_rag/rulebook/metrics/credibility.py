@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from ...plan.models import Plan, Scheme, Stage
 from ..measure import Measurement, MetricContext, Share, plan_metric
@@ -124,16 +125,33 @@ def _expected_twelfths(scheme: Scheme, year: str, months: int) -> Decimal:
     return scheme.saving(year) * months
 
 
-@plan_metric("planned_against_phasing", params=None)
-def planned_against_phasing(ctx: MetricContext) -> Measurement:
-    """DL06: Σ ``planned_to_date`` ÷ Σ expected × 100 over live schemes with delivery."""
+class _InYear(NamedTuple):
+    """Where DL06 and DL07 both start: the live schemes reporting delivery, the first plan year,
+    ``delivery_as_of`` and the months elapsed by then."""
+
+    plan: Plan
+    year: str
+    delivering: list[tuple[int, Scheme]]
+    as_of: dt.date
+    months: int
+
+
+def _in_year(ctx: MetricContext) -> _InYear | Measurement:
+    """The plan's in-year position, or n/a when no live scheme reports delivery or there is no as-of date."""
     plan = ctx.plan
-    year = plan.first_year
     delivering = with_delivery(plan)
     if not delivering or plan.delivery_as_of is None:
         return not_applicable(NO_DELIVERY, nearest(plan, ("schemes",)))
-    as_of = plan.delivery_as_of
-    months = months_elapsed(plan, as_of)
+    return _InYear(plan, plan.first_year, delivering, plan.delivery_as_of, months_elapsed(plan, plan.delivery_as_of))
+
+
+@plan_metric("planned_against_phasing", params=None)
+def planned_against_phasing(ctx: MetricContext) -> Measurement:
+    """DL06: Σ ``planned_to_date`` ÷ Σ expected × 100 over live schemes with delivery."""
+    started = _in_year(ctx)
+    if isinstance(started, Measurement):
+        return started
+    plan, year, delivering, as_of, months = started
     twelfths = {index: _expected_twelfths(scheme, year, months) for index, scheme in delivering}
     expected_twelfths = total(twelfths.values())
     if expected_twelfths == 0:
@@ -185,13 +203,10 @@ def planned_against_phasing(ctx: MetricContext) -> Measurement:
 @plan_metric("forecast_run_rate", params=None)
 def forecast_run_rate(ctx: MetricContext) -> Measurement:
     """DL07: ((F − A) ÷ (12 − m)) ÷ (A ÷ m), the run rate the forecast needs over the run rate achieved."""
-    plan = ctx.plan
-    year = plan.first_year
-    delivering = with_delivery(plan)
-    if not delivering or plan.delivery_as_of is None:
-        return not_applicable(NO_DELIVERY, nearest(plan, ("schemes",)))
-    as_of = plan.delivery_as_of
-    months = months_elapsed(plan, as_of)
+    started = _in_year(ctx)
+    if isinstance(started, Measurement):
+        return started
+    plan, year, delivering, as_of, months = started
     loc = ("delivery_as_of",)
     if months == 0:
         return not_applicable(f"no month of {year} has passed by {as_of.isoformat()}, so there is no run rate yet", loc)
