@@ -14,7 +14,7 @@ that needs it only to keep start-up short, and then only:
   (``tests/test_assess_fast_start.py``);
 - elsewhere, a module of this package that only some runs need (the process
   pool with several workers, the YAML hints on a syntax error, waivers with a
-  waivers file, the table's drawing, the HTML charts).  Each such import is
+  waivers file, the HTML charts).  Each such import is
   listed with its reason in ``DEFERRED`` in ``tests/test_architecture.py``,
   which fails on any other.
 """

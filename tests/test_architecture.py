@@ -288,7 +288,6 @@ DEFERRED: dict[tuple[str, str], str] = {
     ("qipp_rag.load.yamlsafe", "qipp_rag.load.yaml_hints"): "only a YAML syntax error is explained",
     ("qipp_rag.engine", "qipp_rag.waivers"): "only a run with a waivers file reads one",
     ("qipp_rag.engine", "qipp_rag.waiver_hints"): "only a run with a waivers file checks it for typos",
-    ("qipp_rag.reporters.table", "qipp_rag.reporters.table_draw"): "rich's drawing: only when the table is drawn",
     ("qipp_rag.reporters.html", "qipp_rag.reporters.html_charts"): "the SVG charts: only plans with figures",
     # Small modules with no start-up cost, left where the engine's rework put them; may move to the top.
     ("qipp_rag.engine", "qipp_rag.confidence"): "not needed: may be imported at the top",

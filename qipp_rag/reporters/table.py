@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..results import Assessment, GroupSummary
 from . import RenderOptions
+from .table_draw import Painter, Screen, details, group_sections, provider_section, table_criteria
 from .table_layout import CRITERIA, LABELS, amount, organisation_label
 from .table_rows import gather
 from .tally import Tally, tally
@@ -103,49 +104,24 @@ def chunks(assessment: Assessment, options: RenderOptions = RenderOptions()) -> 
 
     The table is laid out from slim rows gathered in one pass; the results under it are drawn
     visiting the plans again one at a time, each plan's lines a piece."""
-    import io
-
-    from rich.console import Console
-    from rich.text import Text
-
-    from .table_draw import Painter, details, group_sections, provider_section, table_criteria
-
-    stream = io.StringIO()
-
-    def taken() -> str:
-        text = stream.getvalue()
-        stream.seek(0)
-        stream.truncate()
-        return text
-
-    console = Console(
-        file=stream,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        width=options.width or PLAIN_WIDTH,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        legacy_windows=False,
-    )
+    screen = Screen(options.color, options.width or PLAIN_WIDTH)
     paint = Painter(options.color, options.width)
     packs = visible(", ".join(pack.name for pack in assessment.rule_packs) or "none")
-    paint.wrapped(console, f"QIPP plan assessment as of {assessment.as_of.isoformat()} (rule packs: {packs})")
+    paint.wrapped(screen, f"QIPP plan assessment as of {assessment.as_of.isoformat()} (rule packs: {packs})")
 
     if not assessment.plans:
-        console.print(Text("No plans were assessed."))
+        screen.text("No plans were assessed.")
     gathered = gather(assessment, table_criteria(assessment), options.sort, options.group_by)
-    paint.sections(console, gathered, group_sections(assessment, options, gathered))
-    yield taken()
+    paint.sections(screen, gathered, group_sections(assessment, options, gathered))
+    yield screen.taken()
 
-    for _ in details(console, paint, assessment, options, gathered):
-        piece = taken()
+    for _ in details(screen, paint, assessment, options, gathered):
+        piece = screen.taken()
         if piece:
             yield piece
     if options.group_by == "provider":
-        provider_section(console, paint, assessment)
+        provider_section(screen, paint, assessment)
 
-    console.print()
-    paint.wrapped(console, counts_line(assessment, gathered.counts))
-    yield taken()
+    screen.blank()
+    paint.wrapped(screen, counts_line(assessment, gathered.counts))
+    yield screen.taken()

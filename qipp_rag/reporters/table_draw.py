@@ -4,18 +4,24 @@ On a terminal every line fits its width: tables through
 :mod:`~qipp_rag.reporters.table_layout`, other text wrapped at spaces with a
 hanging indent.  Plain text (a pipe or a file) keeps one line per plan and
 per result, however long.
+
+Lines are written as strings (:class:`Screen`), byte for byte as rich's
+Console wrote them when it drew this report: plain, or with the ANSI codes of
+rich's standard colours.  Only a line holding a tab, a line break or a
+control code that rich removes, or a line this module does not wrap
+holding anything but one-cell characters or too long for the width, is still
+handed to rich.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-
-from rich.cells import cell_len
-from rich.text import Text
 
 from ..results import Assessment, GroupSummary, ProviderSummary
 from . import RenderOptions
@@ -23,10 +29,12 @@ from .table_layout import (
     CRITERIA,
     GAP,
     LABELS,
+    ONE_CELL,
     Cell,
     Column,
     Layout,
     amount,
+    cell_len,
     choose,
     cut_at_word,
     finding_line,
@@ -38,8 +46,88 @@ from .text import visible
 
 STYLES = {"red": "bold red", "amber": "bold yellow", "green": "bold green", "error": "bold magenta", "n/a": "dim",
           "waived": "cyan"}
+# each style's ANSI codes in rich's standard colour system (tests/test_table_cells.py compares them with rich's)
+CODES = {"bold red": "1;31", "bold yellow": "1;33", "bold green": "1;32", "bold magenta": "1;35", "dim": "2",
+         "cyan": "36", "bold": "1"}
 ROLLUP = {"allocation": "Allocation", "target": "Target", "identified": "Identified", "risk_adjusted": "Risk-adjusted"}
 INDENT = 8  # where a wrapped result line continues
+Run = tuple[str, str]  # text and its style ("" for none)
+_RICH_ONLY = re.compile("[\t\n\x07\x08\x0b\x0c\x0d]")  # tabs rich expands, breaks it splits at, codes it drops
+
+
+@dataclass
+class Screen:
+    """The report's lines as text, as a console ``width`` cells wide shows them (with ANSI colour when
+    ``color``); :meth:`taken` hands over what was written since it was last called."""
+
+    color: bool
+    width: int
+    _parts: list[str] = field(default_factory=list)
+    _console: Any = None
+
+    def taken(self) -> str:
+        text = "".join(self._parts)
+        self._parts.clear()
+        return text
+
+    def blank(self) -> None:
+        self._parts.append("\n")
+
+    def text(self, line: str) -> None:
+        """A line a console would fold at its width (only ever a short one of the report's own)."""
+        if ONE_CELL.issuperset(line) and len(line) <= self.width:
+            self._parts.append(line + "\n")
+        else:
+            self._parts.append(self._rich([(line, "")], soft_wrap=False))
+
+    def line(self, runs: Sequence[Run], rstrip: bool = False) -> None:
+        """One line of styled runs, never folded; ``rstrip`` drops its trailing white space."""
+        if any(_RICH_ONLY.search(text) for text, _ in runs):
+            self._parts.append(self._rich(runs, soft_wrap=True, rstrip=rstrip))
+            return
+        if rstrip:
+            keep = len("".join(text for text, _ in runs).rstrip())
+            kept: list[Run] = []
+            for text, style in runs:
+                if keep <= 0:
+                    break
+                kept.append((text[:keep], style))
+                keep -= len(text)
+            runs = kept
+        if self.color:
+            self._parts.append("".join(f"\x1b[{CODES[style]}m{text}\x1b[0m" if style and text else text
+                                       for text, style in runs) + "\n")
+        else:
+            self._parts.append("".join(text for text, _ in runs) + "\n")
+
+    def _rich(self, runs: Sequence[Run], soft_wrap: bool, rstrip: bool = False) -> str:
+        """The line drawn by rich's Console, for what only rich does exactly as rich does it."""
+        from rich.console import Console
+        from rich.text import Text
+
+        if self._console is None:
+            self._console = Console(
+                file=io.StringIO(),
+                force_terminal=self.color,
+                no_color=not self.color,
+                color_system="standard" if self.color else None,
+                width=self.width,
+                highlight=False,
+                emoji=False,
+                markup=False,
+                legacy_windows=False,
+            )
+        text = Text()
+        for piece, style in runs:
+            text.append(Text(piece, style=style if self.color else ""))
+        if rstrip:
+            text.rstrip()
+        stream = self._console.file
+        self._console.print(text, soft_wrap=soft_wrap)
+        drawn: str = stream.getvalue()
+        stream.seek(0)
+        stream.truncate()
+        return drawn
 
 
 def _pieces(word: str, room: int) -> list[str]:
@@ -81,70 +169,69 @@ class Painter:
     color: bool
     width: int | None
 
-    def styled(self, text: str, rating: str | None) -> Text:
-        return Text(text, style=STYLES.get(rating or "", "")) if self.color else Text(text)
+    def styled(self, text: str, rating: str | None) -> Run:
+        return (text, STYLES.get(rating or "", "") if self.color else "")
 
-    def wrapped(self, console: Any, text: str, label: Cell | None = None, indent: int = 0) -> None:
+    def wrapped(self, screen: Screen, text: str, label: Cell | None = None, indent: int = 0) -> None:
         """One line when plain; on a terminal, wrapped at spaces, continued under ``indent``."""
         prefix = "" if label is None else f"{label.text:<6}  "
         lines = [prefix + text] if self.width is None else wrap(prefix + text, self.width, indent)
         for number, line in enumerate(lines):
             if number == 0 and label is not None:
                 rest = line[len(label.text):]
-                console.print(Text.assemble(self.styled(label.text, label.rating), rest), soft_wrap=True)
+                screen.line([self.styled(label.text, label.rating), (rest, "")])
             else:
-                console.print(Text(line), soft_wrap=True)
+                screen.line([(line, "")])
 
-    def table(self, console: Any, layout: Layout, legend: bool = True) -> None:
+    def table(self, screen: Screen, layout: Layout, legend: bool = True) -> None:
         columns = layout.columns
         widths = [column.width for column in columns]
+        bold = "bold" if self.color else ""
 
-        def line(cells: Sequence[Cell], header: bool = False) -> Text:
-            out = Text()
+        def line(cells: Sequence[Cell], header: bool = False) -> None:
+            runs: list[Run] = []
             for number, (cell, column, width) in enumerate(zip(cells, columns, widths, strict=True)):
                 text = cell.text if cell_len(cell.text) <= width else cut_at_word(cell.text, width)
                 pad = " " * (width - cell_len(text))
                 last = number == len(columns) - 1
                 if number:
-                    out.append(" " * GAP)
+                    runs.append((" " * GAP, ""))
                 if column.justify == "right":
-                    out.append(pad)
-                bold = "bold" if self.color else ""
-                out.append(Text(text, style=bold) if header else self.styled(text, cell.rating))
+                    runs.append((pad, ""))
+                runs.append((text, bold) if header else self.styled(text, cell.rating))
                 if column.justify != "right" and not last:
-                    out.append(pad)
-            out.rstrip()
-            return out
+                    runs.append((pad, ""))
+            screen.line(runs, rstrip=True)
 
-        console.print(line([Cell(column.header) for column in columns], header=True), soft_wrap=True)
-        console.print(Text((" " * GAP).join("-" * width for width in widths)), soft_wrap=True)
+        line([Cell(column.header) for column in columns], header=True)
+        screen.line([((" " * GAP).join("-" * width for width in widths), "")])
         for row in range(len(columns[0].cells)):
-            console.print(line([column.cells[row] for column in columns]), soft_wrap=True)
+            line([column.cells[row] for column in columns])
         if legend:
-            self.legend(console, layout)
+            self.legend(screen, layout)
 
-    def legend(self, console: Any, layout: Layout) -> None:
+    def legend(self, screen: Screen, layout: Layout) -> None:
         for line in layout.legend:
-            self.wrapped(console, line, indent=2)
+            self.wrapped(screen, line, indent=2)
 
-    def sections(self, console: Any, gathered: Rows, sections: Sequence[Section]) -> None:
+    def sections(self, screen: Screen, gathered: Rows, sections: Sequence[Section]) -> None:
         """Every section's table on the same layout (the richest that fits them all), one legend after them."""
         criteria = gathered.criteria
         rung = choose(gathered.rows, criteria, self.width)
         last: Layout | None = None
         for section in sections:
             if section.title is not None:
-                console.print()
-                self.wrapped(console, section.title)
+                screen.blank()
+                self.wrapped(screen, section.title)
             if section.plans:
                 last = fit(section.plans, criteria, self.width, rung)
-                self.table(console, last, legend=False)
+                self.table(screen, last, legend=False)
             if section.group is not None:
-                self.table(console, shrink(rollup_layout(section.group), self.width))
+                self.table(screen, shrink(rollup_layout(section.group), self.width))
         if last is not None:
             if len(sections) > 1:
-                console.print()
-            self.legend(console, last)
+                screen.blank()
+            self.legend(screen, last)
 
 
 # ---------------------------------------------------------------- groups
@@ -223,21 +310,21 @@ def provider_layout(providers: Sequence[ProviderSummary]) -> Layout:
     ])
 
 
-def provider_section(console: Any, paint: Painter, assessment: Assessment) -> None:
-    console.print()
-    paint.wrapped(console, "By provider: savings of live schemes, every plan not rated ERROR (£000)")
+def provider_section(screen: Screen, paint: Painter, assessment: Assessment) -> None:
+    screen.blank()
+    paint.wrapped(screen, "By provider: savings of live schemes, every plan not rated ERROR (£000)")
     providers = assessment.portfolio.providers
     if not providers:
-        console.print(Text("No live scheme names a provider."))
+        screen.text("No live scheme names a provider.")
         return
-    paint.table(console, shrink(provider_layout(providers), paint.width, columns=(0, 4)))
+    paint.table(screen, shrink(provider_layout(providers), paint.width, columns=(0, 4)))
 
 
 # ---------------------------------------------------------------- the lines under the table
 
 
 def details(
-    console: Any, paint: Painter, assessment: Assessment, options: RenderOptions, gathered: Rows
+    screen: Screen, paint: Painter, assessment: Assessment, options: RenderOptions, gathered: Rows
 ) -> Iterator[None]:
     """The results that are not green (the plans visited again one at a time, in the table's order;
     a step after each plan, for the writer to take what is drawn), input errors and waivers that did
@@ -263,30 +350,30 @@ def details(
             lines.append((Cell(LABELS[finding.rating], finding.rating), text))
         del plan
         if lines and not started:
-            console.print()
-            console.print(Text("Results that are not green, and plans that could not be read:"))
+            screen.blank()
+            screen.text("Results that are not green, and plans that could not be read:")
             started = True
         for label, text in lines:
-            paint.wrapped(console, text, label=label, indent=INDENT)
+            paint.wrapped(screen, text, label=label, indent=INDENT)
         yield None
     if hidden:
-        console.print()
-        paint.wrapped(console, f"{hidden} n/a result{'s' if hidden != 1 else ''} not shown (--show-na lists them).")
+        screen.blank()
+        paint.wrapped(screen, f"{hidden} n/a result{'s' if hidden != 1 else ''} not shown (--show-na lists them).")
 
     if assessment.errors:
-        console.print()
-        console.print(Text("Input errors (rule packs, waivers, configuration, paths):"))
+        screen.blank()
+        screen.text("Input errors (rule packs, waivers, configuration, paths):")
         for problem in assessment.errors:
             place = f"{problem.file or ''}:{problem.line}:{problem.column}" if problem.line else (problem.file or "")
-            paint.wrapped(console, visible(f"{place}  {problem.message}"), label=Cell("ERROR", "error"), indent=INDENT)
+            paint.wrapped(screen, visible(f"{place}  {problem.message}"), label=Cell("ERROR", "error"), indent=INDENT)
 
     notable = [waiver for waiver in assessment.waivers if waiver.status != "applied"]
     if notable:
-        console.print()
-        console.print(Text("Waivers that did not apply:"))
+        screen.blank()
+        screen.text("Waivers that did not apply:")
         for waiver in notable:
             text = f"{waiver.rule} for {waiver.plan} (expires {waiver.expires.isoformat()}; {waiver.reason})"
             warning = f" — warning: {waiver.warning}" if waiver.warning else ""
             if waiver.refused_because:
                 text += f": {waiver.refused_because}"
-            paint.wrapped(console, visible(f"{waiver.status.upper():<9}  {text}{warning}"), indent=11)
+            paint.wrapped(screen, visible(f"{waiver.status.upper():<9}  {text}{warning}"), indent=11)

@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rich.cells import cell_len
-
 from ..results import Finding, PlanResult, Problem, round_value
 from ..vocabulary import CRITERION_LABELS, TERMINAL_LABELS
 from .table_rows import Counts, Row
@@ -39,6 +37,24 @@ CONFIDENCE_SHORT = {"green": "G", "amber/green": "A/G", "amber": "A", "amber/red
 NAME_PREFIXES = ("NHS England ", "NHS ")
 NAME_SUFFIXES = (" Clinical Commissioning Group", " CCG", " Area Team")
 NO_RESULT = "—"
+
+# Characters one cell wide in every Unicode version rich measures by (tests/test_table_cells.py checks
+# each): printable Latin-1 and Latin Extended (but the soft hyphen, U+00AD), and the punctuation and
+# signs the reports themselves write (dashes, quotes, ellipsis, £, ≥, ≤, ×).
+ONE_CELL = frozenset(
+    [*map(chr, range(0x20, 0x7F)), *map(chr, range(0xA0, 0xAD)), *map(chr, range(0xAE, 0x300)),
+     *"‐‑‒–—―‘’‚‛“”„‟†‡•…‰′″‹›€≠≤≥−"]
+)
+
+
+def cell_len(text: str) -> int:
+    """The cells ``text`` takes on a terminal, exactly as rich measures them (East Asian wide characters
+    take two, combining marks none): counted here when every character is one cell wide, else by rich."""
+    if ONE_CELL.issuperset(text):
+        return len(text)
+    from rich.cells import cell_len as measured  # wide, zero-width or rarer characters only
+
+    return measured(text)
 
 
 @dataclass(frozen=True)
