@@ -35,8 +35,13 @@ HASHES = REPO / "tests" / "fixtures" / "reporter_outputs.json"
 class FreshPlans(Sequence[PlanResult]):
     """Each ``plans[i]`` (and each step of iteration) is a new deep copy; ``live`` counts the copies alive."""
 
-    def __init__(self, plans: Sequence[PlanResult]) -> None:
+    def __init__(self, plans: Sequence[PlanResult], collect_above: int = 0) -> None:
         self._plans = [pickle.dumps(plan) for plan in plans]  # unpickling is a cheap deep copy
+        # A new peak above this many copies is counted after collecting garbage; one at or below it is
+        # counted as it stands, which can only count too many (a full collection is slow in a large
+        # process).  So ``peak <= n`` for any n >= collect_above says what it says when every peak is
+        # counted after collecting.
+        self.collect_above = collect_above
         self._alive: dict[int, weakref.ref[PlanResult]] = {}  # by id: frozen models hash by value
         self.peak = 0
         self.handed_out = 0
@@ -65,7 +70,8 @@ class FreshPlans(Sequence[PlanResult]):
         self._alive[key] = weakref.ref(copy, lambda _, key=key: self._alive.pop(key, None))
         # what is alive now, counting the new copy: copies that are only garbage are collected first
         if len(self._alive) > self.peak:
-            gc.collect()
+            if len(self._alive) > self.collect_above:
+                gc.collect()
             self.peak = max(self.peak, len(self._alive))
         return copy
 
@@ -74,10 +80,19 @@ class FreshPlans(Sequence[PlanResult]):
         gc.collect()
         return len(self._alive)
 
+    def live_within(self, most: int) -> int:
+        """``live`` when it is above ``most``, else a count at most ``most``: copies that are only garbage
+        are collected (a full collection, slow in a large process) only when the copies not yet freed are
+        more than ``most``, since collecting can only lower the count.  ``live_within(n) <= n`` is
+        ``live <= n``."""
+        if len(self._alive) <= most:
+            return len(self._alive)
+        return self.live
 
-def streamed(assessment: Assessment) -> tuple[Assessment, FreshPlans]:
+
+def streamed(assessment: Assessment, collect_above: int = 0) -> tuple[Assessment, FreshPlans]:
     """The assessment with its plans behind a :class:`FreshPlans`."""
-    plans = FreshPlans(assessment.plans)
+    plans = FreshPlans(assessment.plans, collect_above)
     return assessment.model_copy(update={"plans": plans}), plans
 
 

@@ -38,7 +38,7 @@ def test_every_format_is_as_captured_when_read_plan_by_plan(assessments: dict[st
     expected = json.loads(HASHES.read_text())
     differ = []
     for name, fmt, options in cases():
-        lazy, _ = streamed(assessments[label])
+        lazy, _ = streamed(assessments[label], collect_above=MOST_ALIVE)
         if digest("".join(chunked(fmt)(lazy, options))) != expected[f"{label}.{name}"]:
             differ.append(name)
     assert differ == []
@@ -48,12 +48,12 @@ def test_every_format_is_as_captured_when_read_plan_by_plan(assessments: dict[st
 @pytest.mark.parametrize("fmt", STREAMED)
 def test_no_format_holds_more_than_a_few_plans(assessments: dict[str, Assessment], fmt: str, options: str) -> None:
     plain = assessments["corpus"]
-    lazy, plans = streamed(plain)
+    lazy, plans = streamed(plain, collect_above=MOST_ALIVE)
     chosen = OPTIONS[options] if fmt != "table" else RenderOptions(width=100, group_by=OPTIONS[options].group_by)
     text = []
     for piece in chunked(fmt)(lazy, chosen):
         text.append(piece)
-        assert plans.live <= MOST_ALIVE  # nothing kept between pieces
+        assert plans.live_within(MOST_ALIVE) <= MOST_ALIVE  # nothing kept between pieces
     assert len(plain.plans) >= 60 and plans.handed_out >= len(plain.plans)
     assert plans.peak <= MOST_ALIVE, f"{fmt} had {plans.peak} plans alive at once"
     whole = "".join(text)
