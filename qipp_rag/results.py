@@ -340,16 +340,18 @@ class Assessment(Record):
 
 
 def gate_fails(assessment: Assessment, fail_on: str) -> bool:
-    """Whether any plan is rated at or above ``fail_on`` (red, amber or never)."""
+    """Whether any plan is rated at or above ``fail_on`` (red, amber or never), from the summary's
+    count of plans by rating (the plans themselves, which may be read from disk, are not read)."""
     if fail_on == "never":
         return False
-    failing = {"red"} if fail_on == "red" else {"red", "amber"}
-    return any(plan.rating in failing for plan in assessment.plans)
+    failing = ("red",) if fail_on == "red" else ("red", "amber")
+    return any(assessment.summary.ratings.get(rating, 0) for rating in failing)
 
 
 def exit_code(assessment: Assessment, fail_on: str) -> int:
-    """2 for any input error (a plan rated error included), else 1 if the gate fails, else 0."""
-    if assessment.errors or any(plan.rating == "error" for plan in assessment.plans) or not assessment.plans:
+    """2 for any input error (a plan rated error included), else 1 if the gate fails, else 0; from
+    the summary's count of plans by rating."""
+    if assessment.errors or assessment.summary.ratings.get("error", 0) or not len(assessment.plans):
         return 2
     return 1 if gate_fails(assessment, fail_on) else 0
 

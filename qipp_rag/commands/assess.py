@@ -383,12 +383,13 @@ def deliver(assessment: Assessment, settings: Settings) -> int:
     if settings.format == "github" or any(name == "github" for name, _ in settings.reports):
         _github_job_summary(assessment, options)
     if not settings.quiet:
-        if settings.format not in ("table", "markdown"):
-            for line in problem_lines(assessment):
-                _echo(line, err=True)
+        # the table and markdown list the plans' problems themselves
+        problems, waived = read_from_plans(assessment, problems=settings.format not in ("table", "markdown"))
+        for line in problems:
+            _echo(line, err=True)
         for line in waiver_warnings(assessment):  # a misspelt waiver, in every format
             _echo(line, err=True)
-        _echo(_fitted(summary_line(assessment, settings.fail_on, code)), err=True)
+        _echo(_fitted(summary_line(assessment, settings.fail_on, code, waived)), err=True)
     return code
 
 
@@ -421,17 +422,29 @@ def _github_job_summary(assessment: Assessment, options: Any) -> None:
         )
 
 
-def problem_lines(assessment: Assessment) -> list[str]:
-    """Every input error as ``file:line:column: message``, the way editors and CI logs read them."""
+def read_from_plans(assessment: Assessment, problems: bool = True) -> tuple[list[str], int]:
+    """Every input error as ``file:line:column: message``, the way editors and CI logs read them (when
+    ``problems``), and the number of results waived; the plans (each read from disk, after a run) are
+    read at most once, and only when some plan is rated error (only such a plan has problems) or some
+    waiver applied (a result is waived only by one)."""
     from ..reporters.text import visible
 
     lines = [
         f"{problem.file or ''}:{problem.line}:{problem.column}: error: {problem.message}"
         for problem in assessment.errors
     ]
-    for plan in assessment.plans:
-        lines += [f"{plan.file}:{problem.line}:{problem.column}: error: {problem.message}" for problem in plan.errors]
-    return [visible(line) for line in lines]  # a line break in a key must not start a `::command` line in a CI log
+    with_problems = problems and bool(assessment.summary.ratings.get("error", 0))
+    with_waived = any(waiver.status == "applied" for waiver in assessment.waivers)
+    waived = 0
+    if with_problems or with_waived:
+        for plan in assessment.plans:
+            if with_problems:
+                lines += [f"{plan.file}:{problem.line}:{problem.column}: error: {problem.message}"
+                          for problem in plan.errors]
+            if with_waived:
+                waived += sum(1 for finding in plan.findings if finding.rating == "waived")
+    # a line break in a key must not start a `::command` line in a CI log
+    return ([visible(line) for line in lines] if problems else []), waived
 
 
 def waiver_warnings(assessment: Assessment) -> list[str]:
@@ -445,14 +458,16 @@ def waiver_warnings(assessment: Assessment) -> list[str]:
     ]
 
 
-def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:
+def summary_line(assessment: Assessment, fail_on: str, code: int, waived: int | None = None) -> str:
+    """The run in a line; ``waived``, the results waived, when :func:`read_from_plans` counted them."""
     counts = assessment.summary.ratings
     plans = len(assessment.plans)
     parts = [
         f"{counts.get(rating, 0)} {rating}" for rating in ("red", "amber", "green", "error") if counts.get(rating, 0)
     ]
     text = f"qipp-rag: {plans} plan{'s' if plans != 1 else ''} assessed" + (f" ({', '.join(parts)})" if parts else "")
-    waived = sum(1 for plan in assessment.plans for finding in plan.findings if finding.rating == "waived")
+    if waived is None:
+        waived = read_from_plans(assessment, problems=False)[1]
     if waived:
         text += f"; {waived} result{'s' if waived != 1 else ''} waived"
     expired = sum(1 for waiver in assessment.waivers if waiver.status == "expired")
@@ -470,7 +485,7 @@ def summary_line(assessment: Assessment, fail_on: str, code: int) -> str:
             f"; {len(assessment.errors)} input error{'s' if len(assessment.errors) != 1 else ''} in rule "
             "packs, waivers, configuration or paths"
         )
-    if not assessment.plans:
+    if not plans:
         text += "; no plan files were found"
     verdict = {0: "passed", 1: "FAILED", 2: "input errors", 3: "internal error"}[code]
     text += f"; gate --fail-on {fail_on}: {verdict} (exit {code})"
