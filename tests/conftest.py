@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +32,70 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: dict[str, str] | Non
         encoding="utf-8",
         timeout=timeout,
     )
+
+
+# What an environment variable set for one run changes in a new interpreter only: a run that sets
+# one of them has to be a real process (run_cli).
+INTERPRETER_VARIABLES = ("PYTHONIOENCODING", "PYTHONUTF8", "PYTHONHASHSEED", "PYTHONWARNINGS", "LC_ALL", "LC_CTYPE", "LANG")
+
+
+def run_cli_here(*args: str, cwd: Path | str | None = None, env: dict[str, str] | None = None,
+                 timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """``qipp_rag.cli.main(ARGS)`` in this process, seen as :func:`run_cli` sees a new one: the same
+    environment and working folder, standard output and error as text (UTF-8, decoded strictly, line
+    ends universal as ``text=True`` makes them, written with a pipe's error handlers: the run sees no
+    terminal), and the exit code.  The signal handlers, garbage-collector thresholds, environment and
+    working folder the run changes are put back afterwards.
+
+    For the tests of what the tool writes and which code it exits with.  A test of the process itself
+    (signals, what start-up imports, a full or closed standard output, the interpreter's locale and
+    encoding, the console script) runs it with :func:`run_cli`.
+    """
+    del timeout  # a run in this process cannot be stopped from outside; the test's own time limit applies
+    from qipp_rag import cli as cli_module
+
+    added = {"NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    if set(added) & set(INTERPRETER_VARIABLES):
+        raise ValueError(f"{sorted(set(added) & set(INTERPRETER_VARIABLES))} only apply to a new interpreter: use run_cli")
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    saved_streams = (sys.stdout, sys.stderr)
+    saved_handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    saved_threshold = gc.get_threshold()
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
+    code: object = 0
+    try:
+        os.environ.pop("GITHUB_STEP_SUMMARY", None)
+        os.environ.update(added)
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdout, sys.stderr = out, err
+        try:
+            cli_module.main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):  # sys.exit("message"): the message on standard error, exit 1
+            print(code, file=err)
+            code = 1
+        out.flush()
+        err.flush()
+    finally:
+        sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for signum, handler in saved_handlers.items():
+            signal.signal(signum, handler)
+        gc.set_threshold(*saved_threshold)
+
+    def text(stream: io.TextIOWrapper) -> str:
+        data = stream.buffer.getvalue()  # type: ignore[attr-defined]
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+    return subprocess.CompletedProcess(["qipp-rag", *args], int(code), text(out), text(err))  # type: ignore[call-overload]
 
 
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
