@@ -31,9 +31,9 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_renders_from_the_saved_json_as_the_run_wrote_it(run_dir: Path, fmt: str) -> None:
-    from conftest import run_cli
+    from conftest import run_cli_here
 
-    again = run_cli("report", f"out.json", "--format", fmt, "--output", f"again.{fmt}", cwd=run_dir)
+    again = run_cli_here("report", f"out.json", "--format", fmt, "--output", f"again.{fmt}", cwd=run_dir)
     assert again.returncode == 0, again.stderr
     assert (run_dir / f"again.{fmt}").read_bytes() == (run_dir / f"out.{fmt}").read_bytes()
 
@@ -54,7 +54,7 @@ def test_the_tools_own_layout_is_read_plan_by_plan(run_dir: Path) -> None:
 
 @pytest.mark.parametrize("layout", ["jq", "compact", "crlf", "bom"])
 def test_a_file_in_another_layout_is_read_whole_as_before(run_dir: Path, tmp_path: Path, layout: str) -> None:
-    from conftest import run_cli
+    from conftest import run_cli_here
 
     text = (run_dir / "out.json").read_text(encoding="utf-8")
     data = json.loads(text)
@@ -67,7 +67,7 @@ def test_a_file_in_another_layout_is_read_whole_as_before(run_dir: Path, tmp_pat
     (tmp_path / "other.json").write_bytes(other.encode("utf-8"))
     assessment = read_saved(str(tmp_path / "other.json"))
     assert isinstance(assessment.plans, list)
-    again = run_cli("report", "other.json", "--format", "markdown", cwd=tmp_path)
+    again = run_cli_here("report", "other.json", "--format", "markdown", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert again.stdout == (run_dir / "out.markdown").read_text(encoding="utf-8")
 
@@ -87,7 +87,7 @@ def test_a_problem_anywhere_is_refused_as_reading_it_whole_refuses_it(
     run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, message: str
 ) -> None:
     """The message is the whole-file reader's (place, count of problems), and nothing is written."""
-    from conftest import run_cli
+    from conftest import run_cli_here
 
     from qipp_rag import saved
     from qipp_rag.commands.report import read_assessment
@@ -97,7 +97,7 @@ def test_a_problem_anywhere_is_refused_as_reading_it_whole_refuses_it(
     assert bad != text
     file = tmp_path / "bad.json"
     file.write_text(bad, encoding="utf-8")
-    result = run_cli("report", "bad.json", "--format", "csv", "--output", "out.csv", cwd=tmp_path)
+    result = run_cli_here("report", "bad.json", "--format", "csv", "--output", "out.csv", cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert not (tmp_path / "out.csv").exists()
     monkeypatch.chdir(tmp_path)
