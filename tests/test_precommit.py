@@ -134,12 +134,18 @@ def test_item04_a_file_named_like_an_option_is_a_path_to_the_hook(repos):
     (hostile / "--rules=.github").mkdir()
     (hostile / "--rules=.github" / "empty.yaml").write_text("pack: empty\nrules: []\n", encoding="utf-8")
     (hostile / "plans" / "red.yaml").write_text(RED_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    # The hook as a plan repository names it, with no `files:` of its own: the environment the other
+    # runs installed for this snapshot serves here too (try-repo would build another).
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True, text=True).stdout.strip()
+    (hostile / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks.as_posix()}\n    rev: {revision}\n    hooks:\n      - id: qipp-rag\n", encoding="utf-8"
+    )
     git("init", "-q", cwd=hostile)
     git("add", "-A", cwd=hostile)
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
     env.pop("GITHUB_STEP_SUMMARY", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "qipp-rag", "--all-files"],
+        [sys.executable, "-m", "pre_commit", "run", "qipp-rag", "--all-files"],
         cwd=hostile, env=env, capture_output=True, text=True, timeout=900,
     )
     output = result.stdout + result.stderr
