@@ -36,7 +36,9 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: dict[str, str] | Non
 
 # What an environment variable set for one run changes in a new interpreter only: a run that sets
 # one of them has to be a real process (run_cli).
-INTERPRETER_VARIABLES = ("PYTHONIOENCODING", "PYTHONUTF8", "PYTHONHASHSEED", "PYTHONWARNINGS", "LC_ALL", "LC_CTYPE", "LANG")
+INTERPRETER_VARIABLES = (
+    "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONHASHSEED", "PYTHONWARNINGS", "LC_ALL", "LC_CTYPE", "LANG",
+)
 
 
 def run_cli_here(*args: str, cwd: Path | str | None = None, env: dict[str, str] | None = None,
@@ -56,7 +58,8 @@ def run_cli_here(*args: str, cwd: Path | str | None = None, env: dict[str, str] 
 
     added = {"NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     if set(added) & set(INTERPRETER_VARIABLES):
-        raise ValueError(f"{sorted(set(added) & set(INTERPRETER_VARIABLES))} only apply to a new interpreter: use run_cli")
+        given = sorted(set(added) & set(INTERPRETER_VARIABLES))
+        raise ValueError(f"{given} only apply to a new interpreter: use run_cli")
     saved_env = dict(os.environ)
     saved_cwd = os.getcwd()
     saved_streams = (sys.stdout, sys.stderr)

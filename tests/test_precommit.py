@@ -136,9 +136,10 @@ def test_item04_a_file_named_like_an_option_is_a_path_to_the_hook(repos):
     (hostile / "plans" / "red.yaml").write_text(RED_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
     # The hook as a plan repository names it, with no `files:` of its own: the environment the other
     # runs installed for this snapshot serves here too (try-repo would build another).
-    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True, text=True).stdout.strip()
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True, text=True)
     (hostile / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks.as_posix()}\n    rev: {revision}\n    hooks:\n      - id: qipp-rag\n", encoding="utf-8"
+        f"repos:\n  - repo: {hooks.as_posix()}\n    rev: {revision.stdout.strip()}\n    hooks:\n      - id: qipp-rag\n",
+        encoding="utf-8",
     )
     git("init", "-q", cwd=hostile)
     git("add", "-A", cwd=hostile)
