@@ -14,6 +14,10 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from . import pyyaml  # noqa: F401 - before yaml: its regular expressions compiled when used
+
+# isort: split
+
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..vocabulary import Loc
