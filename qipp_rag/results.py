@@ -62,6 +62,19 @@ PerYear = dict[str, Exact]
 ShownText = Annotated[str, AfterValidator(printable_path)]
 
 
+
+def empty_list() -> list[Any]:
+    """A field's empty list.  Not ``list`` itself: pydantic reads a factory's signature, and a builtin's
+    is parsed from its text by the tokenize module, whose first use costs a run's start a third as much
+    as Python's own start."""
+    return []
+
+
+def empty_dict() -> dict[Any, Any]:
+    """A field's empty dict (see :func:`empty_list`)."""
+    return {}
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -131,7 +144,7 @@ class Finding(Record):
     value: Exact | None  # the exact measurement; JSON shows it rounded
     message: str
     location: Location | None = None
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=empty_list)
     waiver: WaiverApplied | None = None
     distance: Distance | None = None  # amber or red findings of money rules only
 
@@ -168,7 +181,7 @@ class PlanFigures(Record):
     delivery: DeliveryFigures | None = None
     # savings of live schemes by provider as first written in the plan, by year; for the provider roll-up
     # (kept out of the JSON entry: the roll-up in ``portfolio.providers`` carries it)
-    providers: dict[str, PerYear] = Field(default_factory=dict, exclude=True)
+    providers: dict[str, PerYear] = Field(default_factory=empty_dict, exclude=True)
 
 
 class Shortfall(Record):
@@ -182,8 +195,8 @@ class PlanResult(Record):
     file: ShownText
     organisation: OrganisationInfo
     rating: PlanRating
-    findings: list[Finding] = Field(default_factory=list)
-    errors: list[Problem] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=empty_list)
+    errors: list[Problem] = Field(default_factory=empty_list)
     figures: PlanFigures | None = None
     confidence: Confidence | None = None  # null for a plan rated error
     shortfall: dict[str, Shortfall] | None = None  # by plan year; null for a plan rated error
@@ -265,7 +278,7 @@ class WaiverRecord(Record):
     approved_by: str
     expires: dt.date
     status: Literal["applied", "expired", "unmatched", "refused"]
-    applied_to: list[ShownText] = Field(default_factory=list)  # plan files it waived a finding in
+    applied_to: list[ShownText] = Field(default_factory=empty_list)  # plan files it waived a finding in
     warning: str | None = None  # a likely typo: "rule SP2 is not in force; did you mean SP02?"
     approver_organisation: str | None = None
     refused_because: str | None = None  # why a refused waiver was not applied
@@ -281,7 +294,7 @@ class GroupSummary(Record):
     plans: int
     ratings: dict[str, int]
     totals: dict[str, PerYear]
-    confidence: dict[str, int] = Field(default_factory=dict)  # plans by delivery confidence (not rated error)
+    confidence: dict[str, int] = Field(default_factory=empty_dict)  # plans by delivery confidence (not rated error)
 
 
 class ProviderSummary(Record):
@@ -293,9 +306,9 @@ class ProviderSummary(Record):
 
 
 class Portfolio(Record):
-    by_region: list[GroupSummary] = Field(default_factory=list)
-    by_area_team: list[GroupSummary] = Field(default_factory=list)
-    providers: list[ProviderSummary] = Field(default_factory=list)
+    by_region: list[GroupSummary] = Field(default_factory=empty_list)
+    by_area_team: list[GroupSummary] = Field(default_factory=empty_list)
+    providers: list[ProviderSummary] = Field(default_factory=empty_list)
 
 
 class ToolInfo(Record):
@@ -309,11 +322,11 @@ class Assessment(Record):
     as_of: dt.date
     rule_packs: list[RulePackInfo]
     rules: list[RuleInfo]
-    waivers: list[WaiverRecord] = Field(default_factory=list)
+    waivers: list[WaiverRecord] = Field(default_factory=empty_list)
     plans: Sequence[PlanResult]  # read from a spill file plan by plan after a run (see qipp_rag.spill)
     portfolio: Portfolio
     summary: GroupSummary
-    errors: list[Problem] = Field(default_factory=list)  # rule pack, waivers and config problems
+    errors: list[Problem] = Field(default_factory=empty_list)  # rule pack, waivers and config problems
 
     @field_serializer("plans", mode="wrap")
     def _every_plan(self, plans: Sequence[PlanResult], serialise: SerializerFunctionWrapHandler) -> Any:

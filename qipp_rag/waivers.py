@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .load.loading import load_document
 from .plan.models import Date, Text
-from .results import Finding, Problem, WaiverApplied, WaiverRecord
+from .results import Finding, Problem, WaiverApplied, WaiverRecord, empty_list
 
 WAIVABLE = ("red", "amber")
 
@@ -65,7 +65,7 @@ class Waiver(BaseModel):
 class WaiversFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    waivers: list[Waiver] = Field(default_factory=list, max_length=10_000)
+    waivers: list[Waiver] = Field(default_factory=empty_list, max_length=10_000)
 
 
 def load_waivers(file: str) -> tuple[list[Waiver], list[Problem]]:

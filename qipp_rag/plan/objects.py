@@ -173,7 +173,8 @@ class Plan(Strict):
     assumptions: Assumptions | None = None
     governance: Governance | None = None
     engagement: Engagement | None = None
-    schemes: list[Scheme] = Field(default_factory=list, max_length=1000)
+    # a Python function, not the builtin list: see qipp_rag.results.empty_list
+    schemes: list[Scheme] = Field(default_factory=lambda: [], max_length=1000)
     delivery_as_of: Date | None = None
 
     @property

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..results import Band
+from ..results import Band, empty_dict, empty_list
 from ..vocabulary import BandRating, Criterion, OrgType, Stage
 from .params import bounded_number, check_params
 from .registry import PLAN_METRICS, PORTFOLIO_METRICS, metric_names, metric_params
@@ -114,7 +114,7 @@ class RuleSpec(PackModel):
     measures: str = Field(min_length=1, max_length=500)
     unit: Unit
     metric: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=empty_dict)
     green: BandSpec
     amber: BandSpec | None = None  # None: anything outside green is red
     critical: bool = False
@@ -183,7 +183,7 @@ class RulePack(PackModel):
     description: str = ""
     extends: Literal["green-criteria"] | None = None  # build on the shipped pack
     stage_factors: dict[Stage, PackNumber] | None = None  # held keyed by the stage's name
-    rules: list[RuleSpec] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=empty_list)
 
     @model_validator(mode="wrap")
     @classmethod
