@@ -127,4 +127,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 @pytest.fixture
 def cli():
-    return run_cli
+    """``qipp-rag ARGS`` as the tests of its behaviour run it: in this process (:func:`run_cli_here`).
+    A test of the process itself runs :func:`run_cli` or its own subprocess."""
+    return run_cli_here

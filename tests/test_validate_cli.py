@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, run_cli_here
 
 FIXTURES = REPO / "tests" / "fixtures" / "valid"
 CASES = REPO / "tests" / "cases"
@@ -32,7 +32,7 @@ def mixed(tmp_path: Path) -> Path:
 
 
 def test_a_mixed_folder_lists_every_file_with_its_outcome(mixed: Path) -> None:
-    result = run_cli("validate", "plans", cwd=mixed)
+    result = run_cli_here("validate", "plans", cwd=mixed)
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert lines[0] == "plans/at-q50.yml: valid"
@@ -46,42 +46,42 @@ def test_a_mixed_folder_lists_every_file_with_its_outcome(mixed: Path) -> None:
 
 
 def test_all_valid_exits_0(mixed: Path) -> None:
-    result = run_cli("validate", "plans/at-q50.yml", "plans/north/ccg-03q.yaml", cwd=mixed)
+    result = run_cli_here("validate", "plans/at-q50.yml", "plans/north/ccg-03q.yaml", cwd=mixed)
     assert result.returncode == 0, result.stdout
     assert result.stdout == "plans/at-q50.yml: valid\nplans/north/ccg-03q.yaml: valid\n"
 
 
 def test_quiet_lists_only_problems(mixed: Path) -> None:
-    result = run_cli("validate", "--quiet", "plans", cwd=mixed)
+    result = run_cli_here("validate", "--quiet", "plans", cwd=mixed)
     assert result.returncode == 2
     assert "valid\n" not in result.stdout and "bad-money.yaml:32:16" in result.stdout
     assert result.stderr == ""
-    clean = run_cli("validate", "-q", "plans/at-q50.yml", cwd=mixed)
+    clean = run_cli_here("validate", "-q", "plans/at-q50.yml", cwd=mixed)
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
 
 
 def test_a_missing_path_is_listed_and_exits_2(mixed: Path) -> None:
-    result = run_cli("validate", "plans/at-q50.yml", "nowhere.yaml", cwd=mixed)
+    result = run_cli_here("validate", "plans/at-q50.yml", "nowhere.yaml", cwd=mixed)
     assert result.returncode == 2
     assert "nowhere.yaml: no such file or folder" in result.stdout.splitlines()
 
 
 def test_no_plan_files_found_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = run_cli("validate", "empty", cwd=tmp_path)
+    result = run_cli_here("validate", "empty", cwd=tmp_path)
     assert result.returncode == 2
     assert "no plan files" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_a_wrong_format_is_a_command_line_error(mixed: Path) -> None:
-    result = run_cli("validate", "--format", "xml", "plans", cwd=mixed)
+    result = run_cli_here("validate", "--format", "xml", "plans", cwd=mixed)
     assert result.returncode == 2 and "--format must be one of table, json" in result.stderr
 
 
 def test_json_is_a_stable_document(mixed: Path) -> None:
-    first = run_cli("validate", "--format", "json", "plans", "nowhere", cwd=mixed)
-    second = run_cli("validate", "--format", "json", "plans", "nowhere", cwd=mixed)
+    first = run_cli_here("validate", "--format", "json", "plans", "nowhere", cwd=mixed)
+    second = run_cli_here("validate", "--format", "json", "plans", "nowhere", cwd=mixed)
     assert first.returncode == 2 and first.stdout == second.stdout
     document = json.loads(first.stdout)
     assert list(document) == ["tool", "files", "summary"]
@@ -179,6 +179,7 @@ HOSTILE = {
 }
 
 
+# Each in a new process: a runaway is stopped by the timeout, and a blow-up cannot take the test run with it.
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_fails_cleanly(tmp_path: Path, name: str) -> None:
     make, fragment = HOSTILE[name]
