@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli_here
 from engine_support import green_plan_data, plan_yaml
 
 COMMANDS = ("assess", "validate", "rules", "schema", "init", "diff", "report")
@@ -22,18 +23,23 @@ def run(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | N
     )
 
 
+def run_here(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The same in this process, for help and usage errors (completion and standard input run in a new one)."""
+    return run_cli_here(*args, cwd=cwd, env={"COLUMNS": "100"})
+
+
 @pytest.mark.parametrize("command", ("", *COMMANDS))
 def test_help_shows_no_internal_type_names(tmp_path: Path, command: str) -> None:
-    result = run(*([command] if command else []), "--help", cwd=tmp_path)
+    result = run_here(*([command] if command else []), "--help", cwd=tmp_path)
     assert result.returncode == 0
     for internal in ("<bool>", "<str>", "<int>", "<list[", "{PATH}", "{CODE}", "[[ID]]", "{RESULTS"):
         assert internal not in result.stdout, (command, internal)
 
 
 def test_usage_lines_are_written_the_usual_way(tmp_path: Path) -> None:
-    assert "Usage: qipp-rag assess [OPTIONS] PATH..." in run("assess", "--help", cwd=tmp_path).stdout
-    assert "Usage: qipp-rag rules [OPTIONS] [ID]" in run("rules", "--help", cwd=tmp_path).stdout
-    assert "Usage: qipp-rag init [OPTIONS] CODE" in run("init", "--help", cwd=tmp_path).stdout
+    assert "Usage: qipp-rag assess [OPTIONS] PATH..." in run_here("assess", "--help", cwd=tmp_path).stdout
+    assert "Usage: qipp-rag rules [OPTIONS] [ID]" in run_here("rules", "--help", cwd=tmp_path).stdout
+    assert "Usage: qipp-rag init [OPTIONS] CODE" in run_here("init", "--help", cwd=tmp_path).stdout
 
 
 @pytest.mark.parametrize(("args", "line"), [
@@ -43,7 +49,7 @@ def test_usage_lines_are_written_the_usual_way(tmp_path: Path) -> None:
     (("assess", "plans", "--colour"), "qipp-rag assess: no such option: --colour (see qipp-rag assess --help)"),
 ])
 def test_a_usage_error_is_one_line(tmp_path: Path, args: tuple[str, ...], line: str) -> None:
-    result = run(*args, cwd=tmp_path)
+    result = run_here(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[0].startswith(line.split(" (see")[0]), result.stderr

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO
+from conftest import run_cli_here as run_cli  # what the tool reads and writes: run in this process
 
 VALID = REPO / "tests" / "fixtures" / "valid" / "full-plan.yaml"
 SCRIPT = "<script>alert(1)</script>"

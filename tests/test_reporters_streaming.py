@@ -63,8 +63,9 @@ def test_no_format_holds_more_than_a_few_plans(assessments: dict[str, Assessment
     assert max(len(piece) for piece in text) < len(whole) / 10
 
 
-def test_the_copies_are_counted() -> None:
-    plans = FreshPlans(example_assessment().plans)
+def test_the_copies_are_counted(assessments: dict[str, Assessment]) -> None:
+    # More plans than MOST_ALIVE, each new peak counted after a full collection (slow in a large process)
+    plans = FreshPlans(assessments["examples"].plans[: MOST_ALIVE + 2])
     held = list(plans)
     assert plans.peak == len(held) == plans.live
     del held
