@@ -102,3 +102,21 @@ def test_a_one_plan_table_does_not_import_rich(tmp_path, args: list[str]) -> Non
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert "Results that are not green" in done.stdout and "AMBER" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_tables_classes_are_not_dataclasses() -> None:
+    """A dataclass execs generated code as it is defined: the table's nine cost a one-plan run that draws
+    the table over half of Python's own start, so they are named tuples and plain slotted classes."""
+    import ast
+
+    found = []
+    for path in sorted((REPO / "qipp_rag" / "reporters").glob("*.py")):
+        if not path.name.startswith(("table", "tally")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                for decorator in node.decorator_list:
+                    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    if getattr(target, "id", getattr(target, "attr", None)) == "dataclass":
+                        found.append(f"{path.name}:{node.name}")
+    assert found == []

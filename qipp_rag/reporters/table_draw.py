@@ -19,7 +19,6 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -55,15 +54,17 @@ Run = tuple[str, str]  # text and its style ("" for none)
 _RICH_ONLY = re.compile("[\t\n\x07\x08\x0b\x0c\x0d]")  # tabs rich expands, breaks it splits at, codes it drops
 
 
-@dataclass
 class Screen:
     """The report's lines as text, as a console ``width`` cells wide shows them (with ANSI colour when
     ``color``); :meth:`taken` hands over what was written since it was last called."""
 
-    color: bool
-    width: int
-    _parts: list[str] = field(default_factory=list)
-    _console: Any = None
+    __slots__ = ("color", "width", "_parts", "_console")
+
+    def __init__(self, color: bool, width: int) -> None:
+        self.color = color
+        self.width = width
+        self._parts: list[str] = []
+        self._console: Any = None
 
     def taken(self) -> str:
         text = "".join(self._parts)
@@ -157,17 +158,21 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
     return [line if number == 0 else " " * indent + line for number, line in enumerate(lines)]
 
 
-@dataclass
 class Section:
-    plans: list[Row]
-    title: str | None = None
-    group: GroupSummary | None = None
+    __slots__ = ("plans", "title", "group")
+
+    def __init__(self, plans: list[Row], title: str | None = None, group: GroupSummary | None = None) -> None:
+        self.plans = plans
+        self.title = title
+        self.group = group
 
 
-@dataclass
 class Painter:
-    color: bool
-    width: int | None
+    __slots__ = ("color", "width")
+
+    def __init__(self, color: bool, width: int | None) -> None:
+        self.color = color
+        self.width = width
 
     def styled(self, text: str, rating: str | None) -> Run:
         return (text, STYLES.get(rating or "", "") if self.color else "")

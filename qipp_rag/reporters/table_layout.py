@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..results import Finding, PlanResult, Problem, round_value
 from ..vocabulary import CRITERION_LABELS, TERMINAL_LABELS
@@ -57,18 +57,21 @@ def cell_len(text: str) -> int:
     return measured(text)
 
 
-@dataclass(frozen=True)
-class Cell:
+# Named tuples and plain slotted classes, not dataclasses: a dataclass execs generated code as it is
+# defined, which for the table's classes cost a run that draws it over half of Python's own start.
+class Cell(NamedTuple):
     text: str
     rating: str | None = None  # the style to draw it in, when colour is on
 
 
-@dataclass
 class Column:
-    header: str
-    cells: list[Cell]
-    justify: str = "left"
-    fit_to: int | None = None  # the width a shortened column was cut to
+    __slots__ = ("header", "cells", "justify", "fit_to")
+
+    def __init__(self, header: str, cells: list[Cell], justify: str = "left", fit_to: int | None = None) -> None:
+        self.header = header
+        self.cells = cells
+        self.justify = justify
+        self.fit_to = fit_to  # the width a shortened column was cut to
 
     @property
     def width(self) -> int:
@@ -77,11 +80,13 @@ class Column:
         return max([cell_len(self.header), *(cell_len(cell.text) for cell in self.cells)])
 
 
-@dataclass
 class Layout:
-    name: str
-    columns: list[Column]
-    legend: list[str] = field(default_factory=list)
+    __slots__ = ("name", "columns", "legend")
+
+    def __init__(self, name: str, columns: list[Column], legend: list[str] | None = None) -> None:
+        self.name = name
+        self.columns = columns
+        self.legend = [] if legend is None else legend
 
     @property
     def width(self) -> int:
@@ -238,8 +243,7 @@ def _organisation_column(plans: Sequence[Row], kind: str, width: int | None = No
     return Column(header, cells, fit_to=width)
 
 
-@dataclass(frozen=True)
-class Rung:
+class Rung(NamedTuple):
     name: str
     path: bool
     organisation: str  # full, short or code

@@ -10,7 +10,6 @@ plans again one at a time in that order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..results import Assessment, PlanResult
@@ -31,15 +30,17 @@ class Row(NamedTuple):
     criteria: tuple[Counts | None, ...]  # per criterion of the table; None for a plan rated error
 
 
-@dataclass
 class Rows:
     """Every plan's row (in the plans' order), its sort key and its group; the plans' counts."""
 
-    criteria: list[str]
-    rows: list[Row] = field(default_factory=list)
-    keys: list[tuple[Any, ...]] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
-    counts: Tally = field(default_factory=Tally)
+    __slots__ = ("criteria", "rows", "keys", "groups", "counts")
+
+    def __init__(self, criteria: list[str]) -> None:
+        self.criteria = criteria
+        self.rows: list[Row] = []
+        self.keys: list[tuple[Any, ...]] = []
+        self.groups: list[str] = []
+        self.counts = Tally()
 
     def order(self, indices: Sequence[int] | None = None) -> list[int]:
         """The plans (all, or those given) in the order asked for."""

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from ..results import Assessment, PlanResult
 
 PLAN_RATINGS = ("green", "amber", "red", "error")
 
 
-@dataclass
 class Tally:
-    plans: int = 0
-    ratings: Counter[str] = field(default_factory=Counter)  # plans by rating
-    results: Counter[str] = field(default_factory=Counter)  # findings by rating, over every plan
-    rules: set[str] = field(default_factory=set)  # every rule id a finding names
+    __slots__ = ("plans", "ratings", "results", "rules")  # a plain class: a dataclass execs code when defined
+
+    def __init__(self) -> None:
+        self.plans = 0
+        self.ratings: Counter[str] = Counter()  # plans by rating
+        self.results: Counter[str] = Counter()  # findings by rating, over every plan
+        self.rules: set[str] = set()  # every rule id a finding names
 
     def add(self, plan: PlanResult) -> None:
         self.plans += 1
