@@ -1,79 +1,61 @@
-"""Cross-plan rules: measured once over every plan that loaded, then placed in each plan's findings."""
+"""Cross-plan rules: measured over every plan that loaded, and placed in each plan's findings when
+that plan's turn comes."""
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 
-from .positions import Positions
 from .rating import make_finding
 from .results import Finding
-from .rulebook.measure import PlanRef
+from .rulebook.measure import Measurement
 from .rulebook.models import RuleSpec
+from .rulebook.plan_table import PlanTable
 from .rulebook.registry import PORTFOLIO_METRICS
-from .spill import SpillStore
+
+_DONE = (-1, None)  # a rule with no measurement left
 
 
 class CrossPlanFindings:
-    """Each plan's cross-plan findings, kept in a spill file until the plan's turn comes.
+    """Each plan's cross-plan findings, made when the plan's turn comes.
 
-    The findings come rule by rule, each rule's in plan order; they are
-    given back plan by plan, in rule order, by walking every rule's run of
-    records side by side.  What stays in memory is two numbers a finding.
+    Every rule's metric gives its measurements one plan at a time in run
+    order, so the rules are walked side by side, plan by plan: what is held
+    is each rule's working state (small numbers a plan, see
+    :class:`~qipp_rag.rulebook.plan_table.PlanTable`) and one measurement a
+    rule, never a rule's measurements of every plan.
     """
 
-    def __init__(self) -> None:
-        self._store = SpillStore()
-        self._plans = array("Q")  # the plan each record belongs to
-        self._runs: list[int] = []  # where each rule's records start
-        self._cursors: list[int] = []
+    def __init__(self, plans: PlanTable, rules: Sequence[RuleSpec]) -> None:
+        self._plans = plans
+        self._rules = list(rules)
+        self._streams = [iter(PORTFOLIO_METRICS[rule.metric](plans, rule.params)) for rule in self._rules]
+        self._next: list[tuple[int, Measurement | None] | None] = [None] * len(self._rules)  # None: not read yet
 
-    def start_rule(self) -> None:
-        self._runs.append(len(self._plans))
-
-    def add(self, index: int, rule_id: str, finding: Finding) -> None:
-        self._store.append((rule_id, finding))
-        self._plans.append(index)
+    def _peek(self, rule: int) -> tuple[int, Measurement | None]:
+        pending = self._next[rule]
+        if pending is None:
+            pending = self._next[rule] = next(self._streams[rule], _DONE)
+        return pending
 
     def pop(self, index: int) -> Iterator[tuple[str, Finding]]:
-        """Plan ``index``'s findings; plans must be asked for in increasing order."""
-        if len(self._cursors) != len(self._runs):
-            self._cursors = list(self._runs)
-        ends = [*self._runs[1:], len(self._plans)][: len(self._runs)]
-        for rule, end in enumerate(ends):
-            cursor = self._cursors[rule]
-            while cursor < end and self._plans[cursor] < index:
-                cursor += 1
-            if cursor < end and self._plans[cursor] == index:
-                yield self._store[cursor]
-                cursor += 1
-            self._cursors[rule] = cursor
-
-    def __enter__(self) -> CrossPlanFindings:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._store.close()
+        """Plan ``index``'s findings (by its index in the run), in rule order; plans must be asked
+        for in increasing order."""
+        row = self._plans.row(index)
+        for number, rule in enumerate(self._rules):
+            at, measurement = self._peek(number)
+            while at != -1 and at < index:  # a plan never asked for (the engine asks for every one)
+                self._next[number] = None
+                at, measurement = self._peek(number)
+            if at != index or measurement is None:
+                continue
+            self._next[number] = None
+            if row is None or self._plans.kind(row).value not in rule.applies_to:
+                continue
+            yield rule.id, make_finding(rule, measurement, partial(self._plans.locate, row))
 
 
-def cross_plan_findings(
-    refs: Sequence[PlanRef], positions: Mapping[int, Positions], rules: Sequence[RuleSpec]
-) -> CrossPlanFindings:
-    """The findings of the cross-plan ``rules`` for each plan (``refs``: the plans that loaded, by
-    their index in the run), placed where ``positions`` says.  Each finding is written away as soon
-    as it is made: a rule's measurements of every plan are held only while that rule is placed."""
-    found = CrossPlanFindings()
-    try:
-        applies = {ref.index: ref.plan.organisation.type.value for ref in refs}
-        for rule in rules:
-            found.start_rule()
-            measured = PORTFOLIO_METRICS[rule.metric](refs, rule.params)
-            for index, measurement in sorted(measured.items()):
-                kind = applies.get(index)
-                if kind is None or kind not in rule.applies_to:
-                    continue
-                found.add(index, rule.id, make_finding(rule, measurement, positions[index].locate))
-    except BaseException:
-        found.__exit__(None, None, None)
-        raise
-    return found
+def cross_plan_findings(plans: PlanTable, rules: Sequence[RuleSpec]) -> CrossPlanFindings:
+    """The findings of the cross-plan ``rules`` for each plan of ``plans`` (the plans that loaded),
+    given plan by plan by :meth:`CrossPlanFindings.pop`."""
+    return CrossPlanFindings(plans, rules)

@@ -13,9 +13,11 @@ A run streams, so that its memory stays flat however many plans it reads:
 
 - pass 1 measures each file (in this process or the worker pool, in file
   order) and writes its outcome to a spill file (:mod:`qipp_rag.spill`) at
-  once, keeping only what the cross-plan rules read (:class:`~qipp_rag.measuring.PlanView`);
-- between the passes the cross-plan rules run on those views; then each
-  outcome is read back, given its cross-plan findings and its waivers,
+  once, keeping in memory only a sketch of what the cross-plan rules read
+  (:mod:`qipp_rag.rulebook.plan_table`: codes, periods, hashes), the rest of
+  it in a second spill file;
+- between the passes each outcome is read back, given its cross-plan
+  findings (the rules measure plan by plan, in step) and its waivers,
   rated, counted into the roll-ups if in scope, and written to a second
   spill file;
 - pass 2 is the reporters': ``assessment.plans`` reads that file a plan at a time.
@@ -34,21 +36,19 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cross_plan import cross_plan_findings
 from .load import loading
 from .measuring import Outcome, Setup
 from .options import AssessOptions as AssessOptions  # built from the option definitions; imported from here too
-from .plan.models import Plan
-from .positions import Positions
 from .rating import plan_rating
 from .results import Assessment, Finding, PlanResult, Problem, ToolInfo, WaiverRecord
 from .rollup import Rollup, area_team_of, in_scope, region_of
-from .rulebook.measure import PlanRef
 from .rulebook.models import RuleSpec
 from .rulebook.packs import Rulebook, load_rulebook, select_rules
+from .rulebook.plan_table import PlanTable
 from .rulebook.registry import PLAN_METRICS, PORTFOLIO_METRICS
 from .spill import SpilledSequence, SpillStore
 from .workers import measure_each
@@ -163,20 +163,18 @@ class _Waiving:
         return with_typo_warnings(self.applier.records(), self.waivers, rule_ids, self.applier.found, self.names)
 
 
-def _measure(
-    files: Sequence[str], setup: Setup, jobs: int | None, spill: SpillStore
-) -> tuple[list[PlanRef], dict[int, Positions]]:
+def _measure(files: Sequence[str], setup: Setup, jobs: int | None, spill: SpillStore, details: SpillStore) -> PlanTable:
     """Pass 1: every file measured and its outcome written to ``spill`` (number = index in the run);
-    what comes back is what the cross-plan rules read of each plan that loaded."""
-    refs: list[PlanRef] = []
-    positions: dict[int, Positions] = {}
+    what comes back is what the cross-plan rules read of each plan that loaded: its sketch, in the
+    table, and its detail, written to ``details`` (number = the plan's row in the table)."""
+    table = PlanTable(details)
     for measured in measure_each(files, setup, jobs):
         number = spill.append_packed(measured.packed)
         assert number == measured.index, "plans are measured in the run's order"
-        if measured.view is not None and measured.positions is not None:
-            refs.append(PlanRef(index=measured.index, file=measured.file, plan=cast(Plan, measured.view)))
-            positions[measured.index] = measured.positions
-    return refs, positions
+        if measured.sketch is not None and measured.detail is not None:
+            row = table.add(measured.index, measured.file, measured.sketch)
+            assert details.append_packed(measured.detail) == row, "a plan's detail is numbered as its row"
+    return table
 
 
 def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessment:
@@ -225,26 +223,25 @@ def assess(options: AssessOptions, problems: Sequence[Problem] = ()) -> Assessme
     waiving = _Waiving(waivers, options, critical)
     scope = _Scope(options)
     rollup = Rollup()
-    with SpillStore() as measured:
-        refs, positions = _measure(files, setup, options.jobs, measured)
-        with cross_plan_findings(refs, positions, portfolio_rules) as cross:
-            del refs, positions  # the cross-plan rules have seen every plan: their views are done with
-            reported = SpillStore()
-            try:
-                # Between the passes: each plan gets its cross-plan findings and its waivers, then its
-                # rating; the plans in scope are counted and written again, as the reports will read them.
-                for number, outcome in enumerate(measured):
-                    for rule_id, finding in cross.pop(number):
-                        outcome.findings[rule_id] = finding
-                    findings = [outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings]
-                    result = plan_result(outcome, waiving.apply(outcome, findings), critical)
-                    if scope.keeps(result):
-                        rollup.add(result)
-                        reported.append(result)
-                scope.check(len(reported))
-            except BaseException:
-                reported.close()
-                raise
+    with SpillStore() as measured, SpillStore() as details:
+        cross = cross_plan_findings(_measure(files, setup, options.jobs, measured, details), portfolio_rules)
+        reported = SpillStore()
+        try:
+            # Between the passes: each plan gets its cross-plan findings and its waivers, then its
+            # rating; the plans in scope are counted and written again, as the reports will read them.
+            for number, outcome in enumerate(measured):
+                for rule_id, finding in cross.pop(number):
+                    outcome.findings[rule_id] = finding
+                findings = [outcome.findings[rule_id] for rule_id in order if rule_id in outcome.findings]
+                result = plan_result(outcome, waiving.apply(outcome, findings), critical)
+                if scope.keeps(result):
+                    rollup.add(result)
+                    reported.append(result)
+            scope.check(len(reported))
+        except BaseException:
+            reported.close()
+            raise
+        del cross  # the cross-plan rules' working state: done with before the reports are written
     summary, portfolio = rollup.result()
     assessment = Assessment(
         tool=ToolInfo(version=__version__),

@@ -3,8 +3,8 @@
 What comes back (a :class:`Measured`) is small and picklable, so a worker
 process can send it to the main one: the findings and the plan's figures
 (an :class:`Outcome`, already packed for the spill file), and, when
-cross-plan rules are in force, the parts of the plan they read and where
-those parts sit.
+cross-plan rules are in force, the plan's sketch and its detail, packed for
+the spill file too (:mod:`qipp_rag.rulebook.plan_table`).
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from .load import loading
-from .plan.models import Baseline, Organisation, Plan, Scheme, Stage
+from .plan.models import Plan
 from .positions import Positions
 from .rating import make_finding
 from .results import DeliveryFigures, Finding, OrganisationInfo, PlanFigures, Problem
 from .rulebook.measure import MetricContext
 from .rulebook.metrics.figures import identified_by_year, risk_adjusted_by_year
-from .rulebook.metrics.portfolio import double_count_key
 from .rulebook.models import RuleSpec
+from .rulebook.plan_table import PlanSketch, sketch_plan
 from .rulebook.registry import PLAN_METRICS
 from .spill import pack
 
@@ -103,13 +102,14 @@ class Outcome:
 @dataclass(frozen=True, slots=True)
 class Measured:
     """What comes back from measuring one file: its outcome packed for the spill file (packed in
-    the worker, so the main process only writes it), and what the cross-plan rules need of it."""
+    the worker, so the main process only writes it), and what the cross-plan rules need of it:
+    the sketch they keep in memory and the detail they read back (packed, for a spill file too)."""
 
     index: int
     file: str  # as the plan's results name it
     packed: bytes
-    view: PlanView | None  # None for a file that did not load, or when no cross-plan rule is in force
-    positions: Positions | None
+    sketch: PlanSketch | None  # None for a file that did not load, or when no cross-plan rule is in force
+    detail: bytes | None
 
 
 def measure_file(setup: Setup, index: int, file: str) -> Measured:
@@ -134,80 +134,6 @@ def measure_file(setup: Setup, index: int, file: str) -> Measured:
     )
     if not setup.record_positions:
         return Measured(index, outcome.file, pack(outcome), None, None)
-    view = PlanView(plan)
-    compared = [position for position, scheme in enumerate(view.schemes) if scheme is not NOT_COMPARED]
-    return Measured(index, outcome.file, pack(outcome), view, Positions.record(plan, loaded.source, schemes=compared))
-
-
-class OrganisationView:
-    """A plan's organisation as the cross-plan rules read it: code, type, area team and ``ccgs``."""
-
-    __slots__ = ("area_team", "ccgs", "code", "type")
-
-    def __init__(self, organisation: Organisation) -> None:
-        self.code = organisation.code
-        self.type = organisation.type
-        self.area_team = organisation.area_team
-        self.ccgs = None if organisation.ccgs is None else tuple(organisation.ccgs)
-
-
-class BaselineView:
-    __slots__ = ("measure", "value")
-
-    def __init__(self, baseline: Baseline) -> None:
-        self.measure = baseline.measure
-        self.value = baseline.value
-
-
-class SchemeView:
-    """A scheme the cross-plan rules compare: its id, stage, provider and baseline (measure and value)."""
-
-    __slots__ = ("baseline", "id", "provider", "stage")
-
-    def __init__(self, scheme: Scheme) -> None:
-        self.id = scheme.id
-        self.stage = scheme.stage
-        self.provider = scheme.provider
-        self.baseline = None if scheme.baseline is None else BaselineView(scheme.baseline)
-
-    @property
-    def live(self) -> bool:
-        return self.stage is not Stage.cancelled
-
-
-class _NotCompared:
-    """Stands in for every scheme no cross-plan rule compares (cancelled, or without a provider and a
-    baseline measure and value): it keeps the others at their positions for the price of one pointer."""
-
-    __slots__ = ()
-    id = ""
-    stage = Stage.cancelled
-    provider = None
-    baseline = None
-    live = False
-
-    def __reduce__(self) -> str:
-        return "NOT_COMPARED"  # the one placeholder, also in views sent back from a worker
-
-
-NOT_COMPARED: Any = _NotCompared()
-
-
-class PlanView:
-    """A plan as the cross-plan rules read it: its organisation, its period and its schemes' views.
-
-    Every plan's view is held until the cross-plan rules have seen them all,
-    so it keeps only what they read: where a pydantic plan holds every field
-    of every scheme, this holds a few references, and one shared placeholder
-    for each scheme that cannot be compared with another plan's.
-    """
-
-    __slots__ = ("organisation", "period", "schemes")
-
-    def __init__(self, plan: Plan) -> None:
-        self.organisation = OrganisationView(plan.organisation)
-        self.period = tuple(plan.period)
-        self.schemes = tuple(
-            SchemeView(scheme) if double_count_key(scheme) is not None else NOT_COMPARED for scheme in plan.schemes
-        )
-
+    sketch, detail = sketch_plan(plan)
+    positions = Positions.record(plan, loaded.source, schemes=[scheme.position for scheme in detail.schemes])
+    return Measured(index, outcome.file, pack(outcome), sketch, pack(detail._replace(positions=positions)))

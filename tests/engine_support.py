@@ -3,7 +3,7 @@ params say, and a loader that serves plans from memory."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from qipp_rag.load import loading
-from qipp_rag.rulebook.measure import Measurement, MetricContext, PlanRef
+from qipp_rag.rulebook.measure import Measurement, MetricContext
+from qipp_rag.rulebook.plan_table import PlanTable
 from qipp_rag.rulebook.registry import PLAN_METRICS, register_plan_metric, register_portfolio_metric
 from qipp_rag.plan.models import Plan
 from qipp_rag.results import OrganisationInfo, Problem
@@ -51,13 +52,11 @@ def _code_metric(ctx: MetricContext) -> Measurement:
     return Measurement(value, f"{ctx.plan.organisation.code} measured {value}", loc=("organisation", "code"))
 
 
-def _pair_metric(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+def _pair_metric(plans: PlanTable, params: Mapping[str, Any]) -> Iterator[tuple[int, Measurement]]:
     """Counts the other plans in the run with the same organisation code (a tiny PF01)."""
-    out = {}
-    for ref in plans:
-        others = [other.file for other in plans if other.index != ref.index and other.plan.organisation.code == ref.plan.organisation.code]
-        out[ref.index] = Measurement(Decimal(len(others)), f"{len(plans)} plans seen; same code in: {', '.join(others) or 'none'}", loc=("organisation", "code"))
-    return out
+    for row in range(len(plans)):
+        others = [plans.file(other) for other in range(len(plans)) if other != row and plans.code(other) == plans.code(row)]
+        yield plans.index(row), Measurement(Decimal(len(others)), f"{len(plans)} plans seen; same code in: {', '.join(others) or 'none'}", loc=("organisation", "code"))
 
 
 def register_fakes() -> None:

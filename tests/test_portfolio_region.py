@@ -28,6 +28,7 @@ from qipp_rag.results import (
 )
 from qipp_rag.rollup import summarise
 from qipp_rag.rulebook.measure import PlanRef
+from qipp_rag.rulebook.plan_table import PlanTable
 from qipp_rag.rulebook.metrics.portfolio import (
     area_team_ccgs,
     duplicate_plans,
@@ -106,8 +107,13 @@ def _refs(items: list[tuple[str, Plan]]) -> list[PlanRef]:
     return [PlanRef(index=index, file=file, plan=plan) for index, (file, plan) in enumerate(items)]
 
 
+def measured(rule: Any, run: list[PlanRef]) -> dict[int, Any]:
+    """A portfolio metric's measurements of a run, by plan index (the metric gives them one at a time)."""
+    return dict(rule(PlanTable.of(run), {}))
+
+
 def _values(rule: Any, items: list[tuple[str, Plan]]) -> dict[str, Decimal | None]:
-    return {items[index][0]: measurement.value for index, measurement in rule(_refs(items), {}).items()}
+    return {items[index][0]: measurement.value for index, measurement in measured(rule, _refs(items)).items()}
 
 
 @pytest.mark.parametrize("region", ["north", "london"])
@@ -146,7 +152,7 @@ def test_breaking_a_region_flags_exactly_the_plans_it_touches(rows: list[dict[st
     flagged_teams = {file: value for file, value in _values(area_team_ccgs, items).items() if value}
     # Q46 lists the moved CCG, which no longer names it; Q52 lists the dropped one.
     assert flagged_teams == {"plans/Q46/Q46.yaml": 1, "plans/Q52/Q52.yaml": 1}
-    messages = {items[index][0]: m.message for index, m in area_team_ccgs(_refs(items), {}).items()}
+    messages = {items[index][0]: m.message for index, m in measured(area_team_ccgs, _refs(items)).items()}
     assert f"{west_yorkshire['ccg_code']} (no plan in the run)" in messages["plans/Q52/Q52.yaml"]
     assert f"{moved['ccg_code']} (its plan names area team Q99)" in messages["plans/Q46/Q46.yaml"]
     # The copy is the same organisation: PF01's business, not double counting.

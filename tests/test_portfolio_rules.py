@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from qipp_rag.rulebook.measure import PlanRef
+from qipp_rag.rulebook.measure import Measurement, PlanRef
+from qipp_rag.rulebook.plan_table import PlanTable
 from qipp_rag.rulebook.registry import PORTFOLIO_METRICS
 from qipp_rag.plan.models import Plan, consistency_problems
 from qipp_rag.rulebook.metrics.portfolio import EVIDENCE_ITEMS, area_team_ccgs, duplicate_plans, shared_provider_baseline, unknown_area_team
@@ -82,6 +83,11 @@ def refs(*plans: Plan | tuple[str, Plan]) -> list[PlanRef]:
     return out
 
 
+def measured(rule: Any, run: list[PlanRef]) -> dict[int, Measurement]:
+    """A portfolio metric's measurements of a run, by plan index (the metric gives them one at a time)."""
+    return dict(rule(PlanTable.of(run), {}))
+
+
 def area_team_plan(code: str, ccgs: list[str] | None, region: str = "north") -> Plan:
     return plan(code, kind="area_team", area_team=None, region=region, ccgs=ccgs)
 
@@ -101,7 +107,7 @@ def test_the_four_portfolio_metrics_are_registered_by_their_names() -> None:
 
 def test_pf01_two_files_for_one_organisation_over_the_same_years_count_against_both() -> None:
     run = refs(("plans/b/02N.yaml", plan("02N")), ("plans/02R.yaml", plan("02R")), ("plans/a/02N-v2.yaml", plan("02N")))
-    result = duplicate_plans(run, {})
+    result = measured(duplicate_plans, run)
     assert set(result) == {0, 1, 2}
     assert result[0].value == 1 and result[2].value == 1
     assert result[1].value == 0
@@ -114,7 +120,7 @@ def test_pf01_two_files_for_one_organisation_over_the_same_years_count_against_b
 
 def test_pf01_counts_every_other_file_and_names_them_in_file_order() -> None:
     run = refs(("z.yaml", plan("02N")), ("m.yaml", plan("02N")), ("a.yaml", plan("02N")))
-    result = duplicate_plans(run, {})
+    result = measured(duplicate_plans, run)
     assert [result[i].value for i in range(3)] == [2, 2, 2]
     assert result[0].message.index("a.yaml") < result[0].message.index("m.yaml")
     assert [line.split(":")[0] for line in result[0].evidence] == ["a.yaml", "m.yaml"]
@@ -125,20 +131,20 @@ def test_pf01_partly_overlapping_periods_name_the_shared_years() -> None:
         ("old.yaml", plan("02N", period=("2013/14", "2014/15", "2015/16"))),
         ("new.yaml", plan("02N", period=("2015/16", "2016/17"))),
     )
-    result = duplicate_plans(run, {})
+    result = measured(duplicate_plans, run)
     assert result[0].value == result[1].value == 1
     assert "new.yaml (2015/16)" in result[0].message
 
 
 def test_pf01_successive_plans_of_one_organisation_are_not_duplicates() -> None:
     run = refs(("2013.yaml", plan("02N", period=("2013/14",))), ("2014.yaml", plan("02N", period=("2014/15", "2015/16"))))
-    result = duplicate_plans(run, {})
+    result = measured(duplicate_plans, run)
     assert result[0].value == result[1].value == 0
     assert "no other plan file" in result[0].message
 
 
 def test_pf01_different_organisations_over_the_same_years_are_not_duplicates() -> None:
-    result = duplicate_plans(refs(plan("02N"), plan("02R"), area_team_plan("Q52", None)), {})
+    result = measured(duplicate_plans, refs(plan("02N"), plan("02R"), area_team_plan("Q52", None)))
     assert all(measurement.value == 0 for measurement in result.values())
 
 
@@ -147,7 +153,7 @@ def test_pf01_different_organisations_over_the_same_years_are_not_duplicates() -
 
 def test_pf02_a_list_that_matches_the_ccg_plans_in_the_run_is_green() -> None:
     run = refs(area_team_plan("Q52", ["02R", "02N"]), plan("02N"), plan("02R"), plan("01A", area_team="Q50"))
-    result = area_team_ccgs(run, {})
+    result = measured(area_team_ccgs, run)
     assert set(result) == {0}, "PF02 measures area team plans only"
     assert result[0].value == 0
     assert "matches" in result[0].message and "2 CCGs" in result[0].message
@@ -160,7 +166,7 @@ def test_pf02_counts_and_names_the_codes_on_each_side() -> None:
         ("plans/03A.yaml", plan("03A")),  # names Q52, not listed
         plan("02T", area_team="Q50"),  # listed, but its plan names another team
     )
-    result = area_team_ccgs(run, {})[0]
+    result = measured(area_team_ccgs, run)[0]
     assert result.value == 3
     assert "02R (no plan in the run)" in result.message
     assert "02T (its plan names area team Q50)" in result.message
@@ -171,20 +177,20 @@ def test_pf02_counts_and_names_the_codes_on_each_side() -> None:
 
 
 def test_pf02_an_area_team_plan_without_ccgs_is_not_applicable() -> None:
-    result = area_team_ccgs(refs(area_team_plan("Q52", None), plan("02N")), {})[0]
+    result = measured(area_team_ccgs, refs(area_team_plan("Q52", None), plan("02N")))[0]
     assert result.value is None
     assert "no `organisation.ccgs`" in result.message
 
 
 def test_pf02_an_area_team_alone_in_the_run_lists_ccgs_without_plans() -> None:
-    result = area_team_ccgs(refs(area_team_plan("Q52", ["02N"])), {})[0]
+    result = measured(area_team_ccgs, refs(area_team_plan("Q52", ["02N"])))[0]
     assert result.value == 1
     assert "02N (no plan in the run)" in result.message
 
 
 def test_pf02_two_files_of_one_ccg_count_the_code_once() -> None:
     run = refs(area_team_plan("Q52", ["02R"]), ("a/03A.yaml", plan("03A")), ("b/03A.yaml", plan("03A")), plan("02R"))
-    result = area_team_ccgs(run, {})[0]
+    result = measured(area_team_ccgs, run)[0]
     assert result.value == 1
     assert len(result.evidence) == 2, "each file is evidence"
 
@@ -195,7 +201,7 @@ def test_pf02_two_files_of_one_ccg_count_the_code_once() -> None:
 def test_pf03_the_same_scheme_in_two_ccgs_plans_counts_against_both() -> None:
     one = plan("02N", schemes=[scheme("S1"), scheme("UC1", provider="RR8", measure="A&E attendances", value=1200)])
     two = plan("02R", schemes=[scheme("UC9", provider="  rr8 ", measure="a&e  ATTENDANCES", value="1200.0")])
-    result = shared_provider_baseline(refs(one, two), {})
+    result = measured(shared_provider_baseline, refs(one, two))
     assert result[0].value == 1 and result[1].value == 1
     assert result[0].loc == ("schemes", 1)
     assert result[1].loc == ("schemes", 0)
@@ -212,7 +218,7 @@ def test_pf03_two_ccgs_saving_on_one_large_provider_against_their_own_baselines_
         scheme("E1", provider=teaching, measure="elective admissions", value=9400),  # same measure, own value
         scheme("NEL", provider=teaching, measure="non-elective bed days", value=18200),  # same value, other measure
     ])
-    result = shared_provider_baseline(refs(one, two), {})
+    result = measured(shared_provider_baseline, refs(one, two))
     assert result[0].value == 0 and result[1].value == 0
     assert "none of the 2 live schemes" in result[1].message
 
@@ -220,7 +226,7 @@ def test_pf03_two_ccgs_saving_on_one_large_provider_against_their_own_baselines_
 def test_pf03_same_baseline_at_different_providers_is_not_flagged() -> None:
     one = plan("02V", schemes=[scheme("P1", provider="RR8", measure="prescribing items", value=500)])
     two = plan("02W", schemes=[scheme("P1", provider="RAE", measure="prescribing items", value=500)])
-    result = shared_provider_baseline(refs(one, two), {})
+    result = measured(shared_provider_baseline, refs(one, two))
     assert result[0].value == result[1].value == 0
 
 
@@ -238,7 +244,7 @@ def test_pf03_same_baseline_at_different_providers_is_not_flagged() -> None:
 def test_pf03_a_scheme_without_provider_or_baseline_cannot_collide(incomplete: dict[str, Any]) -> None:
     complete = plan("02N", schemes=[scheme("UC1", provider="RR8", measure="A&E attendances", value=1200)])
     other = plan("02R", schemes=[incomplete])
-    result = shared_provider_baseline(refs(complete, other), {})
+    result = measured(shared_provider_baseline, refs(complete, other))
     assert result[0].value == 0
     assert result[1].value is None
     assert "no live scheme gives a provider" in result[1].message
@@ -247,7 +253,7 @@ def test_pf03_a_scheme_without_provider_or_baseline_cannot_collide(incomplete: d
 def test_pf03_cancelled_schemes_are_not_compared() -> None:
     one = plan("02N", schemes=[scheme("UC1", provider="RR8", measure="A&E attendances", value=1200)])
     two = plan("02R", schemes=[scheme("UC1", provider="RR8", measure="A&E attendances", value=1200, stage="cancelled")])
-    result = shared_provider_baseline(refs(one, two), {})
+    result = measured(shared_provider_baseline, refs(one, two))
     assert result[0].value == 0
     assert result[1].value is None
 
@@ -258,13 +264,13 @@ def test_pf03_two_schemes_of_one_plan_do_not_count() -> None:
         scheme("UC2", provider="RR8", measure="A&E attendances", value=1200),
     ])
     other = plan("02R", schemes=[scheme("E1", provider="RR8", measure="elective admissions", value=1200)])
-    result = shared_provider_baseline(refs(one, other), {})
+    result = measured(shared_provider_baseline, refs(one, other))
     assert result[0].value == 0
 
 
 def test_pf03_two_files_of_one_organisation_are_left_to_pf01() -> None:
     same = [scheme("UC1", provider="RR8", measure="A&E attendances", value=1200)]
-    result = shared_provider_baseline(refs(("a.yaml", plan("02N", schemes=same)), ("b.yaml", plan("02N", schemes=same))), {})
+    result = measured(shared_provider_baseline, refs(("a.yaml", plan("02N", schemes=same)), ("b.yaml", plan("02N", schemes=same))))
     assert result[0].value is None and result[1].value is None
     assert "no other organisation's plan" in result[0].message
 
@@ -272,7 +278,7 @@ def test_pf03_two_files_of_one_organisation_are_left_to_pf01() -> None:
 def test_pf03_plans_for_different_years_cannot_count_a_saving_twice() -> None:
     same = [scheme("UC1", provider="RR8", measure="A&E attendances", value=1200, savings={})]
     run = refs(plan("02N", period=("2013/14",), schemes=same), plan("02R", period=("2014/15",), schemes=same))
-    result = shared_provider_baseline(run, {})
+    result = measured(shared_provider_baseline, run)
     assert result[0].value is None and result[1].value is None
 
 
@@ -281,7 +287,7 @@ def test_pf03_counts_colliding_schemes_and_names_every_other_plan_in_file_order(
     other_shared = {"provider": "RAE", "measure": "bed days", "value": "75.5"}
     hub = plan("02N", schemes=[scheme("A", **shared), scheme("B"), scheme("C", **other_shared)])
     run = refs(hub, ("z/03A.yaml", plan("03A", schemes=[scheme("Z", **shared)])), ("a/02R.yaml", plan("02R", schemes=[scheme("R", **shared), scheme("Q", **other_shared)])))
-    result = shared_provider_baseline(run, {})
+    result = measured(shared_provider_baseline, run)
     assert result[0].value == 2
     assert result[0].loc == ("schemes", 0)
     assert "`A` with 02R `R` (a/02R.yaml), 03A `Z` (z/03A.yaml)" in result[0].message
@@ -294,7 +300,7 @@ def test_pf03_counts_colliding_schemes_and_names_every_other_plan_in_file_order(
 def test_pf03_a_scheme_copied_into_many_plans_is_explained_by_the_first_few() -> None:
     copied = [scheme("UC1", provider="RR8", measure="A&E attendances", value=1200)]
     run = refs(*[plan(f"{n:02}A", schemes=copied) for n in range(EVIDENCE_ITEMS + 10)])
-    result = shared_provider_baseline(run, {})
+    result = measured(shared_provider_baseline, run)
     assert {measurement.value for measurement in result.values()} == {1}
     first = result[0]
     assert len(first.evidence) == EVIDENCE_ITEMS + 1
@@ -306,7 +312,7 @@ def test_pf03_a_scheme_copied_into_many_plans_is_explained_by_the_first_few() ->
 
 
 def test_pf04_without_area_team_plans_in_the_run_is_not_applicable() -> None:
-    result = unknown_area_team(refs(plan("02N"), plan("02R")), {})
+    result = measured(unknown_area_team, refs(plan("02N"), plan("02R")))
     assert set(result) == {0, 1}
     assert all(measurement.value is None for measurement in result.values())
     assert "no area team plan" in result[0].message
@@ -315,7 +321,7 @@ def test_pf04_without_area_team_plans_in_the_run_is_not_applicable() -> None:
 
 def test_pf04_a_ccg_whose_area_team_has_a_plan_is_green() -> None:
     run = refs(area_team_plan("Q52", None), plan("02N"))
-    result = unknown_area_team(run, {})
+    result = measured(unknown_area_team, run)
     assert set(result) == {1}, "PF04 measures CCG plans only"
     assert result[1].value == 0
     assert "plans/Q52.yaml" in result[1].message
@@ -324,7 +330,7 @@ def test_pf04_a_ccg_whose_area_team_has_a_plan_is_green() -> None:
 
 def test_pf04_a_ccg_naming_an_area_team_absent_from_the_run_counts_one() -> None:
     run = refs(("b/Q52.yaml", area_team_plan("Q52", None)), ("a/Q50.yaml", area_team_plan("Q50", None)), plan("02N", area_team="Q99"), plan("02R"))
-    result = unknown_area_team(run, {})
+    result = measured(unknown_area_team, run)
     assert result[2].value == 1
     assert "names area team Q99" in result[2].message
     assert result[2].message.index("a/Q50.yaml") < result[2].message.index("b/Q52.yaml")
@@ -353,16 +359,16 @@ def _mixed_run() -> list[tuple[str, Plan]]:
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.__name__)
 def test_the_order_plans_are_given_in_changes_no_message(rule: Any) -> None:
     items = _mixed_run()
-    expected = {items[index][0]: measurement for index, measurement in rule(refs(*items), {}).items()}
+    expected = {items[index][0]: measurement for index, measurement in measured(rule, refs(*items)).items()}
     assert expected
     shuffler = random.Random(7)
     for _ in range(5):
         shuffled = items[:]
         shuffler.shuffle(shuffled)
-        got = {shuffled[index][0]: measurement for index, measurement in rule(refs(*shuffled), {}).items()}
+        got = {shuffled[index][0]: measurement for index, measurement in measured(rule, refs(*shuffled)).items()}
         assert got == expected
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.__name__)
 def test_every_rule_answers_an_empty_run_with_nothing(rule: Any) -> None:
-    assert rule([], {}) == {}
+    assert measured(rule, []) == {}

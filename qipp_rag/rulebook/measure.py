@@ -1,7 +1,9 @@
 """What a metric is given and returns, and the decorators that name metrics.
 
 A metric is a small pure function.  Single-plan metrics look at one plan;
-portfolio metrics look at every plan in the run at once (cross-plan rules).
+portfolio metrics look at every plan in the run (cross-plan rules), through a
+:class:`~qipp_rag.rulebook.plan_table.PlanTable`, and give their measurements
+one plan at a time.
 Each carries the name a rule pack's ``metric:`` gives; the registry
 (:mod:`qipp_rag.rulebook.registry`) maps those names to the functions.
 """
@@ -9,16 +11,19 @@ Each carries the name a rule pack's ``metric:`` gives; the registry
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..plan.models import Plan
 from ..vocabulary import Loc
 from .params import Check, ParamSpec
+
+if TYPE_CHECKING:
+    from .plan_table import PlanTable
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,8 @@ class MetricContext:
 
 @dataclass(frozen=True)
 class PlanRef:
-    """A successfully loaded plan as a portfolio metric sees it."""
+    """A successfully loaded plan, whole: what :meth:`PlanTable.of <qipp_rag.rulebook.plan_table.PlanTable.of>`
+    builds a table from (a run's engine builds its table from the plans' sketches instead)."""
 
     index: int  # position in the run, in path order
     file: str
@@ -79,8 +85,9 @@ class PlanRef:
 
 
 PlanMetric = Callable[[MetricContext], Measurement]
-PortfolioMetric = Callable[[Sequence[PlanRef], Mapping[str, Any]], dict[int, Measurement]]
-"""Returns a measurement for every plan index the rule applies to (by index)."""
+PortfolioMetric = Callable[["PlanTable", Mapping[str, Any]], Iterable[tuple[int, Measurement]]]
+"""Gives (index in the run, measurement) for every plan the rule applies to, in increasing index
+order, one at a time: a rule never holds every plan's measurement at once."""
 
 METRIC_NAME = "metric_name"  # the attribute the decorators below give a metric
 METRIC_PARAMS = "metric_params"  # and the one holding its ParamSpec (None: the metric judges its own params)

@@ -1,36 +1,38 @@
 """Across plans: the metrics of the cross-plan rules (PF01-PF04).
 
-The four portfolio metrics look at every plan loaded in the run at once and
-return a measurement for each plan a rule applies to, keyed by the plan's
-index in the run.  Names in messages are always in file order, so the same
-run gives the same words.
+The four portfolio metrics look at every plan loaded in the run (a
+:class:`~qipp_rag.rulebook.plan_table.PlanTable`) and give a measurement for
+each plan a rule applies to, one plan at a time in run order, as
+``(index in the run, measurement)``: no rule holds every plan's measurement
+at once.  Names in messages are always in file order, so the same run gives
+the same words.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ... import reference
-from ...plan.models import Scheme
 from ...vocabulary import OrgType
-from ..measure import Measurement, PlanRef, portfolio_metric
+from ..measure import Measurement, portfolio_metric
+from ..plan_table import PlanTable, SchemeIndex
+from ..plan_table import SchemeKey as SchemeKey  # where the key was defined before the plan table
+from ..plan_table import double_count_key as double_count_key
 
 MESSAGE_ITEMS = 10  # a message names this many items at most; the evidence lists them all
 MESSAGE_MATCHES = 3  # PF03 names this many matching schemes per scheme in its message
 EVIDENCE_ITEMS = 20  # PF03 evidence per scheme: a scheme copied into every plan must not make the report quadratic
 
+Measured = Iterator[tuple[int, Measurement]]
+
 # ---------------------------------------------------------------- small helpers
 
 
-def _by_file(refs: Iterable[PlanRef]) -> list[PlanRef]:
-    return sorted(refs, key=lambda ref: (ref.file, ref.index))
-
-
-def _who(ref: PlanRef) -> str:
-    return f"{ref.plan.organisation.code} ({ref.file})"
+def _who(plans: PlanTable, row: int) -> str:
+    return f"{plans.code(row)} ({plans.file(row)})"
 
 
 def _years(years: Iterable[str]) -> str:
@@ -41,22 +43,13 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
-def _capped(items: Sequence[str]) -> str:
-    if len(items) <= MESSAGE_ITEMS:
-        return "; ".join(items)
-    return "; ".join(items[:MESSAGE_ITEMS]) + f"; and {len(items) - MESSAGE_ITEMS} more (see the evidence)"
-
-
-def _overlap(a: PlanRef, b: PlanRef) -> set[str]:
-    return set(a.plan.period) & set(b.plan.period)
-
-
-def _is_ccg(ref: PlanRef) -> bool:
-    return ref.plan.organisation.type is OrgType.ccg
-
-
-def _is_area_team(ref: PlanRef) -> bool:
-    return ref.plan.organisation.type is OrgType.area_team
+def _capped(items: Sequence[str], count: int | None = None) -> str:
+    """The first MESSAGE_ITEMS of ``count`` items (default: all of ``items``); ``items`` may hold
+    just those, so that the rest are never worded."""
+    count = len(items) if count is None else count
+    if count <= MESSAGE_ITEMS:
+        return "; ".join(items[:count])
+    return "; ".join(items[:MESSAGE_ITEMS]) + f"; and {count - MESSAGE_ITEMS} more (see the evidence)"
 
 
 def _team_label(code: str) -> str:
@@ -68,59 +61,60 @@ def _team_label(code: str) -> str:
 
 
 @portfolio_metric("duplicate_plans")
-def duplicate_plans(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+def duplicate_plans(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
     """PF01: other plan files for the same organisation whose period overlaps this one's."""
-    by_code: dict[str, list[PlanRef]] = defaultdict(list)  # each in file order
-    for ref in _by_file(plans):
-        by_code[ref.plan.organisation.code].append(ref)
+    # (code, year) -> the rows of that organisation's plans covering the year, in file order: a plan's
+    # overlapping others are found through its own years, not by comparing it with every other plan.
+    covering: dict[tuple[str, str], array[int]] = {}
+    for row in plans.by_file():
+        for year in plans.period(row):
+            covering.setdefault((plans.code(row), year), array("Q")).append(row)
+    rank = plans.rank()
 
-    results: dict[int, Measurement] = {}
-    for ref in plans:
-        code = ref.plan.organisation.code
-        others = [other for other in by_code[code] if other.index != ref.index and _overlap(ref, other)]
-        if not others:
-            results[ref.index] = Measurement(
+    for row in range(len(plans)):
+        code, period, years = plans.code(row), plans.period(row), plans.years(row)
+        found = {other for year in period for other in covering[(code, year)] if other != row}
+        if not found:
+            yield plans.index(row), Measurement(
                 Decimal(0),
-                f"no other plan file in the run is for {code} in {_years(ref.plan.period)}",
+                f"no other plan file in the run is for {code} in {_years(period)}",
                 loc=("organisation", "code"),
             )
             continue
-        named = [f"{other.file} ({_years(_overlap(ref, other))})" for other in others]
-        results[ref.index] = Measurement(
+        others = sorted(found, key=rank.__getitem__)
+        shared = [(plans.file(other), _years(years & plans.years(other))) for other in others]
+        named = [f"{file} ({overlap})" for file, overlap in shared[:MESSAGE_ITEMS]]
+        yield plans.index(row), Measurement(
             Decimal(len(others)),
             f"{len(others)} other plan {_plural(len(others), 'file is', 'files are')} for {code} over the same years, "
-            f"so the assessment cannot tell which plan stands: {_capped(named)}",
-            evidence=tuple(
-                f"{other.file}: also a plan for {code}, overlapping in {_years(_overlap(ref, other))}"
-                for other in others
-            ),
+            f"so the assessment cannot tell which plan stands: {_capped(named, len(others))}",
+            evidence=tuple(f"{file}: also a plan for {code}, overlapping in {overlap}" for file, overlap in shared),
             loc=("organisation", "code"),
         )
-    return results
 
 
 # ---------------------------------------------------------------- PF02
 
 
 @portfolio_metric("area_team_ccgs")
-def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+def area_team_ccgs(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
     """PF02: an area team plan's ``ccgs`` list against the CCG plans in the run that name the team."""
-    naming: dict[str, list[PlanRef]] = defaultdict(list)  # area team code -> CCG plans naming it
-    teams_named_by: dict[str, set[str]] = defaultdict(set)  # CCG code -> area teams its plans name
-    for ref in _by_file(plans):
-        org = ref.plan.organisation
-        if _is_ccg(ref) and org.area_team is not None:
-            naming[org.area_team].append(ref)
-            teams_named_by[org.code].add(org.area_team)
+    naming: dict[str, dict[str, array[int]]] = {}  # area team -> CCG code -> rows of its plans naming it
+    teams_named_by: dict[str, set[str]] = {}  # CCG code -> area teams its plans name
+    for row in plans.by_file():
+        team = plans.area_team(row)
+        if plans.kind(row) is OrgType.ccg and team is not None:
+            naming.setdefault(team, {}).setdefault(plans.code(row), array("Q")).append(row)
+            teams_named_by.setdefault(plans.code(row), set()).add(team)
+    rank = plans.rank()
 
-    results: dict[int, Measurement] = {}
-    for ref in plans:
-        if not _is_area_team(ref):
+    for row in range(len(plans)):
+        if plans.kind(row) is not OrgType.area_team:
             continue
-        code = ref.plan.organisation.code
-        listed = ref.plan.organisation.ccgs
+        code = plans.code(row)
+        listed = plans.detail(row).ccgs
         if listed is None:
-            results[ref.index] = Measurement(
+            yield plans.index(row), Measurement(
                 None,
                 f"the plan gives no `organisation.ccgs` list, so the CCGs that area team {code} assures "
                 "cannot be compared with the CCG plans in the run",
@@ -128,12 +122,11 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
             )
             continue
         listed_codes = set(listed)
-        ccg_plans = naming.get(code, [])
-        named_codes = {other.plan.organisation.code for other in ccg_plans}
+        by_ccg = naming.get(code, {})
 
-        missing = sorted(listed_codes - named_codes)
-        unlisted = [other for other in ccg_plans if other.plan.organisation.code not in listed_codes]
-        unlisted_codes = sorted({other.plan.organisation.code for other in unlisted})
+        missing = sorted(listed_codes - set(by_ccg))
+        unlisted_codes = sorted(ccg for ccg in by_ccg if ccg not in listed_codes)
+        unlisted = sorted((other for ccg in unlisted_codes for other in by_ccg[ccg]), key=rank.__getitem__)
 
         def why_missing(ccg: str) -> str:
             elsewhere = sorted(teams_named_by.get(ccg, set()))
@@ -148,8 +141,7 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
             for ccg in missing
         ]
         evidence += [
-            (f"{other.plan.organisation.code} ({other.file}): names area team {code}, but `ccgs` does not list it")
-            for other in unlisted
+            f"{_who(plans, other)}: names area team {code}, but `ccgs` does not list it" for other in unlisted
         ]
 
         count = len(missing) + len(unlisted_codes)
@@ -164,7 +156,7 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
             if missing:
                 parts.append(
                     f"listed in `ccgs` without a CCG plan in the run naming {code}: "
-                    f"{_capped([why_missing(c) for c in missing])}"
+                    f"{_capped([why_missing(c) for c in missing[:MESSAGE_ITEMS]], len(missing))}"
                 )
             if unlisted_codes:
                 parts.append(f"CCG plans in the run naming {code} but not listed in `ccgs`: {_capped(unlisted_codes)}")
@@ -172,33 +164,12 @@ def area_team_ccgs(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[
                 f"the `ccgs` list differs from the CCG plans in the run that name area team {code}: "
                 + "; and ".join(parts)
             )
-        results[ref.index] = Measurement(
+        yield plans.index(row), Measurement(
             Decimal(count), message, evidence=tuple(evidence), loc=("organisation", "ccgs")
         )
-    return results
 
 
 # ---------------------------------------------------------------- PF03
-
-SchemeKey = tuple[str, str, Decimal]
-
-
-def _normal(text: str) -> str:
-    """Provider and measure compare without case and with runs of whitespace as one space."""
-    return " ".join(text.split()).casefold()
-
-
-def double_count_key(scheme: Scheme) -> SchemeKey | None:
-    """(provider, baseline measure, baseline value) of a live scheme that gives all three, else None."""
-    if not scheme.live or scheme.provider is None or scheme.baseline is None:
-        return None
-    measure, value = scheme.baseline.measure, scheme.baseline.value
-    if measure is None or value is None:
-        return None
-    provider, measure = _normal(scheme.provider), _normal(measure)
-    if not provider or not measure:
-        return None
-    return provider, measure, value  # Decimal: 1200 and 1200.0 are the same value, and hash alike
 
 
 class _Rivalry:
@@ -208,74 +179,63 @@ class _Rivalry:
     different years cannot count one year's saving twice.
     """
 
-    def __init__(self, plans: Sequence[PlanRef]) -> None:
-        self._years = {ref.index: frozenset(ref.plan.period) for ref in plans}
-        self._codes_by_year: dict[str, set[str]] = defaultdict(set)
-        for ref in plans:
-            for year in ref.plan.period:
-                self._codes_by_year[year].add(ref.plan.organisation.code)
+    def __init__(self, plans: PlanTable) -> None:
+        self._plans = plans
+        self._codes_by_year: dict[str, set[str]] = {}
+        for row in range(len(plans)):
+            for year in plans.period(row):
+                self._codes_by_year.setdefault(year, set()).add(plans.code(row))
 
-    def between(self, ref: PlanRef, other: PlanRef) -> bool:
-        return (
-            other.index != ref.index
-            and other.plan.organisation.code != ref.plan.organisation.code
-            and not self._years[ref.index].isdisjoint(self._years[other.index])
+    def between(self, row: int, other: int) -> bool:
+        plans = self._plans
+        return other != row and plans.code(other) != plans.code(row) and not plans.years(row).isdisjoint(
+            plans.years(other)
         )
 
-    def any_for(self, ref: PlanRef) -> bool:
-        code = ref.plan.organisation.code
-        return any(self._codes_by_year[year] != {code} for year in ref.plan.period)
+    def any_for(self, row: int) -> bool:
+        code = self._plans.code(row)
+        return any(self._codes_by_year[year] != {code} for year in self._plans.period(row))
 
 
-Match = tuple[PlanRef, int, Scheme]
+Match = tuple[int, int]  # (row, slot): another plan's compared scheme
 
 
-def _matched(matches: Sequence[Match], limit: int) -> str:
+def _first_matches(plans: PlanTable, row: int, slot: int, index: SchemeIndex, rivalry: _Rivalry) -> list[Match]:
+    """Up to EVIDENCE_ITEMS + 1 matches in file order: one settles the count, a few explain it,
+    and a scheme copied into thousands of plans is not compared with every copy.  A hash is only a
+    candidate: the key itself is compared, read back from each plan's detail."""
+    key: SchemeKey | None = None
+    found: list[Match] = []
+    for other, their_slot in index.with_hash(plans.hashes(row)[slot]):
+        if not rivalry.between(row, other):
+            continue
+        if key is None:
+            key = plans.detail(row).schemes[slot].key
+        if plans.detail(other).schemes[their_slot].key != key:
+            continue
+        found.append((other, their_slot))
+        if len(found) > EVIDENCE_ITEMS:
+            break
+    return found
+
+
+def _matched(plans: PlanTable, matches: Sequence[Match], limit: int) -> str:
     named = ", ".join(
-        f"{other.plan.organisation.code} `{theirs.id}` ({other.file})" for other, _, theirs in matches[:limit]
+        f"{plans.code(other)} `{plans.detail(other).schemes[slot].id}` ({plans.file(other)})"
+        for other, slot in matches[:limit]
     )
     return named + (" and others" if len(matches) > limit else "")
 
 
-def _as_written(position: int, scheme: Scheme) -> str:
-    """A comparable scheme's provider and baseline as the plan writes them."""
-    provider = (scheme.provider or "").strip()
-    measure = (scheme.baseline.measure or "").strip() if scheme.baseline else ""
-    value = scheme.baseline.value if scheme.baseline else None
-    return f"schemes[{position}] `{scheme.id}` (provider {provider}, baseline {measure} = {value})"
-
-
-def _first_matches(ref: PlanRef, candidates: Sequence[Match], rivalry: _Rivalry) -> list[Match]:
-    """Up to EVIDENCE_ITEMS + 1 matches in file order: one settles the count, a few explain it,
-    and a scheme copied into thousands of plans is not compared with every copy."""
-    found: list[Match] = []
-    for match in candidates:
-        if rivalry.between(ref, match[0]):
-            found.append(match)
-            if len(found) > EVIDENCE_ITEMS:
-                break
-    return found
-
-
 @portfolio_metric("shared_provider_baseline")
-def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+def shared_provider_baseline(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
     """PF03: live schemes sharing provider and baseline measure and value with a scheme in another plan."""
     rivalry = _Rivalry(plans)
-    comparable: dict[int, list[tuple[int, Scheme, SchemeKey]]] = {}
-    index: dict[SchemeKey, list[Match]] = defaultdict(list)
-    for ref in _by_file(plans):
-        comparable[ref.index] = []
-        for position, scheme in enumerate(ref.plan.schemes):
-            key = double_count_key(scheme)
-            if key is not None:
-                comparable[ref.index].append((position, scheme, key))
-                index[key].append((ref, position, scheme))
-
-    results: dict[int, Measurement] = {}
-    for ref in plans:
-        mine = comparable[ref.index]
-        if not mine:
-            results[ref.index] = Measurement(
+    index = SchemeIndex(plans)
+    for row in range(len(plans)):
+        compared = plans.compared(row)
+        if not compared:
+            yield plans.index(row), Measurement(
                 None,
                 (
                     "no live scheme gives a provider with a baseline measure and value, so none can be compared "
@@ -283,90 +243,101 @@ def shared_provider_baseline(plans: Sequence[PlanRef], params: Mapping[str, Any]
                 ),
             )
             continue
-        if not rivalry.any_for(ref):
-            results[ref.index] = Measurement(
+        if not rivalry.any_for(row):
+            yield plans.index(row), Measurement(
                 None, "the run holds no other organisation's plan covering the same years to compare schemes with"
             )
             continue
 
-        colliding: list[tuple[int, Scheme, list[Match]]] = []
-        for position, scheme, key in mine:
-            matches = _first_matches(ref, index[key], rivalry)
+        colliding: list[tuple[int, list[Match]]] = []
+        for slot in range(compared):
+            matches = _first_matches(plans, row, slot, index, rivalry)
             if matches:
-                colliding.append((position, scheme, matches))
+                colliding.append((slot, matches))
 
         if not colliding:
-            results[ref.index] = Measurement(
+            yield plans.index(row), Measurement(
                 Decimal(0),
-                f"none of the {len(mine)} live {_plural(len(mine), 'scheme', 'schemes')} with a provider and baseline "
+                f"none of the {compared} live {_plural(compared, 'scheme', 'schemes')} with a provider and baseline "
                 "shares them with a scheme in another organisation's plan in the run",
             )
             continue
-        described = [f"`{scheme.id}` with {_matched(matches, MESSAGE_MATCHES)}" for _, scheme, matches in colliding]
+        mine = plans.detail(row).schemes
+        described = [
+            f"`{mine[slot].id}` with {_matched(plans, matches, MESSAGE_MATCHES)}"
+            for slot, matches in colliding[:MESSAGE_ITEMS]
+        ]
         evidence = []
-        for position, scheme, matches in colliding:
-            found = _as_written(position, scheme)
+        for slot, matches in colliding:
+            scheme = mine[slot]
+            found = (
+                f"schemes[{scheme.position}] `{scheme.id}` "
+                f"(provider {scheme.provider}, baseline {scheme.measure} = {scheme.value})"
+            )
             evidence += [
-                f"{found} matches {other.plan.organisation.code} scheme `{theirs.id}` in {other.file}"
-                for other, _, theirs in matches[:EVIDENCE_ITEMS]
+                f"{found} matches {plans.code(other)} scheme `{plans.detail(other).schemes[their].id}` "
+                f"in {plans.file(other)}"
+                for other, their in matches[:EVIDENCE_ITEMS]
             ]
             if len(matches) > EVIDENCE_ITEMS:
                 evidence.append(f"{found} matches further schemes in other plans")
-        results[ref.index] = Measurement(
+        yield plans.index(row), Measurement(
             Decimal(len(colliding)),
             f"{len(colliding)} live {_plural(len(colliding), 'scheme shares', 'schemes share')} a provider and "
             "baseline measure and value "
             "with a scheme in another organisation's plan, so the same saving may be counted twice: "
-            f"{_capped(described)}",
+            f"{_capped(described, len(colliding))}",
             evidence=tuple(evidence),
-            loc=("schemes", colliding[0][0]),
+            loc=("schemes", mine[colliding[0][0]].position),
         )
-    return results
 
 
 # ---------------------------------------------------------------- PF04
 
 
 @portfolio_metric("unknown_area_team")
-def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> dict[int, Measurement]:
+def unknown_area_team(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
     """PF04: a CCG naming an area team that no area team plan in the run has, while some are present."""
-    teams: dict[str, list[PlanRef]] = defaultdict(list)
-    for ref in _by_file(plans):
-        if _is_area_team(ref):
-            teams[ref.plan.organisation.code].append(ref)
+    teams: dict[str, list[int]] = {}  # area team code -> rows of its plans, in file order
+    team_rows: list[int] = []  # every area team plan's row, in file order
+    for row in plans.by_file():
+        if plans.kind(row) is OrgType.area_team:
+            teams.setdefault(plans.code(row), []).append(row)
+            team_rows.append(row)
 
-    present = [_who(other) for other in _by_file(other for group in teams.values() for other in group)]
-    results: dict[int, Measurement] = {}
-    for ref in plans:
-        if not _is_ccg(ref):
+    present: list[str] | None = None  # worded when a CCG names an unknown team
+    has_plan: dict[str, str] = {}  # team -> its message: the same for every CCG naming it
+    for row in range(len(plans)):
+        if plans.kind(row) is not OrgType.ccg:
             continue
-        org = ref.plan.organisation
-        team = org.area_team
+        code, team = plans.code(row), plans.area_team(row)
         if team is None:
-            results[ref.index] = Measurement(None, "the plan names no area team", loc=("organisation",))
+            yield plans.index(row), Measurement(None, "the plan names no area team", loc=("organisation",))
         elif not teams:
-            results[ref.index] = Measurement(
+            yield plans.index(row), Measurement(
                 None,
                 f"the run holds no area team plan, so area team {_team_label(team)} cannot be checked against one",
                 loc=("organisation", "area_team"),
             )
         elif team in teams:
-            results[ref.index] = Measurement(
-                Decimal(0),
-                f"area team {_team_label(team)} has a plan in the run: "
-                f"{', '.join(other.file for other in teams[team])}",
-                loc=("organisation", "area_team"),
-            )
+            message = has_plan.get(team)
+            if message is None:
+                message = has_plan[team] = (
+                    f"area team {_team_label(team)} has a plan in the run: "
+                    f"{', '.join(plans.file(other) for other in teams[team])}"
+                )
+            yield plans.index(row), Measurement(Decimal(0), message, loc=("organisation", "area_team"))
         else:
+            if present is None:
+                present = [_who(plans, other) for other in team_rows]
             hint = ""
-            known = reference.ccg(org.code)
+            known = reference.ccg(code)
             if known is not None and known.area_team_code != team:
-                hint = f"; the 2013 CCG list gives area team {_team_label(known.area_team_code)} for {org.code}"
-            results[ref.index] = Measurement(
+                hint = f"; the 2013 CCG list gives area team {_team_label(known.area_team_code)} for {code}"
+            yield plans.index(row), Measurement(
                 Decimal(1),
                 f"names area team {_team_label(team)}, but no area team plan in the run has that code "
                 f"(area team plans in the run: {_capped(present)}){hint}",
                 evidence=tuple(f"area team plan in the run: {item}" for item in present),
                 loc=("organisation", "area_team"),
             )
-    return results
