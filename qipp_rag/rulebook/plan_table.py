@@ -24,7 +24,7 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -60,7 +60,14 @@ def key_hash(key: SchemeKey) -> int:
     string is not): equal keys always hash alike, so only keys with equal hashes need comparing."""
     provider, measure, value = key
     if value.is_finite():
-        number = "0" if value.is_zero() else str(value.normalize())  # 1200 and 1200.0 -> 1.2E+3
+        # 1200 and 1200.0 are one value: its digits without trailing zeros, and where the point is
+        # (worked out without the decimal context, whose precision a caller may have changed).
+        sign, digits, exponent = value.as_tuple()
+        kept = len(digits)
+        while kept > 1 and digits[kept - 1] == 0:
+            kept -= 1
+        exponent = int(exponent) + len(digits) - kept
+        number = "0" if not any(digits) else f"{'-' if sign else ''}{''.join(map(str, digits[:kept]))}e{exponent}"
     else:
         number = str(value)  # never equal to another value: the key is compared, and fails, on read-back
     text = f"{provider}\0{measure}\0{number}".encode()
@@ -153,19 +160,19 @@ class PlanTable:
 
     def __init__(self, details: Details) -> None:
         self._details = details
-        self._indices = array("Q")
+        self._indices = array("I")
         self._files: list[str] = []
         self._codes: list[str] = []
         self._kinds: list[OrgType] = []
         self._teams: list[str | None] = []
         self._periods: list[tuple[str, ...]] = []
         self._hashes = array("Q")  # every plan's hashes, one after another
-        self._starts = array("Q", [0])  # row r's hashes lie between starts r and r + 1
+        self._starts = array("I", [0])  # row r's hashes lie between starts r and r + 1
         self._shared: dict[Any, Any] = {}  # one copy of each period tuple
         self._years: dict[tuple[str, ...], frozenset[str]] = {}
         self._cache: OrderedDict[int, PlanDetail] = OrderedDict()
-        self._order: array[int] | None = None
-        self._rank: array[int] | None = None
+        self._order: Sequence[int] | None = None
+        self._rank: Sequence[int] | None = None
 
     @classmethod
     def of(cls, refs: Iterable[PlanRef]) -> PlanTable:
@@ -232,6 +239,18 @@ class PlanTable:
     def hashes(self, row: int) -> array[int]:
         return self._hashes[self._starts[row] : self._starts[row + 1]]
 
+    def first_hash(self, row: int) -> int:
+        """Where row ``row``'s hashes start among :meth:`all_hashes` (``len(self)``: where they end)."""
+        return self._starts[row]
+
+    def all_hashes(self) -> array[int]:
+        """Every plan's hashes, row after row."""
+        return self._hashes
+
+    def row_of_hash(self, place: int) -> int:
+        """The row whose hashes hold place ``place`` of :meth:`all_hashes`."""
+        return bisect_right(self._starts, place) - 1
+
     def compared(self, row: int) -> int:
         """How many of the plan's schemes the rules compare."""
         return self._starts[row + 1] - self._starts[row]
@@ -253,40 +272,74 @@ class PlanTable:
 
     # ---------------------------------------------------------------- the run
 
-    def by_file(self) -> array[int]:
+    def by_file(self) -> Sequence[int]:
         """The rows in file order (by file, then run index): the order names are given in."""
         if self._order is None:
-            self._order = array("Q", sorted(range(len(self)), key=lambda row: (self._files[row], self._indices[row])))
+            files = self._files
+            if all(files[row] <= files[row + 1] for row in range(len(files) - 1)):
+                self._order = range(len(files))  # found in file order, as a folder is walked: nothing to hold
+            else:
+                self._order = array("I", sorted(range(len(files)), key=lambda row: (files[row], self._indices[row])))
         return self._order
 
-    def rank(self) -> array[int]:
+    def rank(self) -> Sequence[int]:
         """Each row's place in file order, for sorting rows by file cheaply."""
         if self._rank is None:
-            rank = array("Q", bytes(8 * len(self)))
-            for place, row in enumerate(self.by_file()):
-                rank[row] = place
-            self._rank = rank
+            order = self.by_file()
+            if isinstance(order, range):
+                self._rank = order
+            else:
+                rank = array("I", bytes(4 * len(self)))
+                for place, row in enumerate(order):
+                    rank[row] = place
+                self._rank = rank
         return self._rank
 
 
+def grouped(keys: Iterable[int], count: int) -> tuple[array[int], array[int]]:
+    """Positions 0, 1, ... of ``keys`` (each below ``count``) grouped by key, in their order within a
+    group (a counting sort): group ``k`` is ``order[starts[k]:starts[k + 1]]``.  Two passes over the
+    keys and two arrays of small numbers: no list of every entry, as sorting would build."""
+    starts = array("I", bytes(4 * (count + 1)))
+    keys = array("I", keys)
+    for key in keys:
+        starts[key + 1] += 1
+    for key in range(count):
+        starts[key + 1] += starts[key]
+    order = array("I", bytes(4 * len(keys)))
+    filled = array("I", starts[:count])
+    for position, key in enumerate(keys):
+        order[filled[key]] = position
+        filled[key] += 1
+    return starts, order
+
+
 class SchemeIndex:
-    """Every compared scheme of a run by its key's hash: the schemes with a given hash, in file order,
-    held as three arrays sorted by hash (hash, row, the scheme's place among the row's compared ones)."""
+    """Every compared scheme of a run by its key's hash: the schemes with a given hash, in file order.
+
+    The table's hashes are grouped by their top bits (about one scheme a
+    group); a group is searched for the whole hash.  What this holds is one
+    small number a scheme and one a group.
+    """
 
     def __init__(self, table: PlanTable) -> None:
-        hashes, rows, slots = array("Q"), array("Q"), array("L")
+        self._table = table
+        entries = array("I")  # the compared schemes (by place in the table's hashes), in file order
         for row in table.by_file():
-            for slot, value in enumerate(table.hashes(row)):
-                hashes.append(value)
-                rows.append(row)
-                slots.append(slot)
-        order = sorted(range(len(hashes)), key=hashes.__getitem__)  # stable: file order within a hash
-        self._hashes = array("Q", (hashes[i] for i in order))
-        self._rows = array("Q", (rows[i] for i in order))
-        self._slots = array("L", (slots[i] for i in order))
+            entries.extend(range(table.first_hash(row), table.first_hash(row + 1)))
+        self._shift = 64 - max(1, min(24, len(entries).bit_length()))
+        hashes = table.all_hashes()
+        starts, order = grouped((hashes[entry] >> self._shift for entry in entries), 1 << (64 - self._shift))
+        self._starts = starts
+        self._entries = array("I", (entries[at] for at in order))
 
     def with_hash(self, value: int) -> Iterator[tuple[int, int]]:
-        """(row, slot) of each scheme whose key hashes to ``value``, in file order."""
-        start, end = bisect_left(self._hashes, value), bisect_right(self._hashes, value)
-        for at in range(start, end):
-            yield self._rows[at], self._slots[at]
+        """(row, slot) of each scheme whose key hashes to ``value``, in file order; slot is the scheme's
+        place among the row's compared ones."""
+        group = value >> self._shift
+        hashes = self._table.all_hashes()
+        for at in range(self._starts[group], self._starts[group + 1]):
+            entry = self._entries[at]
+            if hashes[entry] == value:
+                row = self._table.row_of_hash(entry)
+                yield row, entry - self._table.first_hash(row)

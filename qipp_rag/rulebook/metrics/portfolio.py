@@ -18,7 +18,7 @@ from typing import Any
 from ... import reference
 from ...vocabulary import OrgType
 from ..measure import Measurement, portfolio_metric
-from ..plan_table import PlanTable, SchemeIndex
+from ..plan_table import PlanTable, SchemeIndex, grouped
 from ..plan_table import SchemeKey as SchemeKey  # where the key was defined before the plan table
 from ..plan_table import double_count_key as double_count_key
 
@@ -63,17 +63,34 @@ def _team_label(code: str) -> str:
 @portfolio_metric("duplicate_plans")
 def duplicate_plans(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
     """PF01: other plan files for the same organisation whose period overlaps this one's."""
-    # (code, year) -> the rows of that organisation's plans covering the year, in file order: a plan's
-    # overlapping others are found through its own years, not by comparing it with every other plan.
-    covering: dict[tuple[str, str], array[int]] = {}
-    for row in plans.by_file():
+    # The rows of each organisation's plans covering each year, in file order: a plan's overlapping
+    # others are found through its own years, not by comparing it with every other plan.
+    codes: dict[str, int] = {}
+    years_seen: dict[str, int] = {}
+    for row in range(len(plans)):
+        codes.setdefault(plans.code(row), len(codes))
         for year in plans.period(row):
-            covering.setdefault((plans.code(row), year), array("Q")).append(row)
+            years_seen.setdefault(year, len(years_seen))
+
+    def group(code: str, year: str) -> int:
+        return codes[code] * len(years_seen) + years_seen[year]
+
+    entries = array("I", (row for row in plans.by_file() for _ in plans.period(row)))  # a row for each of its years
+    starts, order = grouped(
+        (group(plans.code(row), year) for row in plans.by_file() for year in plans.period(row)),
+        len(codes) * len(years_seen),
+    )
+    covering = array("I", (entries[at] for at in order))  # (code, year) k's rows: covering[starts[k]:starts[k + 1]]
+    del entries, order
     rank = plans.rank()
 
     for row in range(len(plans)):
         code, period, years = plans.code(row), plans.period(row), plans.years(row)
-        found = {other for year in period for other in covering[(code, year)] if other != row}
+        found = set()
+        for year in period:
+            key = group(code, year)
+            found.update(covering[starts[key] : starts[key + 1]])
+        found.discard(row)
         if not found:
             yield plans.index(row), Measurement(
                 Decimal(0),
