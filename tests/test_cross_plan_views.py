@@ -53,9 +53,10 @@ def _measured(metric: Any, table: PlanTable) -> dict[int, Measurement]:
 
 def _agrees_with_the_oracle(refs: list[PlanRef], table: PlanTable | None = None) -> None:
     table = table if table is not None else PlanTable.of(refs)
-    assert set(ORACLES) == set(PORTFOLIO_METRICS)
-    for name, metric in PORTFOLIO_METRICS.items():
-        assert _measured(metric, table) == ORACLES[name](refs, {}), name
+    shipped = {name for name in PORTFOLIO_METRICS if not name.startswith("test_")}  # tests may register fakes
+    assert set(ORACLES) == shipped
+    for name, oracle in ORACLES.items():
+        assert _measured(PORTFOLIO_METRICS[name], table) == oracle(refs, {}), name
 
 
 def _worker_table(files: list[str]) -> tuple[PlanTable, list[PlanRef]]:

@@ -86,7 +86,7 @@ def duplicate_plans(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
 
     for row in range(len(plans)):
         code, period, years = plans.code(row), plans.period(row), plans.years(row)
-        found = set()
+        found: set[int] = set()
         for year in period:
             key = group(code, year)
             found.update(covering[starts[key] : starts[key + 1]])
