@@ -10,15 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 DATA_FILE = "ccgs-2013.csv"
 
 
-@dataclass(frozen=True)
-class CcgRecord:
+class CcgRecord(NamedTuple):
     code: str
     name: str
     area_team_code: str
@@ -26,8 +25,7 @@ class CcgRecord:
     region: str  # north, midlands_and_east, london or south
 
 
-@dataclass(frozen=True)
-class AreaTeamRecord:
+class AreaTeamRecord(NamedTuple):
     code: str
     name: str
     region: str

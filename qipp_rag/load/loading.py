@@ -17,8 +17,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,15 +47,13 @@ class SourceMap(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class LoadedPlan:
+class LoadedPlan(NamedTuple):
     file: str  # the path as it will be shown (relative where the input was)
     plan: Plan
     source: SourceMap
 
 
-@dataclass(frozen=True)
-class FailedPlan:
+class FailedPlan(NamedTuple):
     file: str
     problems: list[Problem]  # every problem found, each with line and column
     organisation: OrganisationInfo  # what could be salvaged, for grouping in reports
@@ -125,16 +122,18 @@ def read_bytes(file: str, what: str = "file") -> tuple[bytes | None, yamlsafe.Is
 # ---------------------------------------------------------------- loading
 
 
-@dataclass
 class _Outcome:
-    instance: Any = None
-    problems: list[Problem] = field(default_factory=list)
-    data: Any = None
-    source: NodeSourceMap | None = None
+    __slots__ = ("instance", "problems", "data", "source")
+
+    def __init__(self, instance: Any = None, problems: list[Problem] | None = None, data: Any = None,
+                 source: NodeSourceMap | None = None) -> None:
+        self.instance = instance
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.data = data
+        self.source = source
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     """A problem before it is worded: the wording (a "did you mean" search)
     is done only for the problems that will be listed."""
 

@@ -25,9 +25,8 @@ import codecs
 import datetime as dt
 import gc
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import pyyaml  # noqa: F401 - before yaml: its regular expressions compiled when used
 
@@ -71,8 +70,7 @@ PLAIN_TAG = "tag:qipp-rag,2014:plain"  # an untagged plain scalar, typed by our 
 # ---------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     """A problem in the YAML itself.  ``loc`` is the data path it belongs to
     (None for problems with the whole document); line and column are 1-based,
     0 for problems with the whole file."""
@@ -83,8 +81,7 @@ class Issue:
     loc: tuple[str | int, ...] | None = None
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     data: Any  # None when the document could not be read
     root: Node | None  # the node tree: the source map of ``data``
     text: str
@@ -470,8 +467,7 @@ class _Fatal(Exception):
         self.node = node
 
 
-@dataclass(frozen=True)
-class _PendingIssue:
+class _PendingIssue(NamedTuple):
     """An issue whose data path is found only if it is reported (errors are rare)."""
 
     message: str
