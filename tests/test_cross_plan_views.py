@@ -226,3 +226,69 @@ def test_cross_plan_findings_come_back_plan_by_plan_in_rule_order() -> None:
         [("PF01", "red"), ("PF04", "red")],
         [],
     ]
+
+
+# ---------------------------------------------------------------- what a large run costs
+
+
+def _sketched_run(count: int, versions: int) -> PlanTable:
+    """``count`` sketches straight into a table (details: none needed by these checks): 236 organisations,
+    each with ``versions`` files over the same years, every plan with 16 compared schemes of its own."""
+    from qipp_rag.rulebook.plan_table import PlanSketch
+
+    details: list[PlanDetail] = []
+    table = PlanTable(details)
+    nothing = PlanDetail(ccgs=None, schemes=(), positions=None)
+    years = [f"{year}/{(year + 1) % 100:02}" for year in range(2014, 2099)]
+    for index in range(count):
+        organisation, version = divmod(index, versions)
+        start = (organisation // 236) % 28 * 3
+        sketch = PlanSketch(
+            code=f"{organisation % 236:03}X", kind="ccg", area_team="Q52", period=tuple(years[start : start + 2]),
+            hashes=tuple(key_hash((f"p{index}", "m", Decimal(slot))) for slot in range(16)),
+        )
+        table.add(index, f"plans/{index:07}.yaml", sketch)
+        details.append(nothing)
+    return table
+
+
+def _held_while_the_rules_run(count: int) -> tuple[int, int]:
+    """(bytes held, peak bytes) of the table and every rule's working state, by tracemalloc."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        table = _sketched_run(count, versions=1)
+        streams = [iter(metric(table, {})) for name, metric in PORTFOLIO_METRICS.items() if name in ORACLES]
+        for stream in streams:
+            next(stream, None)
+        return tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_rules_keep_a_few_hundred_bytes_a_plan_while_they_run() -> None:
+    """What each further plan costs the table and the rules' working state: a few hundred bytes
+    (its file, a few pointers, its 16 hashes and their place in the index); a whole plan's view of strings, Decimals
+    and pydantic objects was several kilobytes."""
+    small, small_peak = _held_while_the_rules_run(1000)
+    large, large_peak = _held_while_the_rules_run(3000)
+    assert (large - small) / 2000 < 600, f"{(large - small) / 2000:.0f} bytes a plan held"
+    assert (large_peak - small_peak) / 2000 < 1200, f"{(large_peak - small_peak) / 2000:.0f} bytes a plan at the peak"
+
+
+def test_pf01_finds_a_plans_versions_through_its_years_not_by_comparing_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """400 files of one organisation over 40 runs of years: each plan meets its 9 overlapping
+    versions, not the other 399 files."""
+    table = PlanTable.of(
+        PlanRef(index=index, file=f"plans/02N-v{index:03}.yaml", plan=plan("02N", period=(f"{2000 + index % 40}/{(1 + index % 40):02}",)))
+        for index in range(400)
+    )
+    asked = []
+    original = PlanTable.years
+    monkeypatch.setattr(PlanTable, "years", lambda self, row: asked.append(row) or original(self, row))
+    measured = dict(portfolio.duplicate_plans(table, {}))
+    assert {measurement.value for measurement in measured.values()} == {9}
+    assert len(asked) <= 400 + 400 * 9
