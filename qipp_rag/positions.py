@@ -17,8 +17,9 @@ class Positions:
     read; asking each plan's source map there would parse every file again,
     one after another.  A worker instead records where the document, its
     organisation and each organisation field sit, and each scheme a
-    cross-plan rule can point at (``schemes[3]``), and sends that back: a
-    dozen small tuples, held for every plan until the rules have run.  A
+    cross-plan rule can point at (``schemes[3]``), and sends that back with
+    the plan's detail (:class:`~qipp_rag.rulebook.plan_table.PlanDetail`),
+    which waits in a spill file until the plan's findings are placed.  A
     path not recorded is placed at its nearest recorded ancestor, as a
     source map places a path that does not exist.
     """
