@@ -172,7 +172,9 @@ def _measure(files: Sequence[str], setup: Setup, jobs: int | None, spill: SpillS
         number = spill.append_packed(measured.packed)
         assert number == measured.index, "plans are measured in the run's order"
         if measured.sketch is not None and measured.detail is not None:
-            row = table.add(measured.index, measured.file, measured.sketch)
+            # The discovered name when it is the same: a worker's copy would hold the text twice.
+            file = files[measured.index] if files[measured.index] == measured.file else measured.file
+            row = table.add(measured.index, file, measured.sketch)
             assert details.append_packed(measured.detail) == row, "a plan's detail is numbered as its row"
     return table
 
