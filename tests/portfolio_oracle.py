@@ -353,7 +353,8 @@ def unknown_area_team(plans: Sequence[PlanRef], params: Mapping[str, Any]) -> di
             results[ref.index] = Measurement(
                 Decimal(0),
                 f"area team {_team_label(team)} has a plan in the run: "
-                f"{', '.join(other.file for other in teams[team])}",
+                f"{', '.join(other.file for other in teams[team][:MESSAGE_ITEMS])}"
+                + (f" and {len(teams[team]) - MESSAGE_ITEMS} more" if len(teams[team]) > MESSAGE_ITEMS else ""),
                 loc=("organisation", "area_team"),
             )
         else:

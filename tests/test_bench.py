@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -182,14 +183,31 @@ def test_targets_compare_strictly_where_asked() -> None:
 
 def test_a_run_that_skipped_plans_is_not_counted_as_done(tmp_path: Path) -> None:
     item = run.Corpus(size=2, folder=tmp_path, files=["a.yaml", "b.yaml"], invalid={"b.yaml": "typo_key"}, megabytes=0.0)
-    (tmp_path / "assess1.out").write_text(json.dumps({"plans": [{"file": "a.yaml", "rating": "green"}]}))
+    rules = [{"id": "SP01", "rating": "error"}, {"id": "SP02"}]  # other lists of objects are not plans
+    (tmp_path / "assess1.out").write_text(json.dumps({"rules": rules, "plans": [{"file": "a.yaml", "rating": "green"}]}, indent=2))
     assert "1 plans in the JSON" in run.check_output("assess1", tmp_path, item)
-    (tmp_path / "assess1.out").write_text(json.dumps({"plans": [{"rating": "green"}, {"rating": "error"}]}))
+    saved = {"rules": rules, "plans": [{"rating": "green", "findings": []}, {"rating": "error", "errors": []}], "errors": []}
+    (tmp_path / "assess1.out").write_text(json.dumps(saved, indent=2))
     assert run.check_output("assess1", tmp_path, item) == "ok"
-    (tmp_path / "validate.out").write_text("a.yaml: fine\n")
-    assert run.check_output("validate", tmp_path, item).startswith("did not name 1")
-    (tmp_path / "validate.err").write_text("b.yaml:3:5: unknown key\n")
-    assert run.check_output("validate", tmp_path, item) == "ok"
+    (tmp_path / "assess1.out").write_text(json.dumps(saved))  # not the layout the line count reads
+    assert run.check_output("assess1", tmp_path, item) == "no JSON on standard output"
+
+
+def test_plans_are_counted_line_by_line_as_a_full_parse_counts_them(tmp_path: Path) -> None:
+    """The 100,000-plan output is too large to parse whole: the line count must agree with a parse."""
+    plans = tmp_path / "plans"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "plans", plans)
+    (plans / "broken.yaml").write_text("qipp_plan: 1\norganisation: [unclosed\n", encoding="utf-8")
+    out = tmp_path / "assess1.out"
+    with out.open("wb") as handle:
+        subprocess.run(
+            [sys.executable, "-m", "qipp_rag", "assess", str(plans), "--format", "json", "--jobs", "1"],
+            stdout=handle, check=False, cwd=tmp_path,
+        )
+    listed = json.loads(out.read_text(encoding="utf-8"))["plans"]
+    errors = sum(plan["rating"] == "error" for plan in listed)
+    assert len(listed) > 5 and errors == 1
+    assert run.count_plans(out) == (len(listed), errors)
 
 
 def _sized(size: int, peaks: dict[str, float]) -> object:

@@ -328,6 +328,19 @@ def test_pf04_a_ccg_whose_area_team_has_a_plan_is_green() -> None:
     assert result[1].loc == ("organisation", "area_team")
 
 
+def test_pf04_names_at_most_ten_of_an_area_teams_plans() -> None:
+    """A national archive holds hundreds of versions of each area team's plan: the green message names
+    the first ten in file order and counts the rest, so it does not grow with the archive."""
+    versions = [(f"plans/Q52-v{number:02}.yaml", area_team_plan("Q52", None)) for number in range(1, 13)]
+    run = refs(*versions, plan("02N"))
+    result = measured(unknown_area_team, run)
+    message = result[12].message
+    assert result[12].value == 0
+    assert message.endswith("plans/Q52-v10.yaml and 2 more")
+    assert "plans/Q52-v01.yaml, plans/Q52-v02.yaml" in message
+    assert "v11" not in message and "v12" not in message
+
+
 def test_pf04_a_ccg_naming_an_area_team_absent_from_the_run_counts_one() -> None:
     run = refs(("b/Q52.yaml", area_team_plan("Q52", None)), ("a/Q50.yaml", area_team_plan("Q50", None)), plan("02N", area_team="Q99"), plan("02R"))
     result = measured(unknown_area_team, run)

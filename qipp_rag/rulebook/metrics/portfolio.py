@@ -339,10 +339,10 @@ def unknown_area_team(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
         elif team in teams:
             message = has_plan.get(team)
             if message is None:
-                message = has_plan[team] = (
-                    f"area team {_team_label(team)} has a plan in the run: "
-                    f"{', '.join(plans.file(other) for other in teams[team])}"
-                )
+                own = teams[team]
+                named = ", ".join(plans.file(other) for other in own[:MESSAGE_ITEMS])
+                more = f" and {len(own) - MESSAGE_ITEMS} more" if len(own) > MESSAGE_ITEMS else ""
+                message = has_plan[team] = f"area team {_team_label(team)} has a plan in the run: {named}{more}"
             yield plans.index(row), Measurement(Decimal(0), message, loc=("organisation", "area_team"))
         else:
             if present is None:
