@@ -45,7 +45,8 @@ from typing import Any
 
 import yaml
 
-GENERATOR_VERSION = 3  # bump when the output for a given seed changes
+GENERATOR_VERSION = 4  # bump when the output for a given seed changes
+SYNTAX_ATTEMPTS = 50  # lines tried before a plan is given up as impossible to break
 DATA_FILE = "ccgs-2013.csv"
 FIRST_YEAR = 2014
 YEARS_PER_CYCLE = 3  # the longest period; repeats of an organisation move on this far
@@ -539,22 +540,44 @@ def break_plan(text: str, kind: str, rng: random.Random) -> str:
         lines[n] = re.sub(r"(\d{4})/(\d{2})", lambda m: rng.choice([f"{m.group(1)}-{m.group(2)}", f"{m.group(1)}/{(int(m.group(2)) + 1) % 100:02d}", f"{m.group(1)}"]), lines[n], count=1)
     elif kind == "yaml_syntax":
         candidates = [n for n, line in enumerate(lines) if re.match(r"\s+(title|name|description): ", line)]
-        n = rng.choice(candidates)
-        choice = rng.randrange(3)
-        if choice == 0:  # an unclosed quote
-            lines[n] = re.sub(r": (.*)$", r': "\1', lines[n], count=1)
-        elif choice == 1:  # a line indented one space too far
-            lines[n] = " " + lines[n]
-        else:  # a tab for indentation
-            lines[n] = "\t" + lines[n].lstrip(" ")
+        original = list(lines)
+        for _ in range(SYNTAX_ATTEMPTS):
+            lines = list(original)
+            n = rng.choice(candidates)
+            choice = rng.randrange(3)
+            if choice == 0:  # an unclosed quote
+                lines[n] = re.sub(r": (.*)$", r': "\1', lines[n], count=1)
+            elif choice == 1:  # a line indented one space too far
+                lines[n] = " " + lines[n]
+            else:  # a tab for indentation
+                lines[n] = "\t" + lines[n].lstrip(" ")
+            if not _parses("\n".join(lines)):
+                break
+            # An unclosed quote can close on a later line's quote, and a line indented one space
+            # further can read as the continuation of the scalar above it: a plan that is still
+            # valid YAML is not the mistake asked for, so another line is broken instead.
+        else:
+            raise ValueError("no line of the plan could be broken into a YAML syntax error")
     else:
         raise ValueError(f"unknown kind of mistake: {kind}")
     return "\n".join(lines)
 
 
 def _typo(word: str, rng: random.Random) -> str:
+    """The word with a letter dropped or two neighbours swapped; swapping two equal letters
+    (``meets``) would change nothing, so a letter is dropped instead."""
     n = rng.randrange(1, len(word) - 1)
-    return word[:n] + word[n + 1 :] if rng.random() < 0.5 else word[:n] + word[n + 1] + word[n] + word[n + 2 :]
+    if rng.random() < 0.5 or word[n] == word[n + 1]:
+        return word[:n] + word[n + 1 :]
+    return word[:n] + word[n + 1] + word[n] + word[n + 2 :]
+
+
+def _parses(text: str) -> bool:
+    try:
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- the corpus

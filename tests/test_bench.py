@@ -254,3 +254,31 @@ def test_plans_of_any_corpus_size_keep_to_the_formats_years(cycle: int) -> None:
 def test_generator_years_stop_at_the_formats_last_year() -> None:
     last_start = generate.FIRST_YEAR + generate.YEARS_PER_CYCLE * (generate.CYCLES - 1)
     assert last_start + generate.YEARS_PER_CYCLE - 1 <= generate.LAST_YEAR < last_start + 2 * generate.YEARS_PER_CYCLE - 1
+
+
+# Plans of the 100,000-plan corpus (seed 1) whose mistake once left them valid: two lines broken into
+# YAML that still parsed (a quote closed by a later line's quote, a line read as a continuation) and
+# a typo swapping the two e's of `meets`.
+ONCE_STILL_VALID = {37866: "yaml_syntax", 12099: "yaml_syntax", 65433: "typo_key"}
+
+
+@pytest.mark.parametrize("index", sorted(ONCE_STILL_VALID))
+def test_a_plan_generated_with_a_mistake_is_never_valid(index: int) -> None:
+    item = generate.generate_one(index, seed=1, invalid_rate=0.03)
+    assert item.invalid == ONCE_STILL_VALID[index]
+    try:
+        data = yaml.load(item.text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        assert item.invalid == "yaml_syntax"
+        return
+    assert item.invalid != "yaml_syntax", "a YAML syntax mistake must not parse"
+    with pytest.raises(ValueError):  # pydantic's ValidationError is a ValueError
+        Plan.model_validate(data)
+
+
+@pytest.mark.parametrize("word", ["workstream", "stage", "title", "governance", "engagement", "target", "savings", "lead", "meets"])
+def test_a_typo_always_changes_the_word(word: str) -> None:
+    import random
+
+    typos = {generate._typo(word, random.Random(seed)) for seed in range(200)}
+    assert word not in typos
