@@ -62,7 +62,6 @@ PerYear = dict[str, Exact]
 ShownText = Annotated[str, AfterValidator(printable_path)]
 
 
-
 def empty_list() -> list[Any]:
     """A field's empty list.  Not ``list`` itself: pydantic reads a factory's signature, and a builtin's
     is parsed from its text by the tokenize module, whose first use costs a run's start a third as much

@@ -116,8 +116,9 @@ def compared_schemes(plan: Plan) -> list[tuple[int, Scheme, SchemeKey]]:
     return found
 
 
-def sketch_plan(plan: Plan, positions: Any = None) -> tuple[PlanSketch, PlanDetail]:
-    """A plan split into what stays in memory and what waits in a spill file."""
+def sketch_plan(plan: Plan) -> tuple[PlanSketch, PlanDetail]:
+    """A plan split into what stays in memory and what waits in a spill file (its detail without
+    positions: a worker adds them from the parse tree it holds)."""
     compared = compared_schemes(plan)
     org = plan.organisation
     sketch = PlanSketch(
@@ -137,7 +138,7 @@ def sketch_plan(plan: Plan, positions: Any = None) -> tuple[PlanSketch, PlanDeta
         )
         for position, scheme, key in compared
     )
-    detail = PlanDetail(ccgs=None if org.ccgs is None else tuple(org.ccgs), schemes=schemes, positions=positions)
+    detail = PlanDetail(ccgs=None if org.ccgs is None else tuple(org.ccgs), schemes=schemes, positions=None)
     return sketch, detail
 
 
@@ -236,8 +237,9 @@ class PlanTable:
             found = self._years[period] = frozenset(period)
         return found
 
-    def hashes(self, row: int) -> array[int]:
-        return self._hashes[self._starts[row] : self._starts[row + 1]]
+    def hash(self, row: int, slot: int) -> int:
+        """The key hash of the plan's compared scheme ``slot`` (its place among them)."""
+        return self._hashes[self._starts[row] + slot]
 
     def first_hash(self, row: int) -> int:
         """Where row ``row``'s hashes start among :meth:`all_hashes` (``len(self)``: where they end)."""

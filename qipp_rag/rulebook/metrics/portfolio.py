@@ -75,13 +75,16 @@ def duplicate_plans(plans: PlanTable, params: Mapping[str, Any]) -> Measured:
     def group(code: str, year: str) -> int:
         return codes[code] * len(years_seen) + years_seen[year]
 
-    entries = array("I", (row for row in plans.by_file() for _ in plans.period(row)))  # a row for each of its years
-    starts, order = grouped(
-        (group(plans.code(row), year) for row in plans.by_file() for year in plans.period(row)),
-        len(codes) * len(years_seen),
-    )
+    entries = array("I")  # in file order, a row for each of its years
+    keys = array("I")  # and that year's (code, year) group
+    for row in plans.by_file():
+        code = plans.code(row)
+        for year in plans.period(row):
+            entries.append(row)
+            keys.append(group(code, year))
+    starts, order = grouped(keys, len(codes) * len(years_seen))
     covering = array("I", (entries[at] for at in order))  # (code, year) k's rows: covering[starts[k]:starts[k + 1]]
-    del entries, order
+    del entries, keys, order
     rank = plans.rank()
 
     for row in range(len(plans)):
@@ -223,7 +226,7 @@ def _first_matches(plans: PlanTable, row: int, slot: int, index: SchemeIndex, ri
     candidate: the key itself is compared, read back from each plan's detail."""
     key: SchemeKey | None = None
     found: list[Match] = []
-    for other, their_slot in index.with_hash(plans.hashes(row)[slot]):
+    for other, their_slot in index.with_hash(plans.hash(row, slot)):
         if not rivalry.between(row, other):
             continue
         if key is None:
