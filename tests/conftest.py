@@ -101,6 +101,16 @@ def run_cli_here(*args: str, cwd: Path | str | None = None, env: dict[str, str] 
     return subprocess.CompletedProcess(["qipp-rag", *args], int(code), text(out), text(err))  # type: ignore[call-overload]
 
 
+def run_then(argv: list[str], after: str, *, cwd: Path | str, env: dict[str, str] | None = None,
+             before: str = "import sys") -> subprocess.CompletedProcess[str]:
+    """``qipp_rag.cli.main(argv)`` in a new interpreter, then the Python ``after`` in that same process:
+    for tests of what a run leaves imported, compiled or set (``before`` runs first, for the imports
+    ``after`` uses and anything it must see as it was before the run)."""
+    script = f"{before}\nfrom qipp_rag.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n{after}"
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, env=env,
+                          check=False)
+
+
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # .ci/run sets this when it runs the `unprivileged` tests as a user file permissions apply to:
 # there, such a test that skips (run as root, say) is a failure, so CI cannot lose them quietly.

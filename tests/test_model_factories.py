@@ -5,9 +5,9 @@ that first parse costs a one-plan run's start about a third of Python's own star
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import run_then
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTINS = {"list", "dict", "set", "tuple", "frozenset"}
@@ -26,11 +26,10 @@ def test_no_field_has_a_builtin_default_factory() -> None:
 
 def test_a_one_plan_run_tokenizes_no_signature(tmp_path: Path) -> None:
     plan = REPO / "plans" / "north" / "Q50" / "02Y-east-riding.yaml"
-    code = (
-        "import sys, tokenize\nfrom qipp_rag.cli import main\n"
-        f"try:\n    main(['assess', {str(plan)!r}, '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-        "print(tokenize._compile.cache_info().currsize, file=sys.stderr)"
+    done = run_then(
+        ["assess", str(plan), "--format", "json"],
+        "print(tokenize._compile.cache_info().currsize, file=sys.stderr)",
+        cwd=tmp_path, before="import sys, tokenize",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert '"rating": "amber"' in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "0", done.stderr

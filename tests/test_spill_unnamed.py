@@ -6,12 +6,11 @@ import tempfile (nor shutil, bz2 and lzma with it)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import run_then
 
 from qipp_rag import spill
 from qipp_rag.spill import SpillError, SpillStore
@@ -98,12 +97,10 @@ def test_a_one_plan_run_does_not_import_tempfile(tmp_path: Path, tmpdir: str | N
     env = {key: value for key, value in os.environ.items() if key != "TMPDIR"}
     if tmpdir:
         env["TMPDIR"] = str(tmp_path)
-    code = (
-        "import sys\nfrom qipp_rag.cli import main\n"
-        f"try:\n    main(['assess', {str(plan)!r}, '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(name for name in sys.modules if name in ('tempfile', 'shutil', 'bz2', 'lzma')), file=sys.stderr)"
+    done = run_then(
+        ["assess", str(plan), "--format", "json"],
+        "print(sorted(name for name in sys.modules if name in ('tempfile', 'shutil', 'bz2', 'lzma')), file=sys.stderr)",
+        cwd=tmp_path, env=env,
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env,
-                          check=False)
     assert '"rating": "amber"' in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

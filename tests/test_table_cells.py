@@ -5,11 +5,10 @@ one-plan ``assess`` that writes the table does not import rich at all."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_then
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len as rich_cell_len
@@ -94,12 +93,11 @@ def test_a_foldable_line_is_written_as_richs_console_wrote_it(text: str, color: 
 @pytest.mark.parametrize("args", [[], ["--no-color"], ["--group-by", "provider", "--show-na"]])
 def test_a_one_plan_table_does_not_import_rich(tmp_path, args: list[str]) -> None:
     plan = REPO / "plans" / "north" / "Q50" / "02Y-east-riding.yaml"
-    code = (
-        "import sys\nfrom qipp_rag.cli import main\n"
-        f"try:\n    main(['assess', {str(plan)!r}, *{args!r}])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'rich'), file=sys.stderr)"
+    done = run_then(
+        ["assess", str(plan), *args],
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'rich'), file=sys.stderr)",
+        cwd=tmp_path,
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert "Results that are not green" in done.stdout and "AMBER" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 

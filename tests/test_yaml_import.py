@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import run_then
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,9 +50,7 @@ def test_pyyaml_reads_and_writes_as_when_imported_the_usual_way() -> None:
 
 
 def test_a_one_plan_run_compiles_none_of_pyyamls_expressions(tmp_path: Path) -> None:
-    code = (
-        "import re, sys\ncompile = re.compile\nfrom qipp_rag.cli import main\n"
-        f"try:\n    main(['assess', {str(PLAN)!r}, '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+    after = (
         "import yaml.reader, yaml.resolver, yaml.constructor\n"
         "from qipp_rag.load.pyyaml import Deferred\n"
         "found = [yaml.reader.Reader.NON_PRINTABLE, yaml.constructor.SafeConstructor.timestamp_regexp]\n"
@@ -59,7 +58,8 @@ def test_a_one_plan_run_compiles_none_of_pyyamls_expressions(tmp_path: Path) -> 
         "print(re.compile is compile, len(found), all(isinstance(r, Deferred) for r in found),\n"
         "      sum(r.compiled for r in found), file=sys.stderr)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
+    done = run_then(["assess", str(PLAN), "--format", "json"], after, cwd=tmp_path,
+                    before="import re, sys\ncompile = re.compile")
     assert '"rating": "amber"' in done.stdout
     put_back, count, deferred, compiled = done.stderr.strip().splitlines()[-1].split()
     assert (put_back, deferred, compiled) == ("True", "True", "0") and int(count) > 20
